@@ -1,0 +1,36 @@
+// Stack config owned by cluster/: which target makes the cluster, and how to reach it.
+import { enumField, patternField } from "../config/fields";
+
+export const TARGET_NAMES = ["kubeconfig", "vms", "eks"] as const;
+export type TargetName = (typeof TARGET_NAMES)[number];
+
+/** The paper ran v1.29.1; see README for why the default is not the last 1.29 patch. */
+export const PAPER_KUBERNETES_VERSION = "1.29.1";
+
+const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/([0-9]|[12]\d|3[0-2])$/;
+const DNS_LABEL_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
+
+export const CLUSTER_FIELDS = {
+    target: enumField("target", TARGET_NAMES,
+        "Where the cluster comes from: kubeconfig (an existing cluster), vms (EC2 + kubeadm) or eks. Default: vms.",
+        "vms"),
+    kubernetesVersion: patternField("kubernetesVersion", /^1\.\d{1,2}\.\d{1,3}$/,
+        "a Kubernetes patch version such as 1.29.1 (no leading v)",
+        // No fixed default: each target that creates clusters has its own (see its module).
+        "Kubernetes version of clusters meshbench creates; recorded with the results. Default: 1.29.1 on vms; see README for eks."),
+    operatorCidr: patternField("operatorCidr", IPV4_CIDR,
+        "an IPv4 CIDR such as 203.0.113.7/32",
+        "The only CIDR allowed to reach SSH and the API server of clusters meshbench creates. No default."),
+    kubeconfig: patternField("kubeconfig", /^\S.*$/,
+        "a path to a kubeconfig file",
+        "target kubeconfig: path to the kubeconfig file. Default: $KUBECONFIG, else ~/.kube/config."),
+    kubeContext: patternField("kubeContext", /^\S+$/,
+        "a context name from the kubeconfig",
+        "target kubeconfig: the context to use. Default: the kubeconfig's current context."),
+    serverNodeName: patternField("serverNodeName", DNS_LABEL_NAME,
+        "a Kubernetes node name",
+        "target kubeconfig: pin the servers to this node. Default: any node (clients are kept off it)."),
+    clientNodeName: patternField("clientNodeName", DNS_LABEL_NAME,
+        "a Kubernetes node name",
+        "target kubeconfig: pin the clients to this node. Default: any node without a server."),
+} as const;

@@ -1,0 +1,130 @@
+// Reads the whole stack config into one typed, validated object. This is the only module
+// that touches Pulumi's config; every other folder receives plain values from here.
+import * as pulumi from "@pulumi/pulumi";
+import { TARGETS } from "../cluster";
+import { CLUSTER_FIELDS } from "../cluster/settings";
+import type { ClusterSettings } from "../cluster/types";
+import { LOAD_FIELDS } from "../loadtest/settings";
+import { MESHES } from "../meshes";
+import { MESH_FIELDS } from "../meshes/settings";
+import type { MeshName } from "../meshes/types";
+import { IMAGE_FIELDS } from "../workloads/settings";
+import { parseFields, problemMessage, Problems, qualified, type FieldGroup, type FieldValues, type RawConfig } from "./fields";
+
+/** Every config group, by the folder that owns it. */
+export const CONFIG_GROUPS = {
+    cluster: CLUSTER_FIELDS,
+    mesh: MESH_FIELDS,
+    load: LOAD_FIELDS,
+    images: IMAGE_FIELDS,
+} as const satisfies Record<string, FieldGroup>;
+
+export const ALL_FIELDS = Object.values(CONFIG_GROUPS).flatMap((group) => Object.values(group));
+
+export type LoadSettings = Omit<FieldValues<typeof LOAD_FIELDS>, "wrkCpu"> & { readonly wrkCpu: number };
+export type ImageSettings = FieldValues<typeof IMAGE_FIELDS>;
+
+export interface MeshbenchConfig {
+    readonly cluster: ClusterSettings;
+    readonly mesh: MeshName;
+    readonly mtls: boolean;
+    readonly load: LoadSettings;
+    readonly images: ImageSettings;
+}
+
+/** Bad stack config: every problem found, one per line. */
+export class ConfigError extends Error {
+    constructor(readonly problems: string[]) {
+        super(`invalid stack config:\n  - ${problems.join("\n  - ")}`);
+        this.name = "ConfigError";
+    }
+}
+
+const ISSUE_OF: Readonly<Record<string, string>> = {
+    vms: "#3", eks: "#4", istio: "#5", "istio-ambient": "#5", linkerd: "#6", consul: "#7", kuma: "#7", cilium: "#9",
+};
+
+function notImplemented(key: string, value: string, implemented: string[]): string {
+    const issue = ISSUE_OF[value] ? ` (issue ${ISSUE_OF[value]})` : "";
+    return `${qualified(key)}: ${JSON.stringify(value)} is not implemented yet${issue}; implemented: ${implemented.join(", ")}`;
+}
+
+/** Closest known key, to suggest on a typo. */
+function suggestion(key: string, known: string[]): string {
+    const distance = (a: string, b: string): number => {
+        const d = Array.from({ length: a.length + 1 }, (_, i) => [i, ...Array(b.length).fill(0)]);
+        for (let j = 1; j <= b.length; j++) d[0][j] = j;
+        for (let i = 1; i <= a.length; i++) {
+            for (let j = 1; j <= b.length; j++) {
+                d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+            }
+        }
+        return d[a.length][b.length];
+    };
+    const best = known.map((k) => ({ k, d: distance(key.toLowerCase(), k.toLowerCase()) })).sort((x, y) => x.d - y.d)[0];
+    return best && best.d <= 3 ? `; did you mean ${qualified(best.k)}?` : "";
+}
+
+/**
+ * Parses raw stack config (keys without the `meshbench:` prefix) and checks every key,
+ * every value and every combination. Throws ConfigError listing all problems.
+ */
+export function parseConfig(raw: RawConfig): MeshbenchConfig {
+    const problems = new Problems();
+    const known = ALL_FIELDS.map((f) => f.key);
+    for (const key of Object.keys(raw)) {
+        if (!known.includes(key)) problems.add(`${qualified(key)}: unknown config key${suggestion(key, known)}`);
+    }
+
+    const clusterFields = parseFields(CLUSTER_FIELDS, raw, problems);
+    const { mesh, mtls: mtlsGiven } = parseFields(MESH_FIELDS, raw, problems);
+    const loadFields = parseFields(LOAD_FIELDS, raw, problems);
+    const images = parseFields(IMAGE_FIELDS, raw, problems);
+
+    if (problems.allValid("wrkConnections", "wrkThreads") && loadFields.wrkConnections < loadFields.wrkThreads) {
+        problems.add(problemMessage("wrkConnections", String(loadFields.wrkConnections),
+            `at least wrkThreads (${loadFields.wrkThreads}); wrk gives each thread at least one connection`));
+    }
+
+    const meshModule = problems.allValid("mesh") ? MESHES[mesh] : undefined;
+    let mtls = false;
+    if (problems.allValid("mesh") && !meshModule) {
+        problems.add(notImplemented("mesh", mesh, Object.entries(MESHES).filter(([, m]) => m).map(([n]) => n)));
+    } else if (meshModule && problems.allValid("mtls")) {
+        mtls = mtlsGiven ?? meshModule.mtlsOn.supported;
+        const support = mtls ? meshModule.mtlsOn : meshModule.mtlsOff;
+        if (!support.supported) {
+            problems.add(problemMessage("mtls", String(mtls), `${!mtls} for mesh ${mesh}, because ${support.reason}`));
+        }
+    }
+
+    const target = problems.allValid("target") ? TARGETS[clusterFields.target] : undefined;
+    const cluster: ClusterSettings = {
+        ...clusterFields,
+        kubernetesVersion: clusterFields.kubernetesVersion ?? target?.defaultKubernetesVersion,
+    };
+    if (problems.allValid("target") && !target) {
+        problems.add(notImplemented("target", cluster.target, Object.entries(TARGETS).filter(([, t]) => t).map(([n]) => n)));
+    } else if (target) {
+        target.validate(cluster, { mesh, installCni: !(meshModule?.providesCni ?? false) }).forEach((p) => problems.add(p));
+    }
+
+    if (problems.messages.length > 0) throw new ConfigError(problems.messages);
+    return {
+        cluster,
+        mesh,
+        mtls,
+        load: { ...loadFields, wrkCpu: loadFields.wrkCpu ?? loadFields.wrkThreads },
+        images,
+    };
+}
+
+/** The stack's `meshbench:*` config, as Pulumi hands it to the program. */
+export function readRawConfig(): RawConfig {
+    const prefix = qualified("");
+    return Object.fromEntries(Object.entries(pulumi.runtime.allConfig())
+        .filter(([key]) => key.startsWith(prefix))
+        .map(([key, value]) => [key.slice(prefix.length), value]));
+}
+
+export const readStackConfig = (): MeshbenchConfig => parseConfig(readRawConfig());

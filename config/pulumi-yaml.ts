@@ -1,0 +1,19 @@
+// The `config:` block Pulumi.yaml must declare, derived from the field declarations, so
+// that a test can hold the two in step (Pulumi.yaml is what `pulumi config` shows users).
+import type { Field } from "./fields";
+
+export interface DeclaredKey {
+    readonly type: string;
+    readonly description: string;
+    readonly default?: string | number | boolean;
+    readonly secret?: boolean;
+}
+
+export function declaredKeys(fields: readonly Field<unknown, unknown>[]): Record<string, DeclaredKey> {
+    return Object.fromEntries(fields.map((f) => [f.key, {
+        type: f.type,
+        description: f.description,
+        ...(f.default !== undefined ? { default: f.default as string | number | boolean } : {}),
+        ...(f.secret ? { secret: true } : {}),
+    }]));
+}

@@ -1,0 +1,16 @@
+// Stack config owned by workloads/: the pinned images of every benchmark pod.
+import { imageField } from "../config/fields";
+
+// Tags are pinned so that a rerun measures the same software; the image IDs (digests)
+// actually pulled are read back from the pods and exported with the results.
+export const IMAGE_FIELDS = {
+    httpServerImage: imageField("httpServerImage",
+        "HTTP server image (nginx serving a fixed 10-byte body). Default: nginx:1.27.4-alpine.",
+        "nginx:1.27.4-alpine"),
+    wrkImage: imageField("wrkImage",
+        "wrk client image; needs /bin/sh. Default: williamyeh/wrk:4.0.2 (wrk 4.0.2 on Alpine).",
+        "williamyeh/wrk:4.0.2"),
+    netperfImage: imageField("netperfImage",
+        "netperf/netserver image for both ends; needs /bin/sh. Default: cilium/netperf:2.0 (the image Cilium's CI uses).",
+        "cilium/netperf:2.0"),
+} as const;
