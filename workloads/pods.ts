@@ -1,0 +1,102 @@
+// Shared shape of every benchmark pod: one replica, placed by role, kept off the other
+// side's nodes, enrolled in the mesh through its annotations. Servers and clients differ
+// only in their container, so they all go through buildDeployment.
+import type { Deployment } from "kubernetes-types/apps/v1";
+import type { Affinity, Container, Service, ServiceAccount, Volume } from "kubernetes-types/core/v1";
+import type { NodePlacement } from "../cluster/types";
+import type { BenchPort, Enrolment, WorkloadRole } from "../meshes/types";
+import { BENCH_NAMESPACE } from "./ports";
+
+/** Servers and clients must never share a node; this label tells them apart. */
+export const SIDE_LABEL = "meshbench.io/side";
+export type Side = "server" | "client";
+
+export const APP_LABEL = "app.kubernetes.io/name";
+
+export function benchLabels(app: string, side: Side): Record<string, string> {
+    return { [APP_LABEL]: app, "app.kubernetes.io/part-of": "meshbench", [SIDE_LABEL]: side };
+}
+
+/** Required anti-affinity against the other side, on top of whatever placement the target gives. */
+export function awayFrom(other: Side): Affinity {
+    return {
+        podAntiAffinity: {
+            requiredDuringSchedulingIgnoredDuringExecution: [{
+                labelSelector: { matchLabels: { [SIDE_LABEL]: other } },
+                topologyKey: "kubernetes.io/hostname",
+            }],
+        },
+    };
+}
+
+export interface PodPlan {
+    /** Deployment, ServiceAccount and app label name. */
+    readonly app: string;
+    readonly role: WorkloadRole;
+    readonly side: Side;
+    readonly container: Container;
+    readonly volumes?: Volume[];
+    readonly placement: NodePlacement;
+    readonly enrolment: Enrolment;
+    /** Annotations the workload itself needs (e.g. a config hash); the mesh's are added. */
+    readonly annotations?: Record<string, string>;
+}
+
+export function buildDeployment(plan: PodPlan): Deployment {
+    const labels = benchLabels(plan.app, plan.side);
+    return {
+        apiVersion: "apps/v1",
+        kind: "Deployment",
+        metadata: { name: plan.app, namespace: BENCH_NAMESPACE, labels },
+        spec: {
+            replicas: 1,
+            // Never two servers (or two clients) at once: a rolling update would briefly
+            // put a second pod behind the Service or on the wrong node.
+            strategy: { type: "Recreate" },
+            selector: { matchLabels: { [APP_LABEL]: plan.app } },
+            template: {
+                metadata: {
+                    labels,
+                    annotations: { ...plan.annotations, ...plan.enrolment.podAnnotations(plan.role) },
+                },
+                spec: {
+                    serviceAccountName: plan.app,
+                    // Service env vars are noise for the benchmark and leak every port into each pod.
+                    enableServiceLinks: false,
+                    terminationGracePeriodSeconds: 5,
+                    affinity: awayFrom(plan.side === "server" ? "client" : "server"),
+                    nodeSelector: plan.placement.nodeSelector ? { ...plan.placement.nodeSelector } : undefined,
+                    tolerations: plan.placement.tolerations ? [...plan.placement.tolerations] : undefined,
+                    containers: [plan.container],
+                    volumes: plan.volumes,
+                },
+            },
+        },
+    };
+}
+
+/** Each pod has its own ServiceAccount named like it; Consul requires that with ACLs, and it costs nothing elsewhere. */
+export function buildServiceAccount(app: string): ServiceAccount {
+    return { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: app, namespace: BENCH_NAMESPACE } };
+}
+
+/** A Service that declares every port with its name, protocol and the mesh's appProtocol. */
+export function buildService(
+    app: string, ports: readonly { port: BenchPort; targetPort: number }[], enrolment: Enrolment,
+): Service {
+    return {
+        apiVersion: "v1",
+        kind: "Service",
+        metadata: { name: app, namespace: BENCH_NAMESPACE, labels: benchLabels(app, "server") },
+        spec: {
+            selector: { [APP_LABEL]: app },
+            ports: ports.map(({ port, targetPort }) => ({
+                name: port.name,
+                port: port.port,
+                targetPort,
+                protocol: "TCP",
+                appProtocol: enrolment.appProtocol(port),
+            })),
+        },
+    };
+}

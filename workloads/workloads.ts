@@ -1,0 +1,35 @@
+// The two servers the clients measure.
+import * as pulumi from "@pulumi/pulumi";
+import { createKubeObject, resourceName } from "../cluster/kube-objects";
+import type { ClusterHandle } from "../cluster/types";
+import type { Enrolment } from "../meshes/types";
+import { buildHttpServer } from "./http-server";
+import { buildNetperfServer } from "./netperf-server";
+
+export interface WorkloadsArgs {
+    readonly cluster: ClusterHandle;
+    /** How the namespace and pods join the mesh. */
+    readonly enrolment: Enrolment;
+    readonly httpServerImage: string;
+    readonly netperfImage: string;
+    /** The benchmark namespace, and the mesh: it must be ready before any benchmark pod starts, or pods start unmeshed. */
+    readonly dependsOn: pulumi.Input<pulumi.Resource>[];
+}
+
+export class Workloads extends pulumi.ComponentResource {
+    /** Every server resource: ready when the servers are rolled out and behind their Services. */
+    public readonly servers: pulumi.Resource[];
+
+    constructor(name: string, args: WorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("meshbench:workloads:Workloads", name, {}, opts);
+        const childOpts = { parent: this, provider: args.cluster.provider };
+        const placement = args.cluster.serverPlacement;
+        const objects = [
+            ...buildHttpServer({ image: args.httpServerImage, placement, enrolment: args.enrolment }),
+            ...buildNetperfServer({ image: args.netperfImage, placement, enrolment: args.enrolment }),
+        ];
+        this.servers = objects.map((obj) =>
+            createKubeObject(resourceName(name, obj), obj, { ...childOpts, dependsOn: args.dependsOn }));
+        this.registerOutputs({});
+    }
+}
