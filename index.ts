@@ -1,0 +1,57 @@
+// meshbench: one stack = one cluster, one mesh, one benchmark. This file only composes:
+// config → cluster → mesh → workloads → load test → outputs.
+import { clusterTarget } from "./cluster";
+import { readStackConfig } from "./config";
+import { LoadTest } from "./loadtest/load-test";
+import { netperfSettings, wrkSettings } from "./loadtest/run-settings";
+import { meshModule } from "./meshes";
+import { MeshInstall } from "./meshes/mesh-install";
+import type { MeshContext } from "./meshes/types";
+import { BenchNamespace } from "./workloads/namespace";
+import { BENCH_NAMESPACE } from "./workloads/ports";
+import { Workloads } from "./workloads/workloads";
+
+const config = readStackConfig();
+const mesh = meshModule(config.mesh);
+
+const cluster = clusterTarget(config.cluster.target)
+    .create("cluster", config.cluster, { mesh: config.mesh, installCni: !mesh.providesCni });
+
+const meshContext: MeshContext = {
+    mtls: config.mtls,
+    target: config.cluster.target,
+    benchNamespace: BENCH_NAMESPACE,
+    storageClassName: cluster.storageClassName,
+};
+const enrolment = mesh.enrolment(meshContext);
+
+const bench = new BenchNamespace("bench", { cluster, enrolment });
+const meshInstall = new MeshInstall("mesh", { mesh, ctx: meshContext, cluster, benchNamespace: bench.namespace });
+
+const workloads = new Workloads("workloads", {
+    cluster, enrolment,
+    httpServerImage: config.images.httpServerImage,
+    netperfImage: config.images.netperfImage,
+    dependsOn: [bench.namespace, ...meshInstall.ready],
+});
+
+const loadTest = new LoadTest("loadtest", {
+    cluster, enrolment,
+    wrkImage: config.images.wrkImage,
+    netperfImage: config.images.netperfImage,
+    inputs: {
+        mesh: config.mesh,
+        mtlsRequested: config.mtls,
+        target: config.cluster.target,
+        runId: config.load.runId,
+        wrk: wrkSettings(config.load),
+        netperf: netperfSettings(config.load),
+        requestedKubernetesVersion: cluster.requestedKubernetesVersion,
+        pins: mesh.pins(meshContext),
+        images: config.images,
+        fairness: mesh.fairness(meshContext),
+    },
+    dependsOn: [bench.namespace, ...meshInstall.ready, ...workloads.servers],
+});
+
+export const results = loadTest.results;

@@ -1,0 +1,134 @@
+// The shape of the `results` stack output. The sweep and the report read it, so it is
+// versioned; a field that a run did not measure is absent, never zero.
+import type { TargetName } from "../cluster/settings";
+import type { MeshName, Pin } from "../meshes/types";
+import type { NetperfTest } from "./settings";
+
+export const RESULTS_SCHEMA_VERSION = 1;
+
+/** ok: measured and trustworthy. saturated: measured, but the client was the bottleneck. failed: no numbers. */
+export type RunStatus = "ok" | "saturated" | "failed";
+
+export interface LatencyMicros {
+    readonly p50: number;
+    readonly p90: number;
+    readonly p99: number;
+}
+
+export interface WrkErrors {
+    readonly connect: number;
+    readonly read: number;
+    readonly write: number;
+    readonly timeout: number;
+    /** wrk counts responses outside 2xx and 3xx. */
+    readonly non2xx3xx: number;
+}
+
+export interface WrkRepetition {
+    readonly requestsPerSecond: number;
+    readonly requests: number;
+    readonly durationSeconds: number;
+    readonly latencyMicros: LatencyMicros & { readonly avg: number; readonly p75: number };
+    readonly errors: WrkErrors;
+    /** CPU the wrk container used, in cores; absent if the cgroup could not be read. */
+    readonly clientCpuCores?: number;
+}
+
+export interface WrkSettings {
+    readonly url: string;
+    readonly threads: number;
+    readonly connections: number;
+    readonly durationSeconds: number;
+    readonly warmupSeconds: number;
+    readonly repetitions: number;
+    /** Cores requested for the wrk container. */
+    readonly cpu: number;
+}
+
+export interface WrkResult {
+    readonly status: RunStatus;
+    readonly reason?: string;
+    readonly settings: WrkSettings;
+    readonly toolVersion?: string;
+    readonly rps?: { readonly perRepetition: number[]; readonly median: number };
+    /** Median over repetitions of each statistic. */
+    readonly latencyMicros?: LatencyMicros & { readonly avg: number };
+    /** Summed over the measured repetitions. Present whenever the output could be read. */
+    readonly errors?: WrkErrors;
+    readonly clientCpu?: { readonly coresPerRepetition: number[]; readonly saturationThresholdCores: number };
+    readonly repetitions?: WrkRepetition[];
+}
+
+export interface NetperfRepetition {
+    readonly transactionsPerSecond: number;
+    readonly latencyMicros: LatencyMicros & { readonly mean: number };
+}
+
+export interface NetperfSettings {
+    readonly host: string;
+    readonly test: NetperfTest;
+    readonly controlPort: number;
+    readonly dataPort: number;
+    readonly requestSize: number;
+    readonly responseSize: number;
+    readonly durationSeconds: number;
+    readonly warmupSeconds: number;
+    readonly repetitions: number;
+}
+
+export interface NetperfResult {
+    readonly status: Exclude<RunStatus, "saturated">;
+    readonly reason?: string;
+    readonly settings: NetperfSettings;
+    readonly toolVersion?: string;
+    /** Median over repetitions of each statistic. */
+    readonly latencyMicros?: LatencyMicros & { readonly mean: number };
+    readonly transactionsPerSecond?: number;
+    readonly repetitions?: NetperfRepetition[];
+}
+
+export interface NodeFacts {
+    readonly name: string;
+    readonly kubeletVersion: string;
+    readonly kernelVersion: string;
+    readonly osImage: string;
+    readonly containerRuntime: string;
+    readonly instanceType?: string;
+    readonly zone?: string;
+}
+
+export interface PodFacts {
+    readonly app: string;
+    readonly node: string;
+    /** Image reference and the image ID (digest) the node actually ran, per container. */
+    readonly containers: { readonly name: string; readonly image: string; readonly imageId: string }[];
+}
+
+export interface Provenance {
+    readonly mesh: MeshName;
+    readonly mtls: boolean;
+    readonly target: TargetName;
+    readonly runId: string;
+    readonly kubernetes: { readonly requested?: string; readonly running: string[] };
+    readonly pins: Pin[];
+    readonly images: Readonly<Record<string, string>>;
+    readonly fairness: Readonly<Record<string, string>>;
+    readonly cluster: Readonly<Record<string, string>>;
+    /** Node each benchmark pod ran on, by app name. */
+    readonly placement: Readonly<Record<string, string>>;
+    readonly pods: PodFacts[];
+    readonly nodes: NodeFacts[];
+}
+
+export interface BenchmarkResults {
+    readonly schemaVersion: typeof RESULTS_SCHEMA_VERSION;
+    /** failed if anything failed; saturated if a measurement was client-bound; else ok. */
+    readonly status: RunStatus;
+    /** Every reason the run is not ok. Empty when ok. */
+    readonly reasons: string[];
+    readonly mesh: MeshName;
+    readonly mtls: { readonly requested: boolean };
+    readonly wrk: WrkResult;
+    readonly netperf: NetperfResult;
+    readonly provenance: Provenance;
+}

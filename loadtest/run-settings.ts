@@ -1,0 +1,31 @@
+// What each client is told to do, derived from the stack config: the settings the
+// clients run with are the settings the results report.
+import type { LoadSettings } from "../config";
+import { HTTP_PORT, HTTP_SERVICE, NETPERF_CONTROL_PORT, NETPERF_DATA_PORT, NETPERF_SERVICE, serviceHost } from "../workloads/ports";
+import type { NetperfSettings, WrkSettings } from "./results";
+
+export function wrkSettings(load: LoadSettings): WrkSettings {
+    return {
+        url: `http://${serviceHost(HTTP_SERVICE)}:${HTTP_PORT.port}/`,
+        threads: load.wrkThreads,
+        connections: load.wrkConnections,
+        durationSeconds: load.wrkDurationSeconds,
+        warmupSeconds: load.warmupSeconds,
+        repetitions: load.repetitions,
+        cpu: load.wrkCpu,
+    };
+}
+
+export function netperfSettings(load: LoadSettings): NetperfSettings {
+    return {
+        host: serviceHost(NETPERF_SERVICE),
+        test: load.netperfTest,
+        controlPort: NETPERF_CONTROL_PORT.port,
+        dataPort: NETPERF_DATA_PORT.port,
+        requestSize: load.netperfRequestSize,
+        responseSize: load.netperfResponseSize,
+        durationSeconds: load.netperfDurationSeconds,
+        warmupSeconds: load.warmupSeconds,
+        repetitions: load.repetitions,
+    };
+}
