@@ -1,0 +1,139 @@
+import * as assert from "assert";
+import { ConfigError, parseConfig } from "../../config";
+
+/** The problems parseConfig reports for a raw config, or [] if it accepts it. */
+function problemsOf(raw: Record<string, string>): string[] {
+    try {
+        parseConfig(raw);
+        return [];
+    } catch (e) {
+        if (!(e instanceof ConfigError)) throw e;
+        return e.problems;
+    }
+}
+
+const base = { target: "kubeconfig" };
+
+describe("parseConfig", () => {
+    it("applies every default on the kubeconfig target", () => {
+        const config = parseConfig(base);
+        assert.strictEqual(config.mesh, "none");
+        assert.strictEqual(config.mtls, false, "mesh none is plaintext");
+        assert.strictEqual(config.load.wrkThreads, 8);
+        assert.strictEqual(config.load.wrkConnections, 8);
+        assert.strictEqual(config.load.wrkCpu, 8, "wrkCpu follows wrkThreads");
+        assert.strictEqual(config.load.repetitions, 5);
+        assert.strictEqual(config.load.netperfTest, "TCP_RR");
+        assert.strictEqual(config.load.netperfRequestSize, 1);
+        assert.strictEqual(config.load.runId, "1");
+        assert.strictEqual(config.cluster.kubernetesVersion, undefined, "an existing cluster's version is read, not chosen");
+        assert.strictEqual(config.images.wrkImage, "williamyeh/wrk:4.0.2");
+    });
+
+    it("reads every load setting", () => {
+        const config = parseConfig({
+            ...base, wrkThreads: "4", wrkConnections: "16", wrkDurationSeconds: "60", netperfDurationSeconds: "20",
+            warmupSeconds: "0", repetitions: "10", netperfTest: "TCP_CRR", netperfRequestSize: "64",
+            netperfResponseSize: "1024", wrkCpu: "6", runId: "rerun-2",
+        });
+        assert.deepStrictEqual(config.load, {
+            wrkThreads: 4, wrkConnections: 16, wrkDurationSeconds: 60, netperfDurationSeconds: 20, warmupSeconds: 0,
+            repetitions: 10, netperfTest: "TCP_CRR", netperfRequestSize: 64, netperfResponseSize: 1024, wrkCpu: 6,
+            runId: "rerun-2",
+        });
+    });
+
+    it("accepts pinned image overrides, by tag or digest", () => {
+        const digest = `nginx@sha256:${"0".repeat(64)}`;
+        const config = parseConfig({ ...base, httpServerImage: digest, wrkImage: "registry.example.com:5000/team/wrk:4.2.0" });
+        assert.strictEqual(config.images.httpServerImage, digest);
+        assert.strictEqual(config.images.wrkImage, "registry.example.com:5000/team/wrk:4.2.0");
+    });
+
+    it("takes mtls false explicitly for the baseline", () => {
+        assert.strictEqual(parseConfig({ ...base, mtls: "false" }).mtls, false);
+    });
+
+    // Each bad input, and the exact message a user sees at preview.
+    const badInputs: [string, Record<string, string>, string][] = [
+        ["misspelt mesh", { mesh: "istoi" },
+            'meshbench:mesh: got "istoi"; allowed: none, istio, istio-ambient, linkerd, consul, kuma, cilium'],
+        ["mesh in capitals", { mesh: "Istio" },
+            'meshbench:mesh: got "Istio"; allowed: none, istio, istio-ambient, linkerd, consul, kuma, cilium'],
+        ["unknown target", { target: "gke" }, 'meshbench:target: got "gke"; allowed: kubeconfig, vms, eks'],
+        ["mtls as yes", { mtls: "yes" }, 'meshbench:mtls: got "yes"; allowed: true, false'],
+        ["mtls on the baseline", { mtls: "true" },
+            'meshbench:mtls: got "true"; allowed: false for mesh none, because mesh none is the plaintext baseline and has nothing that could do mTLS; choose a mesh (e.g. istio) to measure mTLS'],
+        ["zero threads", { wrkThreads: "0" }, 'meshbench:wrkThreads: got "0"; allowed: an integer from 1 to 256'],
+        ["fractional threads", { wrkThreads: "2.5" }, 'meshbench:wrkThreads: got "2.5"; allowed: an integer from 1 to 256'],
+        ["threads as words", { wrkThreads: "eight" }, 'meshbench:wrkThreads: got "eight"; allowed: an integer from 1 to 256'],
+        ["fewer connections than threads", { wrkThreads: "8", wrkConnections: "4" },
+            'meshbench:wrkConnections: got "4"; allowed: at least wrkThreads (8); wrk gives each thread at least one connection'],
+        ["negative duration", { wrkDurationSeconds: "-5" }, 'meshbench:wrkDurationSeconds: got "-5"; allowed: an integer from 1 to 3600'],
+        ["duration with a unit", { wrkDurationSeconds: "30s" }, 'meshbench:wrkDurationSeconds: got "30s"; allowed: an integer from 1 to 3600'],
+        ["warm-up too long", { warmupSeconds: "601" }, 'meshbench:warmupSeconds: got "601"; allowed: an integer from 0 to 600'],
+        ["no repetitions", { repetitions: "0" }, 'meshbench:repetitions: got "0"; allowed: an integer from 1 to 50'],
+        ["unknown netperf test", { netperfTest: "UDP_RR" }, 'meshbench:netperfTest: got "UDP_RR"; allowed: TCP_RR, TCP_CRR'],
+        ["netperf test in lower case", { netperfTest: "tcp_rr" }, 'meshbench:netperfTest: got "tcp_rr"; allowed: TCP_RR, TCP_CRR'],
+        ["empty request", { netperfRequestSize: "0" }, 'meshbench:netperfRequestSize: got "0"; allowed: an integer from 1 to 1048576'],
+        ["huge response", { netperfResponseSize: "2000000" }, 'meshbench:netperfResponseSize: got "2000000"; allowed: an integer from 1 to 1048576'],
+        ["image without tag", { wrkImage: "williamyeh/wrk" },
+            'meshbench:wrkImage: got "williamyeh/wrk"; allowed: an image reference pinned to a tag other than latest, or to a digest (name:tag or name@sha256:<64 hex>)'],
+        ["image on latest", { httpServerImage: "nginx:latest" },
+            'meshbench:httpServerImage: got "nginx:latest"; allowed: an image reference pinned to a tag other than latest, or to a digest (name:tag or name@sha256:<64 hex>)'],
+        ["image with a short digest", { netperfImage: "cilium/netperf@sha256:abc" },
+            'meshbench:netperfImage: got "cilium/netperf@sha256:abc"; allowed: an image reference pinned to a tag other than latest, or to a digest (name:tag or name@sha256:<64 hex>)'],
+        ["version with a v", { kubernetesVersion: "v1.29.1" },
+            'meshbench:kubernetesVersion: got "v1.29.1"; allowed: a Kubernetes patch version such as 1.29.1 (no leading v)'],
+        ["minor version only", { kubernetesVersion: "1.29" },
+            'meshbench:kubernetesVersion: got "1.29"; allowed: a Kubernetes patch version such as 1.29.1 (no leading v)'],
+        ["CIDR without a prefix", { operatorCidr: "203.0.113.7" },
+            'meshbench:operatorCidr: got "203.0.113.7"; allowed: an IPv4 CIDR such as 203.0.113.7/32'],
+        ["CIDR out of range", { operatorCidr: "300.0.113.7/32" },
+            'meshbench:operatorCidr: got "300.0.113.7/32"; allowed: an IPv4 CIDR such as 203.0.113.7/32'],
+        ["CIDR with a /33", { operatorCidr: "203.0.113.7/33" },
+            'meshbench:operatorCidr: got "203.0.113.7/33"; allowed: an IPv4 CIDR such as 203.0.113.7/32'],
+        ["runId with capitals", { runId: "Run_1" },
+            'meshbench:runId: got "Run_1"; allowed: lowercase letters, digits and dashes, at most 32 characters'],
+        ["node name with spaces", { serverNodeName: "worker 1" },
+            'meshbench:serverNodeName: got "worker 1"; allowed: a Kubernetes node name'],
+        ["misspelt key", { wrkThread: "8" }, "meshbench:wrkThread: unknown config key; did you mean meshbench:wrkThreads?"],
+        ["key from another tool", { replicas: "3" }, "meshbench:replicas: unknown config key"],
+        ["wrk CPU of zero", { wrkCpu: "0" }, 'meshbench:wrkCpu: got "0"; allowed: an integer from 1 to 256'],
+    ];
+
+    for (const [what, raw, message] of badInputs) {
+        it(`rejects ${what}`, () => {
+            assert.deepStrictEqual(problemsOf({ ...base, ...raw }), [message]);
+        });
+    }
+
+    it(`tries at least 20 bad inputs (${badInputs.length})`, () => {
+        assert.ok(badInputs.length >= 20);
+    });
+
+    it("reports every problem at once", () => {
+        const problems = problemsOf({ ...base, mesh: "istoi", wrkThreads: "0", netperfTest: "UDP" });
+        assert.deepStrictEqual(problems.map((p) => p.split(":")[1]), ["mesh", "wrkThreads", "netperfTest"]);
+        assert.match(new ConfigError(problems).message, /^invalid stack config:\n {2}- meshbench:mesh: /);
+    });
+
+    it("says a valid target that has not landed is not implemented yet", () => {
+        assert.deepStrictEqual(problemsOf({ target: "vms" }),
+            ['meshbench:target: "vms" is not implemented yet (issue #3); implemented: kubeconfig']);
+        assert.deepStrictEqual(problemsOf({ target: "eks" }),
+            ['meshbench:target: "eks" is not implemented yet (issue #4); implemented: kubeconfig']);
+    });
+
+    it("defaults to the vms target, which is not implemented yet", () => {
+        assert.deepStrictEqual(problemsOf({}),
+            ['meshbench:target: "vms" is not implemented yet (issue #3); implemented: kubeconfig']);
+    });
+
+    for (const [mesh, issue] of [["istio", "#5"], ["istio-ambient", "#5"], ["linkerd", "#6"], ["consul", "#7"], ["kuma", "#7"], ["cilium", "#9"]]) {
+        it(`says mesh ${mesh} is not implemented yet`, () => {
+            assert.deepStrictEqual(problemsOf({ ...base, mesh }),
+                [`meshbench:mesh: "${mesh}" is not implemented yet (issue ${issue}); implemented: none`]);
+        });
+    }
+});

@@ -1,0 +1,93 @@
+import * as assert from "assert";
+import { parseSession } from "../../loadtest/protocol";
+import type { WrkSettings } from "../../loadtest/results";
+import { parseWrkRun, parseWrkTime, summarizeWrk } from "../../loadtest/wrk";
+import { fixture } from "../helpers/mocks";
+
+const settings: WrkSettings = {
+    url: "http://127.0.0.1:18080/", threads: 2, connections: 2, durationSeconds: 2, warmupSeconds: 1, repetitions: 2, cpu: 2,
+};
+
+/** One wrk run's output with errors, in wrk 4's format (src/wrk.c print_stats). */
+const WITH_ERRORS = `Running 30s test @ http://http-server.meshbench.svc.cluster.local:80/
+  8 threads and 8 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency     1.21ms    2.03ms  41.20ms   95.12%
+    Req/Sec     1.02k   120.11     1.31k    70.00%
+  Latency Distribution
+     50%  820.00us
+     75%    1.05ms
+     90%    1.90ms
+     99%   11.43ms
+  244123 requests in 30.10s, 30.96MB read
+  Socket errors: connect 0, read 3, write 0, timeout 12
+  Non-2xx or 3xx responses: 7
+Requests/sec:   8110.40
+Transfer/sec:      1.03MB`.split("\n");
+
+describe("wrk output parser", () => {
+    it("reads wrk's time units", () => {
+        assert.strictEqual(parseWrkTime("156.96us"), 156.96);
+        assert.strictEqual(parseWrkTime("2.35ms"), 2350);
+        assert.strictEqual(parseWrkTime("1.10s"), 1_100_000);
+        assert.strictEqual(parseWrkTime("2.00m"), 120_000_000);
+        assert.throws(() => parseWrkTime("-nanus"), /unreadable wrk time "-nanus"/);
+    });
+
+    it("reads a real run captured from wrk (test/fixtures/wrk-client-session.txt)", () => {
+        const session = parseSession(fixture("wrk-client-session.txt"));
+        const run = parseWrkRun(session.repetitions[0].lines);
+        assert.deepStrictEqual(run, {
+            requestsPerSecond: 32087.34,
+            requests: 67366,
+            durationSeconds: 2.1,
+            latencyMicros: { avg: 74.48, p50: 58, p75: 69, p90: 94, p99: 278 },
+            errors: { connect: 0, read: 0, write: 0, timeout: 0, non2xx3xx: 0 },
+        });
+    });
+
+    it("reads socket errors and non-2xx responses", () => {
+        const run = parseWrkRun(WITH_ERRORS);
+        assert.deepStrictEqual(run.errors, { connect: 0, read: 3, write: 0, timeout: 12, non2xx3xx: 7 });
+        assert.deepStrictEqual(run.latencyMicros, { avg: 1210, p50: 820, p75: 1050, p90: 1900, p99: 11430 });
+        assert.strictEqual(run.requestsPerSecond, 8110.4);
+    });
+
+    it("says what is missing from output it cannot read", () => {
+        assert.throws(() => parseWrkRun(WITH_ERRORS.filter((l) => !l.includes("99%"))), /wrk output has no 99% latency/);
+        assert.throws(() => parseWrkRun(["Segmentation fault"]), /wrk output has no "Requests\/sec" line/);
+    });
+});
+
+describe("wrk summary", () => {
+    it("reports each repetition and the median, leaving the warm-up out", () => {
+        const result = summarizeWrk(parseSession(fixture("wrk-client-session.txt")), settings);
+        assert.strictEqual(result.status, "ok");
+        assert.deepStrictEqual(result.rps, { perRepetition: [32087.34, 33666.8], median: 32877.07 });
+        assert.deepStrictEqual(result.latencyMicros, { avg: 68.155, p50: 57, p90: 88.5, p99: 240 });
+        assert.strictEqual(result.toolVersion, "wrk debian/4.1.0-3+b2 [epoll] Copyright (C) 2012 Will Glozer");
+        assert.deepStrictEqual(result.clientCpu, { coresPerRepetition: [1.095, 1.078], saturationThresholdCores: 1.8 });
+    });
+
+    it("flags a client that used its threads' CPU as saturated, keeping the numbers it measured", () => {
+        const session = parseSession(fixture("wrk-client-session.txt"));
+        const busy = { ...session, repetitions: session.repetitions.map((r) => ({ ...r, clientCpuCores: 1.95 })) };
+        const result = summarizeWrk(busy, settings);
+        assert.strictEqual(result.status, "saturated");
+        assert.match(result.reason!, /used at least 1\.8 cores in 2 of 2 repetitions/);
+        assert.ok(result.rps);
+    });
+
+    it("fails a session that ran fewer repetitions than configured", () => {
+        const result = summarizeWrk(parseSession(fixture("wrk-client-session.txt")), { ...settings, repetitions: 3 });
+        assert.deepStrictEqual([result.status, result.reason], ["failed", "wrk client ran 2 repetitions, expected 3"]);
+        assert.strictEqual(result.rps, undefined);
+    });
+
+    it("fails a session that was cut off", () => {
+        const text = fixture("wrk-client-session.txt");
+        const cut = text.slice(0, text.lastIndexOf("MESHBENCH-END run=2"));
+        const result = summarizeWrk(parseSession(cut), settings);
+        assert.deepStrictEqual([result.status, result.reason], ["failed", "wrk run 2 was cut off before it finished"]);
+    });
+});

@@ -1,0 +1,130 @@
+// The whole program under Pulumi's mocks: target kubeconfig, mesh none.
+import * as assert from "assert";
+import type { BenchmarkResults } from "../loadtest/results";
+import { kubeconfigStackConfig, runProgram, type ProgramRun, type RecordedResource } from "./helpers/mocks";
+import { validateKubeObject } from "./helpers/schema";
+
+/** The signature Pulumi puts on a secret value when it serializes it. */
+const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+const isSecretValue = (v: unknown): boolean =>
+    typeof v === "object" && v !== null && Object.values(v).includes(SECRET_SIG);
+
+const kubernetesObjects = (run: ProgramRun): RecordedResource[] =>
+    run.resources.filter((r) => r.type.startsWith("kubernetes:"));
+
+describe("program, target kubeconfig, mesh none", function () {
+    this.timeout(60_000);
+    let run: ProgramRun;
+    let results: BenchmarkResults;
+
+    before(async () => {
+        run = await runProgram(kubeconfigStackConfig({ repetitions: "2", warmupSeconds: "1", wrkThreads: "2", wrkConnections: "2" }));
+        results = run.outputs.results as BenchmarkResults;
+        // Evaluate once more, warm, for the time a program evaluation takes.
+        const warm = await runProgram(kubeconfigStackConfig({ repetitions: "2" }));
+        console.log(`      program evaluation under mocks: ${run.milliseconds.toFixed(0)} ms cold, ${warm.milliseconds.toFixed(0)} ms warm`);
+    });
+
+    it("creates the namespace, both servers, both clients and the three kubectl steps", () => {
+        const names = (type: string) => run.resources.filter((r) => r.type === type).map((r) => r.inputs.metadata?.name ?? r.name).sort();
+        assert.deepStrictEqual(names("kubernetes:core/v1:Namespace"), ["meshbench"]);
+        assert.deepStrictEqual(names("kubernetes:apps/v1:Deployment"), ["http-server", "netperf-client", "netperf-server", "wrk-client"]);
+        assert.deepStrictEqual(names("kubernetes:core/v1:Service"), ["http-server", "netperf-server"]);
+        assert.deepStrictEqual(names("kubernetes:core/v1:ServiceAccount"), ["http-server", "netperf-client", "netperf-server", "wrk-client"]);
+        assert.strictEqual(names("kubernetes:core/v1:ConfigMap").length, 2);
+        assert.deepStrictEqual(names("command:local:Command"), ["loadtest-facts", "loadtest-netperf-run", "loadtest-wrk-run"]);
+        assert.deepStrictEqual(names("kubernetes:helm.sh/v3:Release"), [], "the baseline installs no mesh");
+    });
+
+    it("uses the meshbench component type tokens", () => {
+        const components = run.resources.filter((r) => !r.custom).map((r) => r.type).sort();
+        assert.deepStrictEqual(components, [
+            "meshbench:cluster:ExistingCluster", "meshbench:loadtest:LoadTest", "meshbench:meshes:MeshInstall",
+            "meshbench:workloads:BenchNamespace", "meshbench:workloads:Workloads",
+        ]);
+    });
+
+    it("parents every resource to a meshbench component", () => {
+        for (const r of run.resources.filter((x) => x.custom)) {
+            const parentType = r.urn.split("::")[2].split("$").slice(-2)[0];
+            assert.match(parentType, /^meshbench:[a-z]+:[A-Za-z]+$/, `${r.type} ${r.name} has parent ${parentType}`);
+        }
+    });
+
+    it("creates every Kubernetes object through the cluster's provider, never a default one", () => {
+        for (const r of kubernetesObjects(run)) {
+            assert.match(r.provider ?? "", /ExistingCluster\$pulumi:providers:kubernetes::cluster-provider::/, `${r.name}`);
+        }
+    });
+
+    it("creates Kubernetes objects that validate against the schema", () => {
+        const objects = kubernetesObjects(run);
+        assert.ok(objects.length >= 10);
+        for (const r of objects) validateKubeObject(r.inputs as any);
+    });
+
+    it("mounts the client scripts and execs them in their pods, wrk before netperf, then reads the facts", () => {
+        const steps = Object.fromEntries(run.resources.filter((r) => r.type === "command:local:Command").map((r) => [r.name, r.inputs]));
+        assert.match(steps["loadtest-wrk-run"].create, /kubectl -n meshbench exec deploy\/wrk-client -c wrk -- sh \/meshbench\/wrk-client\.sh$/);
+        assert.match(steps["loadtest-netperf-run"].create, /kubectl -n meshbench exec deploy\/netperf-client -c netperf -- sh \/meshbench\/netperf-client\.sh$/);
+        assert.ok(steps["loadtest-netperf-run"].triggers.includes("loadtest-wrk-run-id"), "netperf waits for wrk");
+        assert.ok(steps["loadtest-facts"].triggers.includes("loadtest-netperf-run-id"), "facts wait for netperf");
+    });
+
+    it("hands the kubeconfig to the provider and the kubectl steps only as a secret", () => {
+        const provider = run.resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
+        assert.ok(isSecretValue(provider.inputs.kubeconfig), "provider kubeconfig is secret");
+        for (const step of run.resources.filter((r) => r.type === "command:local:Command")) {
+            // A secret inside the environment makes the whole environment secret.
+            assert.ok(isSecretValue(step.inputs.environment), `${step.name} environment is secret`);
+            assert.match(step.inputs.environment.value.MESHBENCH_KUBECONFIG, /meshbench-test-token/);
+            assert.ok(!JSON.stringify(step.inputs.create).includes("meshbench-test-token"), "never in the command line");
+        }
+        assert.ok(!JSON.stringify(run.outputs).includes("meshbench-test-token"), "never in the outputs");
+    });
+
+    it("exports typed results: status, RPS per repetition and median, latencies, errors, netperf, provenance", () => {
+        assert.strictEqual(results.status, "ok", results.reasons.join("; "));
+        assert.strictEqual(results.schemaVersion, 1);
+        assert.strictEqual(results.mesh, "none");
+        assert.deepStrictEqual(results.mtls, { requested: false });
+        assert.deepStrictEqual(results.wrk.rps, { perRepetition: [32087.34, 33666.8], median: 32877.07 });
+        assert.deepStrictEqual(Object.keys(results.wrk.latencyMicros!), ["avg", "p50", "p90", "p99"]);
+        assert.deepStrictEqual(results.wrk.errors, { connect: 0, read: 0, write: 0, timeout: 0, non2xx3xx: 0 });
+        assert.deepStrictEqual(results.wrk.settings, {
+            url: "http://http-server.meshbench.svc.cluster.local:80/", threads: 2, connections: 2, durationSeconds: 30,
+            warmupSeconds: 1, repetitions: 2, cpu: 2,
+        });
+        assert.deepStrictEqual(results.netperf.latencyMicros, { mean: 260.695, p50: 253.5, p90: 286.5, p99: 407.5 });
+        assert.strictEqual(results.netperf.transactionsPerSecond, 3835.708);
+        const p = results.provenance;
+        assert.deepStrictEqual([p.mesh, p.mtls, p.target, p.runId], ["none", false, "kubeconfig", "1"]);
+        assert.deepStrictEqual(p.images, { httpServerImage: "nginx:1.27.4-alpine", wrkImage: "williamyeh/wrk:4.0.2", netperfImage: "cilium/netperf:2.0" });
+        assert.deepStrictEqual(p.kubernetes.running, ["v1.29.1"]);
+        assert.strictEqual(p.placement["wrk-client"], "worker-2");
+        assert.ok(!isSecretValue(run.outputs.results), "results are readable without --show-secrets");
+    });
+
+    it("exports a failed status and no numbers when a client run fails", async () => {
+        const failed = await runProgram(kubeconfigStackConfig({ repetitions: "2" }), {
+            "wrk-run": "error: unable to upgrade connection: pod does not exist\nMESHBENCH-KUBECTL exit=1\n",
+            "netperf-run": "", facts: "",
+        });
+        const r = failed.outputs.results as BenchmarkResults;
+        assert.strictEqual(r.status, "failed");
+        assert.strictEqual(r.wrk.rps, undefined);
+        assert.strictEqual(r.netperf.latencyMicros, undefined);
+        assert.deepStrictEqual(r.reasons, [
+            "wrk client: kubectl exited with 1: error: unable to upgrade connection: pod does not exist",
+            "netperf client: kubectl printed nothing",
+            "reading pods: kubectl printed nothing",
+        ]);
+    });
+
+    it("fails before creating anything when a feature has not landed", async () => {
+        await assert.rejects(runProgram({ target: "vms" }),
+            /meshbench:target: "vms" is not implemented yet \(issue #3\); implemented: kubeconfig/);
+        await assert.rejects(runProgram(kubeconfigStackConfig({ mesh: "istio" })),
+            /meshbench:mesh: "istio" is not implemented yet \(issue #5\); implemented: none/);
+    });
+});

@@ -1,0 +1,126 @@
+import * as assert from "assert";
+import type { KubeObject } from "../../cluster/kube-objects";
+import { buildClients, readClientScripts } from "../../loadtest/clients";
+import { netperfSettings, wrkSettings } from "../../loadtest/run-settings";
+import { parseConfig } from "../../config";
+import { none } from "../../meshes/none";
+import type { Enrolment } from "../../meshes/types";
+import { buildHttpServer, buildNginxConf } from "../../workloads/http-server";
+import { buildBenchNamespace } from "../../workloads/namespace";
+import { buildNetperfServer } from "../../workloads/netperf-server";
+import { validateKubeObject } from "../helpers/schema";
+
+const enrolment = none.enrolment({ mtls: false, target: "kubeconfig", benchNamespace: "meshbench" });
+/** A mesh that enrols by annotation and marks netperf's ports opaque, to see both reach the objects. */
+const annotating: Enrolment = {
+    namespaceLabels: { "mesh.example/inject": "enabled" },
+    namespaceAnnotations: { "mesh.example/policy": "strict" },
+    podAnnotations: (role) => ({ "mesh.example/role": role }),
+    appProtocol: (port) => (port.role === "http" ? "http" : "example.com/opaque"),
+};
+const serverPlacement = { nodeSelector: { "meshbench.io/node-role": "server" }, tolerations: [{ key: "meshbench.io/server", operator: "Exists", effect: "NoSchedule" }] };
+const config = parseConfig({ target: "kubeconfig" });
+
+const find = (objects: KubeObject[], kind: string, name?: string): any =>
+    objects.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
+
+describe("workload manifests", () => {
+    const http = buildHttpServer({ image: "nginx:1.27.4-alpine", placement: serverPlacement, enrolment: annotating });
+    const netperf = buildNetperfServer({ image: "cilium/netperf:2.0", placement: serverPlacement, enrolment: annotating });
+    const clients = buildClients({
+        wrk: wrkSettings(config.load), netperf: netperfSettings(config.load), wrkImage: "williamyeh/wrk:4.0.2",
+        netperfImage: "cilium/netperf:2.0", placement: {}, enrolment: annotating,
+    });
+
+    it("declares every netperf port on its Service, with name, protocol and the mesh's appProtocol", () => {
+        assert.deepStrictEqual(find(netperf, "Service").spec.ports, [
+            { name: "tcp-netperf-control", port: 12865, targetPort: 12865, protocol: "TCP", appProtocol: "example.com/opaque" },
+            { name: "tcp-netperf-data", port: 12866, targetPort: 12866, protocol: "TCP", appProtocol: "example.com/opaque" },
+        ]);
+        assert.deepStrictEqual(find(http, "Service").spec.ports,
+            [{ name: "http", port: 80, targetPort: 8080, protocol: "TCP", appProtocol: "http" }]);
+    });
+
+    it("runs netserver in the foreground on the control port", () => {
+        const container = find(netperf, "Deployment").spec.template.spec.containers[0];
+        assert.deepStrictEqual(container.command, ["netserver", "-D", "-p", "12865"]);
+    });
+
+    it("keeps clients and servers off each other's nodes, and places servers where the target says", () => {
+        const server = find(http, "Deployment").spec.template.spec;
+        const client = find(clients, "Deployment", "wrk-client").spec.template.spec;
+        const rule = (spec: any) => spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0];
+        assert.deepStrictEqual(rule(server), { labelSelector: { matchLabels: { "meshbench.io/side": "client" } }, topologyKey: "kubernetes.io/hostname" });
+        assert.deepStrictEqual(rule(client), { labelSelector: { matchLabels: { "meshbench.io/side": "server" } }, topologyKey: "kubernetes.io/hostname" });
+        assert.deepStrictEqual(server.nodeSelector, serverPlacement.nodeSelector);
+        assert.deepStrictEqual(server.tolerations, serverPlacement.tolerations);
+        assert.strictEqual(client.nodeSelector, undefined);
+    });
+
+    it("sets resource requests on every container, and gives wrk a core per thread without a limit", () => {
+        for (const deployment of [...http, ...netperf, ...clients].filter((o) => o.kind === "Deployment")) {
+            for (const c of (deployment as any).spec.template.spec.containers) {
+                assert.ok(c.resources.requests.cpu && c.resources.requests.memory, `${deployment.metadata.name}/${c.name}`);
+            }
+        }
+        const wrk = find(clients, "Deployment", "wrk-client").spec.template.spec.containers[0];
+        assert.deepStrictEqual(wrk.resources, { requests: { cpu: "8", memory: "256Mi" } });
+    });
+
+    it("enrols pods through the mesh's annotations, and gives each its own ServiceAccount", () => {
+        for (const [objects, app, role] of [[http, "http-server", "http-server"], [netperf, "netperf-server", "netperf-server"],
+            [clients, "wrk-client", "wrk-client"], [clients, "netperf-client", "netperf-client"]] as const) {
+            const pod = find(objects, "Deployment", app).spec.template;
+            assert.strictEqual(pod.metadata.annotations["mesh.example/role"], role);
+            assert.strictEqual(pod.spec.serviceAccountName, app);
+            assert.ok(find(objects, "ServiceAccount", app), `ServiceAccount ${app}`);
+        }
+    });
+
+    it("mounts the exact client scripts from loadtest/scripts and passes the settings as environment", () => {
+        const configMap = find(clients, "ConfigMap");
+        assert.deepStrictEqual(configMap.data, readClientScripts());
+        const wrk = find(clients, "Deployment", "wrk-client").spec.template.spec;
+        assert.deepStrictEqual(wrk.volumes, [{ name: "scripts", configMap: { name: configMap.metadata.name } }]);
+        const env = Object.fromEntries(wrk.containers[0].env.map((e: any) => [e.name, e.value]));
+        assert.deepStrictEqual(env, {
+            MESHBENCH_URL: "http://http-server.meshbench.svc.cluster.local:80/", MESHBENCH_WRK_THREADS: "8",
+            MESHBENCH_WRK_CONNECTIONS: "8", MESHBENCH_DURATION_SECONDS: "30", MESHBENCH_WARMUP_SECONDS: "10",
+            MESHBENCH_REPETITIONS: "5",
+        });
+    });
+
+    it("renames the nginx ConfigMap when its contents change, so nginx restarts with them", () => {
+        const name = find(http, "ConfigMap").metadata.name;
+        assert.match(name, /^nginx-conf-[0-9a-f]{10}$/);
+        assert.strictEqual(find(http, "Deployment").spec.template.spec.volumes[0].configMap.name, name);
+    });
+
+    it("serves a fixed body from memory with long keep-alive and no access log", () => {
+        const conf = buildNginxConf();
+        assert.match(conf, /listen 8080 reuseport;/);
+        assert.match(conf, /return 200 "meshbench\\n";/);
+        assert.match(conf, /access_log off;/);
+        assert.match(conf, /keepalive_requests 10000000;/);
+    });
+
+    it("labels and annotates the namespace for the mesh", () => {
+        assert.deepStrictEqual(buildBenchNamespace(annotating).metadata, {
+            name: "meshbench",
+            labels: { "app.kubernetes.io/part-of": "meshbench", "mesh.example/inject": "enabled" },
+            annotations: { "mesh.example/policy": "strict" },
+        });
+        assert.deepStrictEqual(buildBenchNamespace(enrolment).metadata!.labels, { "app.kubernetes.io/part-of": "meshbench" });
+    });
+
+    it("builds objects that validate against the Kubernetes schema", () => {
+        for (const obj of [buildBenchNamespace(enrolment) as KubeObject, ...http, ...netperf, ...clients]) validateKubeObject(obj);
+    });
+
+    it("has a schema check that rejects a broken object", () => {
+        const broken = JSON.parse(JSON.stringify(find(http, "Deployment")));
+        broken.spec.template.spec.containers[0].ports[0].containerPort = "eighty";
+        assert.throws(() => validateKubeObject(broken), /containerPort must be integer/);
+        assert.throws(() => validateKubeObject({ apiVersion: "example.com/v1", kind: "Widget" }), /no schema for example.com\/v1 Widget/);
+    });
+});
