@@ -3,6 +3,11 @@
 # the arguments it is given. The kubeconfig arrives in $MESHBENCH_KUBECONFIG (a Pulumi
 # secret) and exists on disk only in a private temporary file while kubectl runs.
 #
+#   kubectl.sh <kubectl arguments...>   runs kubectl once
+#   kubectl.sh --script '<shell>'       runs a shell snippet in which `kubectl` is a
+#                                       function using the stack's kubeconfig (for steps
+#                                       that need several calls, e.g. a pod name first)
+#
 # It always exits 0 and ends with "MESHBENCH-KUBECTL exit=<code>": a failed step then
 # becomes a failed result, with its reason, instead of an aborted `pulumi up`.
 set -u
@@ -16,9 +21,17 @@ kubeconfig_file=$(mktemp)
 trap 'rm -f "$kubeconfig_file"' EXIT
 trap 'rm -f "$kubeconfig_file"; exit 130' INT TERM
 printf '%s' "$MESHBENCH_KUBECONFIG" > "$kubeconfig_file"
-if [ -n "${MESHBENCH_KUBE_CONTEXT:-}" ]; then
-    set -- --context "$MESHBENCH_KUBE_CONTEXT" "$@"
+kubectl() {
+    if [ -n "${MESHBENCH_KUBE_CONTEXT:-}" ]; then
+        command kubectl --kubeconfig "$kubeconfig_file" --context "$MESHBENCH_KUBE_CONTEXT" "$@"
+    else
+        command kubectl --kubeconfig "$kubeconfig_file" "$@"
+    fi
+}
+if [ "${1:-}" = "--script" ]; then
+    eval "$2" 2>&1
+else
+    kubectl "$@" 2>&1
 fi
-kubectl --kubeconfig "$kubeconfig_file" "$@" 2>&1
 echo "MESHBENCH-KUBECTL exit=$?"
 exit 0

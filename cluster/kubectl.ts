@@ -14,9 +14,16 @@ export const KUBECTL_WRAPPER = fs.readFileSync(path.join(__dirname, "kubectl.sh"
 export const shellQuote = (word: string): string =>
     /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 
-/** The shell command for one kubectl invocation through the wrapper. */
-export const kubectlShellCommand = (args: readonly string[]): string =>
-    ['sh -c "$MESHBENCH_KUBECTL_WRAPPER" kubectl', ...args.map(shellQuote)].join(" ");
+/**
+ * One call through the wrapper: kubectl arguments, or a shell snippet in which `kubectl`
+ * is a function using the stack's kubeconfig (for steps that need several calls).
+ */
+export type KubectlInvocation = readonly string[] | { readonly script: string };
+
+/** The shell command for one invocation through the wrapper. */
+export const kubectlShellCommand = (invocation: KubectlInvocation): string =>
+    ['sh -c "$MESHBENCH_KUBECTL_WRAPPER" kubectl',
+        ...("script" in invocation ? ["--script", invocation.script] : invocation).map(shellQuote)].join(" ");
 
 /** What one wrapped invocation printed, and kubectl's exit code (undefined if the marker is missing). */
 export interface KubectlOutput {
@@ -43,8 +50,8 @@ export function splitKubectlOutput(stdout: string): KubectlOutput[] {
 
 export interface KubectlStepArgs {
     readonly access: ClusterAccess;
-    /** One or more kubectl argument lists, run in order. */
-    readonly invocations: readonly (readonly string[])[];
+    /** One or more invocations, run in order. */
+    readonly invocations: readonly KubectlInvocation[];
     /** A change to any of these reruns the step. */
     readonly triggers: pulumi.Input<unknown>[];
 }

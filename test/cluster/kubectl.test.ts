@@ -64,3 +64,21 @@ describe("kubectl wrapper", () => {
         assert.strictEqual(shellQuote("it's {x}"), `'it'\\''s {x}'`);
     });
 });
+
+describe("kubectl wrapper, script mode", () => {
+    it("runs a snippet in which kubectl uses the stack's kubeconfig, and reports the snippet's exit code", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "meshbench-kubectl-script-"));
+        try {
+            fs.writeFileSync(path.join(dir, "kubectl"), '#!/bin/sh\nprintf "%s\\n" "$*"\n', { mode: 0o755 });
+            const script = 'pod=$(kubectl get pod -o name); echo "got $pod"; false';
+            const stdout = await sh(kubectlShellCommand({ script }), {
+                PATH: `${dir}:${process.env.PATH}`, MESHBENCH_KUBECTL_WRAPPER: KUBECTL_WRAPPER, MESHBENCH_KUBECONFIG: "x",
+            });
+            const [call] = splitKubectlOutput(stdout);
+            assert.strictEqual(call.exitCode, 1);
+            assert.match(call.lines[0], /^got --kubeconfig \/\S+ get pod -o name$/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
