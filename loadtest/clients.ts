@@ -2,7 +2,7 @@
 // mesh sidecar running beside them for as long as the test needs, which a Job could not.
 import * as fs from "fs";
 import * as path from "path";
-import type { ConfigMap, EnvVar } from "kubernetes-types/core/v1";
+import type { ConfigMap, Container, EnvVar, Volume } from "kubernetes-types/core/v1";
 import { nameByContent, type KubeObject } from "../cluster/kube-objects";
 import type { NodePlacement } from "../cluster/types";
 import type { Enrolment, WorkloadRole } from "../meshes/types";
@@ -14,6 +14,7 @@ export const WRK_CLIENT = "wrk-client";
 export const NETPERF_CLIENT = "netperf-client";
 /** Where the scripts are mounted in the client pods. */
 export const SCRIPT_DIR = "/meshbench";
+const SCRIPT_VOLUME = "scripts";
 
 const SCRIPT_FILES = ["common.sh", "wrk-client.sh", "netperf-client.sh"] as const;
 export type ClientScript = Exclude<(typeof SCRIPT_FILES)[number], "common.sh">;
@@ -41,51 +42,80 @@ export interface ClientArgs {
     readonly enrolment: Enrolment;
 }
 
-export function buildClients(args: ClientArgs): KubeObject[] {
+/** The scripts, as a ConfigMap named by their content in the given namespace. */
+export function buildScriptsConfigMap(namespace: string = BENCH_NAMESPACE): ConfigMap {
     const scripts = readClientScripts();
-    const configMap: ConfigMap = {
+    return {
         apiVersion: "v1",
         kind: "ConfigMap",
-        metadata: { name: nameByContent("loadtest-scripts", JSON.stringify(scripts)), namespace: BENCH_NAMESPACE },
+        metadata: { name: nameByContent("loadtest-scripts", JSON.stringify(scripts)), namespace },
         data: scripts,
     };
-    // An idle pod with the scripts mounted and its settings in the environment.
-    const client = (app: string, role: WorkloadRole, container: string, image: string,
-        settings: Record<string, string | number>, requests: { cpu: string; memory: string }) => buildDeployment({
-        app, role, side: "client", placement: args.placement, enrolment: args.enrolment,
-        container: {
-            name: container,
-            image,
-            command: IDLE,
-            env: env(settings),
-            resources: { requests },
-            volumeMounts: [{ name: "scripts", mountPath: SCRIPT_DIR, readOnly: true }],
-        },
-        volumes: [{ name: "scripts", configMap: { name: configMap.metadata!.name! } }],
-    });
+}
 
+/**
+ * How long one tool run may take before the script kills it: the run itself, plus room
+ * for connecting. A run that hangs on a dead connection then fails instead of hanging.
+ */
+const runTimeout = (s: { durationSeconds: number; warmupSeconds: number }) => Math.max(s.durationSeconds, s.warmupSeconds) + 120;
+
+/** The environment each client script reads (see the scripts' require_env lines). */
+export function wrkEnvironment(wrk: WrkSettings): Record<string, string | number> {
+    return {
+        MESHBENCH_RUN_TIMEOUT_SECONDS: runTimeout(wrk),
+        MESHBENCH_URL: wrk.url,
+        MESHBENCH_WRK_THREADS: wrk.threads,
+        MESHBENCH_WRK_CONNECTIONS: wrk.connections,
+        MESHBENCH_DURATION_SECONDS: wrk.durationSeconds,
+        MESHBENCH_WARMUP_SECONDS: wrk.warmupSeconds,
+        MESHBENCH_REPETITIONS: wrk.repetitions,
+    };
+}
+
+export function netperfEnvironment(netperf: NetperfSettings): Record<string, string | number> {
+    return {
+        MESHBENCH_RUN_TIMEOUT_SECONDS: runTimeout(netperf),
+        MESHBENCH_NETPERF_HOST: netperf.host,
+        MESHBENCH_NETPERF_CONTROL_PORT: netperf.controlPort,
+        MESHBENCH_NETPERF_DATA_PORT: netperf.dataPort,
+        MESHBENCH_NETPERF_TEST: netperf.test,
+        MESHBENCH_NETPERF_REQUEST_SIZE: netperf.requestSize,
+        MESHBENCH_NETPERF_RESPONSE_SIZE: netperf.responseSize,
+        MESHBENCH_DURATION_SECONDS: netperf.durationSeconds,
+        MESHBENCH_WARMUP_SECONDS: netperf.warmupSeconds,
+        MESHBENCH_REPETITIONS: netperf.repetitions,
+    };
+}
+
+/** An idle container with the scripts mounted and its settings in the environment. */
+export function clientContainer(
+    name: string, image: string, settings: Record<string, string | number>, requests: { cpu: string; memory: string },
+): Container {
+    return {
+        name,
+        image,
+        command: IDLE,
+        env: env(settings),
+        resources: { requests },
+        volumeMounts: [{ name: SCRIPT_VOLUME, mountPath: SCRIPT_DIR, readOnly: true }],
+    };
+}
+
+/** The volume that mounts the scripts ConfigMap. */
+export const scriptsVolume = (configMap: ConfigMap): Volume =>
+    ({ name: SCRIPT_VOLUME, configMap: { name: configMap.metadata!.name! } });
+
+export function buildClients(args: ClientArgs): KubeObject[] {
+    const configMap = buildScriptsConfigMap();
+    const client = (app: string, role: WorkloadRole, container: Container) => buildDeployment({
+        app, side: "client", placement: args.placement, mesh: { role, enrolment: args.enrolment },
+        containers: [container], volumes: [scriptsVolume(configMap)],
+    });
     // CPU is requested, never limited: a limit would throttle wrk and make the client
     // the bottleneck; the request reserves the cores wrk's threads need.
-    const wrk = client(WRK_CLIENT, "wrk-client", "wrk", args.wrkImage, {
-        MESHBENCH_URL: args.wrk.url,
-        MESHBENCH_WRK_THREADS: args.wrk.threads,
-        MESHBENCH_WRK_CONNECTIONS: args.wrk.connections,
-        MESHBENCH_DURATION_SECONDS: args.wrk.durationSeconds,
-        MESHBENCH_WARMUP_SECONDS: args.wrk.warmupSeconds,
-        MESHBENCH_REPETITIONS: args.wrk.repetitions,
-    }, { cpu: String(args.wrk.cpu), memory: "256Mi" });
-
-    const netperf = client(NETPERF_CLIENT, "netperf-client", "netperf", args.netperfImage, {
-        MESHBENCH_NETPERF_HOST: args.netperf.host,
-        MESHBENCH_NETPERF_CONTROL_PORT: args.netperf.controlPort,
-        MESHBENCH_NETPERF_DATA_PORT: args.netperf.dataPort,
-        MESHBENCH_NETPERF_TEST: args.netperf.test,
-        MESHBENCH_NETPERF_REQUEST_SIZE: args.netperf.requestSize,
-        MESHBENCH_NETPERF_RESPONSE_SIZE: args.netperf.responseSize,
-        MESHBENCH_DURATION_SECONDS: args.netperf.durationSeconds,
-        MESHBENCH_WARMUP_SECONDS: args.netperf.warmupSeconds,
-        MESHBENCH_REPETITIONS: args.netperf.repetitions,
-    }, { cpu: "1", memory: "64Mi" });
-
+    const wrk = client(WRK_CLIENT, "wrk-client",
+        clientContainer("wrk", args.wrkImage, wrkEnvironment(args.wrk), { cpu: String(args.wrk.cpu), memory: "256Mi" }));
+    const netperf = client(NETPERF_CLIENT, "netperf-client",
+        clientContainer("netperf", args.netperfImage, netperfEnvironment(args.netperf), { cpu: "1", memory: "64Mi" }));
     return [configMap, buildServiceAccount(WRK_CLIENT), buildServiceAccount(NETPERF_CLIENT), wrk, netperf] as KubeObject[];
 }

@@ -52,18 +52,17 @@ export function buildHttpServer(args: HttpServerArgs): KubeObject[] {
     };
     const deployment = buildDeployment({
         app: HTTP_SERVICE,
-        role: "http-server",
+        mesh: { role: "http-server", enrolment: args.enrolment },
         side: "server",
         placement: args.placement,
-        enrolment: args.enrolment,
-        container: {
+        containers: [{
             name: "nginx",
             image: args.image,
             ports: [{ name: "http", containerPort: HTTP_CONTAINER_PORT, protocol: "TCP" }],
             resources: { requests: { cpu: "1", memory: "64Mi" } },
             readinessProbe: { httpGet: { path: "/", port: HTTP_CONTAINER_PORT }, periodSeconds: 2 },
             volumeMounts: [{ name: "conf", mountPath: "/etc/nginx/nginx.conf", subPath: "nginx.conf", readOnly: true }],
-        },
+        }],
         volumes: [{ name: "conf", configMap: { name: configMap.metadata!.name! } }],
     });
     const service = buildService(HTTP_SERVICE, [{ port: HTTP_PORT, targetPort: HTTP_CONTAINER_PORT }], args.enrolment);

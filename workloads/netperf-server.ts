@@ -15,11 +15,10 @@ export interface NetperfServerArgs {
 export function buildNetperfServer(args: NetperfServerArgs): KubeObject[] {
     const deployment = buildDeployment({
         app: NETPERF_SERVICE,
-        role: "netperf-server",
+        mesh: { role: "netperf-server", enrolment: args.enrolment },
         side: "server",
         placement: args.placement,
-        enrolment: args.enrolment,
-        container: {
+        containers: [{
             name: "netserver",
             image: args.image,
             // -D: stay in the foreground, so the container lives as long as netserver.
@@ -30,7 +29,7 @@ export function buildNetperfServer(args: NetperfServerArgs): KubeObject[] {
             ],
             resources: { requests: { cpu: "1", memory: "32Mi" } },
             readinessProbe: { tcpSocket: { port: NETPERF_CONTROL_PORT.port }, periodSeconds: 2 },
-        },
+        }],
     });
     const service = buildService(NETPERF_SERVICE, [
         { port: NETPERF_CONTROL_PORT, targetPort: NETPERF_CONTROL_PORT.port },

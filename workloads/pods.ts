@@ -32,12 +32,14 @@ export function awayFrom(other: Side): Affinity {
 export interface PodPlan {
     /** Deployment, ServiceAccount and app label name. */
     readonly app: string;
-    readonly role: WorkloadRole;
+    /** Defaults to the benchmark namespace. */
+    readonly namespace?: string;
+    /** How the pod joins the mesh; absent for pods that must stay outside it (the plaintext probe). */
+    readonly mesh?: { readonly role: WorkloadRole; readonly enrolment: Enrolment };
     readonly side: Side;
-    readonly container: Container;
+    readonly containers: Container[];
     readonly volumes?: Volume[];
     readonly placement: NodePlacement;
-    readonly enrolment: Enrolment;
     /** Annotations the workload itself needs (e.g. a config hash); the mesh's are added. */
     readonly annotations?: Record<string, string>;
 }
@@ -47,7 +49,7 @@ export function buildDeployment(plan: PodPlan): Deployment {
     return {
         apiVersion: "apps/v1",
         kind: "Deployment",
-        metadata: { name: plan.app, namespace: BENCH_NAMESPACE, labels },
+        metadata: { name: plan.app, namespace: plan.namespace ?? BENCH_NAMESPACE, labels },
         spec: {
             replicas: 1,
             // Never two servers (or two clients) at once: a rolling update would briefly
@@ -57,7 +59,7 @@ export function buildDeployment(plan: PodPlan): Deployment {
             template: {
                 metadata: {
                     labels,
-                    annotations: { ...plan.annotations, ...plan.enrolment.podAnnotations(plan.role) },
+                    annotations: { ...plan.annotations, ...plan.mesh?.enrolment.podAnnotations(plan.mesh.role) },
                 },
                 spec: {
                     serviceAccountName: plan.app,
@@ -67,7 +69,7 @@ export function buildDeployment(plan: PodPlan): Deployment {
                     affinity: awayFrom(plan.side === "server" ? "client" : "server"),
                     nodeSelector: plan.placement.nodeSelector ? { ...plan.placement.nodeSelector } : undefined,
                     tolerations: plan.placement.tolerations ? [...plan.placement.tolerations] : undefined,
-                    containers: [plan.container],
+                    containers: plan.containers,
                     volumes: plan.volumes,
                 },
             },
@@ -76,8 +78,8 @@ export function buildDeployment(plan: PodPlan): Deployment {
 }
 
 /** Each pod has its own ServiceAccount named like it; Consul requires that with ACLs, and it costs nothing elsewhere. */
-export function buildServiceAccount(app: string): ServiceAccount {
-    return { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: app, namespace: BENCH_NAMESPACE } };
+export function buildServiceAccount(app: string, namespace: string = BENCH_NAMESPACE): ServiceAccount {
+    return { apiVersion: "v1", kind: "ServiceAccount", metadata: { name: app, namespace } };
 }
 
 /** A Service that declares every port with its name, protocol and the mesh's appProtocol. */

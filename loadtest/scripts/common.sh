@@ -27,6 +27,22 @@ uptime_usec() {
     awk '{ printf "%d\n", $1 * 1000000 }' /proc/uptime
 }
 
+# with_timeout <command...>: runs the command, killed after $MESHBENCH_RUN_TIMEOUT_SECONDS
+# if that is set, so that a tool stuck on a dead connection ends the step instead of
+# hanging `pulumi up`. busybox before 1.30 spells it `timeout -t N`.
+with_timeout() {
+    limit=${MESHBENCH_RUN_TIMEOUT_SECONDS:-}
+    if [ -z "$limit" ]; then
+        "$@"
+    elif timeout 1 true 2>/dev/null; then
+        timeout "$limit" "$@"
+    elif timeout -t 1 true 2>/dev/null; then
+        timeout -t "$limit" "$@"
+    else
+        "$@"
+    fi
+}
+
 require_env() {
     for name in "$@"; do
         eval "value=\${$name:-}"

@@ -17,7 +17,7 @@ echo "MESHBENCH-TOOL netperf $(netperf -V 2>&1 | head -n 1)"
 netperf_once() {
     run_seconds=$1
     # -j keeps the latency histogram the P50/P90/P99 selectors are computed from.
-    netperf -H "$MESHBENCH_NETPERF_HOST" -p "$MESHBENCH_NETPERF_CONTROL_PORT" \
+    with_timeout netperf -H "$MESHBENCH_NETPERF_HOST" -p "$MESHBENCH_NETPERF_CONTROL_PORT" \
         -t "$MESHBENCH_NETPERF_TEST" -l "$run_seconds" -j -- \
         -P ",$MESHBENCH_NETPERF_DATA_PORT" \
         -r "$MESHBENCH_NETPERF_REQUEST_SIZE,$MESHBENCH_NETPERF_RESPONSE_SIZE" \

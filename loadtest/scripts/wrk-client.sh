@@ -13,7 +13,7 @@ echo "MESHBENCH-TOOL wrk $(wrk -v 2>&1 | head -n 1)"
 
 wrk_once() {
     run_seconds=$1
-    wrk --threads "$MESHBENCH_WRK_THREADS" --connections "$MESHBENCH_WRK_CONNECTIONS" \
+    with_timeout wrk --threads "$MESHBENCH_WRK_THREADS" --connections "$MESHBENCH_WRK_CONNECTIONS" \
         --duration "${run_seconds}s" --latency "$MESHBENCH_URL"
 }
 run_all wrk_once

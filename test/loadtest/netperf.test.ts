@@ -114,4 +114,23 @@ describe("netperf client script", () => {
         assert.strictEqual(result.status, "ok", result.reason);
         assert.strictEqual(result.latencyMicros!.p99, 400);
     });
+
+    it("kills a run that hangs past its timeout, so the step fails instead of hanging", async () => {
+        const hangDir = fs.mkdtempSync(path.join(os.tmpdir(), "meshbench-netperf-hang-"));
+        fs.writeFileSync(path.join(hangDir, "netperf"), '#!/bin/sh\n[ "$1" = -V ] && exit 0\nexec sleep 30\n', { mode: 0o755 });
+        try {
+            const started = Date.now();
+            const run = await runScript("loadtest/scripts/netperf-client.sh", {
+                PATH: `${hangDir}:${process.env.PATH}`, MESHBENCH_RUN_TIMEOUT_SECONDS: "1",
+                MESHBENCH_NETPERF_HOST: "h", MESHBENCH_NETPERF_CONTROL_PORT: "12865", MESHBENCH_NETPERF_DATA_PORT: "12866",
+                MESHBENCH_NETPERF_TEST: "TCP_RR", MESHBENCH_NETPERF_REQUEST_SIZE: "1", MESHBENCH_NETPERF_RESPONSE_SIZE: "1",
+                MESHBENCH_DURATION_SECONDS: "30", MESHBENCH_WARMUP_SECONDS: "0", MESHBENCH_REPETITIONS: "1",
+            });
+            assert.ok(Date.now() - started < 10_000, "the run was cut short");
+            const result = summarizeNetperf(parseSession(run.stdout), { ...settings, repetitions: 1 });
+            assert.deepStrictEqual([result.status, result.reason], ["failed", "netperf run 1 exited with 124"]);
+        } finally {
+            fs.rmSync(hangDir, { recursive: true, force: true });
+        }
+    });
 });

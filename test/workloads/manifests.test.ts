@@ -84,6 +84,7 @@ describe("workload manifests", () => {
         assert.deepStrictEqual(wrk.volumes, [{ name: "scripts", configMap: { name: configMap.metadata.name } }]);
         const env = Object.fromEntries(wrk.containers[0].env.map((e: any) => [e.name, e.value]));
         assert.deepStrictEqual(env, {
+            MESHBENCH_RUN_TIMEOUT_SECONDS: "150",
             MESHBENCH_URL: "http://http-server.meshbench.svc.cluster.local:80/", MESHBENCH_WRK_THREADS: "8",
             MESHBENCH_WRK_CONNECTIONS: "8", MESHBENCH_DURATION_SECONDS: "30", MESHBENCH_WARMUP_SECONDS: "10",
             MESHBENCH_REPETITIONS: "5",
