@@ -36,7 +36,7 @@ const workloads = new Workloads("workloads", {
 });
 
 const loadTest = new LoadTest("loadtest", {
-    cluster, enrolment,
+    cluster, mesh, meshContext,
     wrkImage: config.images.wrkImage,
     netperfImage: config.images.netperfImage,
     inputs: {

@@ -2,7 +2,8 @@
 // tests feed it real tool output and check every verdict it reaches.
 import type { TargetName } from "../cluster/settings";
 import { splitKubectlOutput, type KubectlOutput } from "../cluster/kubectl";
-import type { MeshName, Pin } from "../meshes/types";
+import type { EvidenceReading, MeshName, Pin } from "../meshes/types";
+import { httpProbeOutcome, judgeMtls, mtlsFailure, netperfProbeOutcome } from "../verify/verdict";
 import { parseFacts, placementProblem, type ClusterFacts } from "./facts";
 import { summarizeNetperf } from "./netperf";
 import { parseSession } from "./protocol";
@@ -28,11 +29,19 @@ export interface ResultInputs {
     readonly clientApps: readonly string[];
 }
 
-/** What the kubectl steps printed (their stdout). */
+/** What the kubectl steps printed (their stdout), in the order they run. */
 export interface StepOutputs {
+    readonly probe: string;
     readonly wrk: string;
     readonly netperf: string;
+    readonly evidence: string;
     readonly facts: string;
+}
+
+/** The mesh's evidence, bound to the stack: where it comes from and how to read it. */
+export interface EvidenceReader {
+    readonly source: string;
+    parse(lines: readonly string[]): EvidenceReading;
 }
 
 /** Why a wrapped kubectl call failed, or undefined; `what` names the step for the message. */
@@ -45,7 +54,21 @@ function kubectlFailure(output: KubectlOutput | undefined, what: string): string
         : `${what}: kubectl exited with ${output.exitCode}${said ? `: ${said}` : ""}`;
 }
 
-export function assembleResults(inputs: ResultInputs, steps: StepOutputs): BenchmarkResults {
+function readEvidence(stdout: string, reader: EvidenceReader): EvidenceReading & { source: string } {
+    const [call] = splitKubectlOutput(stdout);
+    const failure = kubectlFailure(call, "mTLS evidence");
+    return { source: reader.source, ...(failure ? { detail: failure } : reader.parse(call.lines)) };
+}
+
+export function assembleResults(inputs: ResultInputs, steps: StepOutputs, evidence: EvidenceReader): BenchmarkResults {
+    const probeCalls = splitKubectlOutput(steps.probe);
+    const mtls = judgeMtls({
+        requested: inputs.mtlsRequested,
+        http: httpProbeOutcome(probeCalls[0]),
+        netperf: netperfProbeOutcome(probeCalls[1]),
+        evidence: readEvidence(steps.evidence, evidence),
+    });
+
     const [wrkCall] = splitKubectlOutput(steps.wrk);
     const wrkExec = kubectlFailure(wrkCall, "wrk client");
     const wrk = wrkExec
@@ -64,13 +87,16 @@ export function assembleResults(inputs: ResultInputs, steps: StepOutputs): Bench
     const facts: ClusterFacts = parseFacts(factCalls.flatMap((c) => c.lines));
     const placement = factsFailure ?? placementProblem(facts, inputs.serverApps, inputs.clientApps);
 
+    const mtlsProblem = mtlsFailure(mtls);
     const reasons = [
         wrk.status !== "ok" ? wrk.reason : undefined,
         netperf.status !== "ok" ? netperf.reason : undefined,
         placement,
+        mtlsProblem,
     ].filter((r): r is string => r !== undefined);
     const status: RunStatus =
-        wrk.status === "failed" || netperf.status === "failed" || placement !== undefined ? "failed"
+        wrk.status === "failed" || netperf.status === "failed" || placement !== undefined || mtlsProblem !== undefined
+            ? "failed"
             : wrk.status === "saturated" ? "saturated" : "ok";
 
     return {
@@ -78,7 +104,7 @@ export function assembleResults(inputs: ResultInputs, steps: StepOutputs): Bench
         status,
         reasons,
         mesh: inputs.mesh,
-        mtls: { requested: inputs.mtlsRequested },
+        mtls,
         wrk,
         netperf,
         provenance: {

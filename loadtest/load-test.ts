@@ -1,10 +1,12 @@
-// Runs the clients and turns what they printed into the `results` output: wrk first,
-// then netperf (never both at once), then the facts about where they ran.
+// Runs the benchmark and turns what it printed into the `results` output, in order:
+// the plaintext probe, wrk, netperf (never at the same time as wrk), the mesh's mTLS
+// evidence, then the facts about where everything ran.
 import * as pulumi from "@pulumi/pulumi";
-import { createKubeObject, resourceName } from "../cluster/kube-objects";
-import { kubectlStep } from "../cluster/kubectl";
+import { createKubeObject, resourceName, type KubeObject } from "../cluster/kube-objects";
+import { kubectlStep, type KubectlInvocation } from "../cluster/kubectl";
 import type { ClusterHandle } from "../cluster/types";
-import type { Enrolment } from "../meshes/types";
+import type { Mesh, MeshContext } from "../meshes/types";
+import { buildProbe, PROBE_INVOCATIONS } from "../verify/probe";
 import { HTTP_SERVICE, NETPERF_SERVICE, BENCH_NAMESPACE } from "../workloads/ports";
 import { assembleResults, type ResultInputs } from "./assemble";
 import { buildClients, clientScriptCommand, NETPERF_CLIENT, WRK_CLIENT, type ClientScript } from "./clients";
@@ -13,60 +15,75 @@ import type { BenchmarkResults } from "./results";
 
 export interface LoadTestArgs {
     readonly cluster: ClusterHandle;
-    readonly enrolment: Enrolment;
+    readonly mesh: Mesh;
+    readonly meshContext: MeshContext;
     readonly wrkImage: string;
     readonly netperfImage: string;
     /** Settings, provenance and placement rules for the results (see ResultInputs). */
     readonly inputs: Omit<ResultInputs, "serverApps" | "clientApps" | "cluster">;
-    /** The namespace and servers; the clients start after them. */
+    /** The namespace, the mesh and the servers; the clients start after them. */
     readonly dependsOn: pulumi.Input<pulumi.Resource>[];
 }
+
+const exec = (app: string, container: string, script: ClientScript): KubectlInvocation =>
+    ["-n", BENCH_NAMESPACE, "exec", `deploy/${app}`, "-c", container, "--", ...clientScriptCommand(script)];
 
 export class LoadTest extends pulumi.ComponentResource {
     public readonly results: pulumi.Output<BenchmarkResults>;
 
     constructor(name: string, args: LoadTestArgs, opts?: pulumi.ComponentResourceOptions) {
         super("meshbench:loadtest:LoadTest", name, {}, opts);
-        const { cluster, inputs } = args;
-        const clients = buildClients({
+        const { cluster, inputs, mesh, meshContext } = args;
+        const create = (objects: KubeObject[], dependsOn: pulumi.Input<pulumi.Resource>[]) =>
+            objects.map((obj) => createKubeObject(resourceName(name, obj), obj, { parent: this, provider: cluster.provider, dependsOn }));
+
+        const clients = create(buildClients({
             wrk: inputs.wrk, netperf: inputs.netperf, wrkImage: args.wrkImage, netperfImage: args.netperfImage,
-            placement: cluster.clientPlacement, enrolment: args.enrolment,
-        }).map((obj) => createKubeObject(resourceName(name, obj), obj, {
-            parent: this, provider: cluster.provider, dependsOn: args.dependsOn,
-        }));
+            placement: cluster.clientPlacement, enrolment: mesh.enrolment(meshContext),
+        }), args.dependsOn);
+        // The probe's objects go in order: its namespace first.
+        const [probeNamespace, ...probeObjects] = buildProbe({
+            wrk: inputs.wrk, netperf: inputs.netperf, wrkImage: args.wrkImage, netperfImage: args.netperfImage,
+            placement: cluster.clientPlacement,
+        });
+        const [namespace] = create([probeNamespace], cluster.ready);
+        const probePods = create(probeObjects, [namespace]);
 
-        // Everything that would change the numbers reruns the load when it changes;
-        // otherwise a second `pulumi up` keeps the results it has.
+        // Each step names the one before in its triggers: it runs only after it, and reruns
+        // whenever it does. Everything that would change the numbers is in the fingerprint,
+        // so a second `pulumi up` with the same config keeps the results it has.
         const fingerprint = JSON.stringify(inputs);
-        const exec = (step: string, app: string, container: string, script: ClientScript,
-            after: pulumi.Resource[], triggers: pulumi.Input<unknown>[]) => kubectlStep(`${name}-${step}`, {
-            access: cluster.access,
-            invocations: [["-n", BENCH_NAMESPACE, "exec", `deploy/${app}`, "-c", container, "--", ...clientScriptCommand(script)]],
-            triggers,
-        }, { parent: this, dependsOn: after });
-
-        // Each step names the one before in its triggers: it runs only after it, and
-        // reruns whenever it does. So wrk and netperf never load the servers at once.
-        const wrkRun = exec("wrk-run", WRK_CLIENT, "wrk", "wrk-client.sh", clients, [fingerprint]);
-        const netperfRun = exec("netperf-run", NETPERF_CLIENT, "netperf", "netperf-client.sh", [wrkRun], [fingerprint, wrkRun.id]);
-        const facts = kubectlStep(`${name}-facts`, {
-            access: cluster.access, invocations: FACTS_INVOCATIONS, triggers: [fingerprint, netperfRun.id],
-        }, { parent: this, dependsOn: [netperfRun] });
+        let previous: pulumi.Resource[] = [...clients, ...probePods];
+        let previousId: pulumi.Input<string> | undefined;
+        const step = (stepName: string, invocations: readonly KubectlInvocation[]) => {
+            const resource = kubectlStep(`${name}-${stepName}`, {
+                access: cluster.access, invocations, triggers: previousId ? [fingerprint, previousId] : [fingerprint],
+            }, { parent: this, dependsOn: previous });
+            previous = [resource];
+            previousId = resource.id;
+            return resource;
+        };
+        const probe = step("probe", PROBE_INVOCATIONS);
+        const wrk = step("wrk-run", [exec(WRK_CLIENT, "wrk", "wrk-client.sh")]);
+        const netperf = step("netperf-run", [exec(NETPERF_CLIENT, "netperf", "netperf-client.sh")]);
+        const evidence = step("mtls-evidence", [{ script: mesh.evidence.script(meshContext) }]);
+        const facts = step("facts", FACTS_INVOCATIONS);
 
         // The kubeconfig reaches the steps through their environment, a secret input; were
         // that secrecy carried over to their stdout, the results would print as [secret].
         // What is parsed out of stdout holds nothing from the kubeconfig, so it is exported
         // in the clear.
         this.results = pulumi.unsecret(pulumi
-            .all([wrkRun.stdout, netperfRun.stdout, facts.stdout, cluster.provenance])
-            .apply(([wrk, netperf, factsOut, clusterFacts]) => assembleResults(
+            .all([probe.stdout, wrk.stdout, netperf.stdout, evidence.stdout, facts.stdout, cluster.provenance])
+            .apply(([probeOut, wrkOut, netperfOut, evidenceOut, factsOut, clusterFacts]) => assembleResults(
                 {
                     ...inputs,
                     cluster: clusterFacts,
                     serverApps: [HTTP_SERVICE, NETPERF_SERVICE],
                     clientApps: [WRK_CLIENT, NETPERF_CLIENT],
                 },
-                { wrk, netperf, facts: factsOut },
+                { probe: probeOut, wrk: wrkOut, netperf: netperfOut, evidence: evidenceOut, facts: factsOut },
+                { source: mesh.evidence.source, parse: (lines) => mesh.evidence.parse(lines, meshContext) },
             )));
         this.registerOutputs({ results: this.results });
     }

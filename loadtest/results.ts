@@ -120,6 +120,29 @@ export interface Provenance {
     readonly nodes: NodeFacts[];
 }
 
+/** What a plaintext client outside the mesh got from one server. */
+export interface ProbeOutcome {
+    /** accepted: plaintext was served; refused: it was not; error: the probe could not tell. */
+    readonly result: "accepted" | "refused" | "error";
+    readonly detail: string;
+}
+
+export interface MtlsResult {
+    readonly requested: boolean;
+    /**
+     * verified: the probe and the mesh's evidence both agree with the request;
+     * mismatch: either contradicts it; unverified: something could not be read.
+     * Anything but verified fails the run.
+     */
+    readonly verdict: "verified" | "mismatch" | "unverified";
+    /** Plaintext from a pod outside the mesh, to each server, before the runs. */
+    readonly plaintext: { readonly http: ProbeOutcome; readonly netperf: ProbeOutcome };
+    /** true when plaintext was refused by both servers, false when accepted by both. */
+    readonly enforced?: boolean;
+    /** The mesh's own evidence, read after the runs. */
+    readonly evidence: { readonly source: string; readonly mtls?: boolean; readonly detail: string };
+}
+
 export interface BenchmarkResults {
     readonly schemaVersion: typeof RESULTS_SCHEMA_VERSION;
     /** failed if anything failed; saturated if a measurement was client-bound; else ok. */
@@ -127,7 +150,7 @@ export interface BenchmarkResults {
     /** Every reason the run is not ok. Empty when ok. */
     readonly reasons: string[];
     readonly mesh: MeshName;
-    readonly mtls: { readonly requested: boolean };
+    readonly mtls: MtlsResult;
     readonly wrk: WrkResult;
     readonly netperf: NetperfResult;
     readonly provenance: Provenance;

@@ -69,6 +69,26 @@ export interface Pin {
     readonly source: string;
 }
 
+/** What a mesh's evidence said about the traffic the benchmark measured. */
+export interface EvidenceReading {
+    /** true: mutual TLS; false: plaintext; undefined: the output cannot tell. */
+    readonly mtls?: boolean;
+    /** What was seen, in a sentence with the numbers (e.g. counters before/after). */
+    readonly detail: string;
+}
+
+/**
+ * How a mesh proves, after the runs, whether the measured traffic was mutual TLS: a
+ * shell snippet run through the kubectl wrapper (cluster/kubectl.sh, where `kubectl` is
+ * a function using the stack's kubeconfig), and a parser for what it printed.
+ */
+export interface MtlsEvidence {
+    /** Where the evidence comes from, for the results (e.g. "istio-proxy stats of both servers"). */
+    readonly source: string;
+    script(ctx: MeshContext): string;
+    parse(lines: readonly string[], ctx: MeshContext): EvidenceReading;
+}
+
 /** Resources a mesh must create before its charts, e.g. a generated identity CA. */
 export interface MeshPrerequisiteArgs {
     readonly ctx: MeshContext;
@@ -98,6 +118,8 @@ export interface Mesh {
     /** mTLS on/off objects, applied after every chart. May be empty. */
     policies(ctx: MeshContext): KubeObject[];
     enrolment(ctx: MeshContext): Enrolment;
+    /** Proof, read from the cluster after the runs, that the measured traffic was (or was not) mTLS. */
+    readonly evidence: MtlsEvidence;
     /**
      * Everything left on or off that changes the numbers (telemetry, access logs,
      * proxy resources, protocol detection, ...), with the reason. Exported with the results.

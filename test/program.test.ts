@@ -1,7 +1,7 @@
 // The whole program under Pulumi's mocks: target kubeconfig, mesh none.
 import * as assert from "assert";
 import type { BenchmarkResults } from "../loadtest/results";
-import { kubeconfigStackConfig, runProgram, type ProgramRun, type RecordedResource } from "./helpers/mocks";
+import { DEFAULT_STEP_STDOUT, kubeconfigStackConfig, runProgram, type ProgramRun, type RecordedResource } from "./helpers/mocks";
 import { validateKubeObject } from "./helpers/schema";
 
 /** The signature Pulumi puts on a secret value when it serializes it. */
@@ -25,14 +25,17 @@ describe("program, target kubeconfig, mesh none", function () {
         console.log(`      program evaluation under mocks: ${run.milliseconds.toFixed(0)} ms cold, ${warm.milliseconds.toFixed(0)} ms warm`);
     });
 
-    it("creates the namespace, both servers, both clients and the three kubectl steps", () => {
+    it("creates the namespaces, both servers, both clients, the probe and the five kubectl steps", () => {
         const names = (type: string) => run.resources.filter((r) => r.type === type).map((r) => r.inputs.metadata?.name ?? r.name).sort();
-        assert.deepStrictEqual(names("kubernetes:core/v1:Namespace"), ["meshbench"]);
-        assert.deepStrictEqual(names("kubernetes:apps/v1:Deployment"), ["http-server", "netperf-client", "netperf-server", "wrk-client"]);
+        assert.deepStrictEqual(names("kubernetes:core/v1:Namespace"), ["meshbench", "meshbench-probe"]);
+        assert.deepStrictEqual(names("kubernetes:apps/v1:Deployment"),
+            ["http-server", "netperf-client", "netperf-server", "plaintext-probe", "wrk-client"]);
         assert.deepStrictEqual(names("kubernetes:core/v1:Service"), ["http-server", "netperf-server"]);
-        assert.deepStrictEqual(names("kubernetes:core/v1:ServiceAccount"), ["http-server", "netperf-client", "netperf-server", "wrk-client"]);
-        assert.strictEqual(names("kubernetes:core/v1:ConfigMap").length, 2);
-        assert.deepStrictEqual(names("command:local:Command"), ["loadtest-facts", "loadtest-netperf-run", "loadtest-wrk-run"]);
+        assert.deepStrictEqual(names("kubernetes:core/v1:ServiceAccount"),
+            ["http-server", "netperf-client", "netperf-server", "plaintext-probe", "wrk-client"]);
+        assert.strictEqual(names("kubernetes:core/v1:ConfigMap").length, 3);
+        assert.deepStrictEqual(names("command:local:Command"),
+            ["loadtest-facts", "loadtest-mtls-evidence", "loadtest-netperf-run", "loadtest-probe", "loadtest-wrk-run"]);
         assert.deepStrictEqual(names("kubernetes:helm.sh/v3:Release"), [], "the baseline installs no mesh");
     });
 
@@ -63,12 +66,26 @@ describe("program, target kubeconfig, mesh none", function () {
         for (const r of objects) validateKubeObject(r.inputs as any);
     });
 
-    it("mounts the client scripts and execs them in their pods, wrk before netperf, then reads the facts", () => {
+    it("execs the client scripts in their pods: probe, wrk, netperf, evidence, facts, each after the one before", () => {
         const steps = Object.fromEntries(run.resources.filter((r) => r.type === "command:local:Command").map((r) => [r.name, r.inputs]));
+        assert.match(steps["loadtest-probe"].create,
+            /kubectl -n meshbench-probe exec deploy\/plaintext-probe -c wrk -- sh \/meshbench\/wrk-client\.sh; .*kubectl -n meshbench-probe exec deploy\/plaintext-probe -c netperf -- sh \/meshbench\/netperf-client\.sh$/);
         assert.match(steps["loadtest-wrk-run"].create, /kubectl -n meshbench exec deploy\/wrk-client -c wrk -- sh \/meshbench\/wrk-client\.sh$/);
         assert.match(steps["loadtest-netperf-run"].create, /kubectl -n meshbench exec deploy\/netperf-client -c netperf -- sh \/meshbench\/netperf-client\.sh$/);
-        assert.ok(steps["loadtest-netperf-run"].triggers.includes("loadtest-wrk-run-id"), "netperf waits for wrk");
-        assert.ok(steps["loadtest-facts"].triggers.includes("loadtest-netperf-run-id"), "facts wait for netperf");
+        assert.match(steps["loadtest-mtls-evidence"].create, /kubectl --script /);
+        const order = ["probe", "wrk-run", "netperf-run", "mtls-evidence", "facts"].map((s) => `loadtest-${s}`);
+        order.slice(1).forEach((stepName, i) =>
+            assert.ok(steps[stepName].triggers.includes(`${order[i]}-id`), `${stepName} waits for ${order[i]}`));
+    });
+
+    it("probes from an unenrolled namespace with the same scripts, one short light run of each tool", () => {
+        const probe = run.resources.find((r) => r.type === "kubernetes:apps/v1:Deployment" && r.inputs.metadata.name === "plaintext-probe")!;
+        assert.strictEqual(probe.inputs.metadata.namespace, "meshbench-probe");
+        assert.deepStrictEqual(probe.inputs.spec.template.metadata.annotations, {});
+        const env = (c: any) => Object.fromEntries(c.env.map((e: any) => [e.name, e.value]));
+        const [wrk, netperf] = probe.inputs.spec.template.spec.containers;
+        assert.deepStrictEqual([env(wrk).MESHBENCH_WRK_THREADS, env(wrk).MESHBENCH_REPETITIONS, env(wrk).MESHBENCH_WARMUP_SECONDS], ["1", "1", "0"]);
+        assert.strictEqual(env(netperf).MESHBENCH_NETPERF_DATA_PORT, "12866");
     });
 
     it("hands the kubeconfig to the provider and the kubectl steps only as a secret", () => {
@@ -87,7 +104,9 @@ describe("program, target kubeconfig, mesh none", function () {
         assert.strictEqual(results.status, "ok", results.reasons.join("; "));
         assert.strictEqual(results.schemaVersion, 1);
         assert.strictEqual(results.mesh, "none");
-        assert.deepStrictEqual(results.mtls, { requested: false });
+        assert.deepStrictEqual(results.mtls.requested, false);
+        assert.strictEqual(results.mtls.verdict, "verified");
+        assert.deepStrictEqual([results.mtls.plaintext.http.result, results.mtls.plaintext.netperf.result], ["accepted", "accepted"]);
         assert.deepStrictEqual(results.wrk.rps, { perRepetition: [32087.34, 33666.8], median: 32877.07 });
         assert.deepStrictEqual(Object.keys(results.wrk.latencyMicros!), ["avg", "p50", "p90", "p99"]);
         assert.deepStrictEqual(results.wrk.errors, { connect: 0, read: 0, write: 0, timeout: 0, non2xx3xx: 0 });
@@ -107,8 +126,9 @@ describe("program, target kubeconfig, mesh none", function () {
 
     it("exports a failed status and no numbers when a client run fails", async () => {
         const failed = await runProgram(kubeconfigStackConfig({ repetitions: "2" }), {
+            ...DEFAULT_STEP_STDOUT,
             "wrk-run": "error: unable to upgrade connection: pod does not exist\nMESHBENCH-KUBECTL exit=1\n",
-            "netperf-run": "", facts: "",
+            "netperf-run": "",
         });
         const r = failed.outputs.results as BenchmarkResults;
         assert.strictEqual(r.status, "failed");
@@ -117,7 +137,6 @@ describe("program, target kubeconfig, mesh none", function () {
         assert.deepStrictEqual(r.reasons, [
             "wrk client: kubectl exited with 1: error: unable to upgrade connection: pod does not exist",
             "netperf client: kubectl printed nothing",
-            "reading pods: kubectl printed nothing",
         ]);
     });
 

@@ -30,8 +30,10 @@ export const fixture = (name: string): string =>
 export type StepStdout = Record<string, string>;
 
 export const DEFAULT_STEP_STDOUT: StepStdout = {
+    probe: fixture("probe-plaintext-accepted.txt"),
     "wrk-run": fixture("wrk-client-session.txt") + "MESHBENCH-KUBECTL exit=0\n",
     "netperf-run": fixture("netperf-client-session.txt") + "MESHBENCH-KUBECTL exit=0\n",
+    "mtls-evidence": fixture("evidence-none.txt"),
     facts: fixture("cluster-facts.txt"),
 };
 

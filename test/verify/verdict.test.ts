@@ -1,0 +1,41 @@
+import * as assert from "assert";
+import type { ProbeOutcome } from "../../loadtest/results";
+import { judgeMtls, mtlsFailure } from "../../verify/verdict";
+
+const accepted: ProbeOutcome = { result: "accepted", detail: "served" };
+const refused: ProbeOutcome = { result: "refused", detail: "reset" };
+const error: ProbeOutcome = { result: "error", detail: "the HTTP server could not be reached: x" };
+const evidence = (mtls: boolean | undefined) => ({ source: "proxy stats", mtls, detail: mtls === undefined ? "no counters" : `mtls=${mtls}` });
+
+describe("mTLS verdict", () => {
+    it("verifies mTLS on when plaintext is refused everywhere and the evidence shows mTLS", () => {
+        const result = judgeMtls({ requested: true, http: refused, netperf: refused, evidence: evidence(true) });
+        assert.deepStrictEqual([result.verdict, result.enforced], ["verified", true]);
+        assert.strictEqual(mtlsFailure(result), undefined);
+    });
+
+    it("verifies mTLS off when plaintext is served everywhere and the evidence shows plaintext", () => {
+        const result = judgeMtls({ requested: false, http: accepted, netperf: accepted, evidence: evidence(false) });
+        assert.deepStrictEqual([result.verdict, result.enforced], ["verified", false]);
+    });
+
+    it("calls it a mismatch when plaintext gets through though mTLS was asked for", () => {
+        const result = judgeMtls({ requested: true, http: refused, netperf: accepted, evidence: evidence(true) });
+        assert.deepStrictEqual([result.verdict, result.enforced], ["mismatch", undefined]);
+        assert.strictEqual(mtlsFailure(result),
+            "mTLS mismatch: asked for mTLS on, but plaintext HTTP refused, plaintext netperf accepted; evidence (proxy stats): mtls=true");
+    });
+
+    it("calls it a mismatch when the evidence contradicts the request", () => {
+        assert.strictEqual(judgeMtls({ requested: false, http: accepted, netperf: accepted, evidence: evidence(true) }).verdict, "mismatch");
+        assert.strictEqual(judgeMtls({ requested: true, http: refused, netperf: refused, evidence: evidence(false) }).verdict, "mismatch");
+    });
+
+    it("leaves it unverified when the probe or the evidence cannot tell, and says why", () => {
+        const unreadable = judgeMtls({ requested: true, http: refused, netperf: refused, evidence: evidence(undefined) });
+        assert.strictEqual(unreadable.verdict, "unverified");
+        const unreachable = judgeMtls({ requested: true, http: error, netperf: refused, evidence: evidence(true) });
+        assert.strictEqual(mtlsFailure(unreachable),
+            "mTLS unverified: asked for mTLS on; plaintext HTTP error, plaintext netperf refused; evidence (proxy stats): mtls=true; the HTTP server could not be reached: x");
+    });
+});

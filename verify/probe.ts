@@ -1,0 +1,62 @@
+// The plaintext probe: a pod outside the mesh (its own namespace, no enrolment) that
+// sends plaintext to both servers before the load runs, with the same client scripts
+// and tools as the benchmark. With mTLS enforced, the servers must refuse it; without,
+// they must serve it. Either way the result is read, never assumed.
+import type { Namespace } from "kubernetes-types/core/v1";
+import type { KubeObject } from "../cluster/kube-objects";
+import type { NodePlacement } from "../cluster/types";
+import {
+    buildScriptsConfigMap, clientContainer, clientScriptCommand, netperfEnvironment, scriptsVolume, wrkEnvironment,
+} from "../loadtest/clients";
+import type { NetperfSettings, WrkSettings } from "../loadtest/results";
+import { buildDeployment, buildServiceAccount } from "../workloads/pods";
+
+export const PROBE_NAMESPACE = "meshbench-probe";
+export const PROBE_APP = "plaintext-probe";
+
+/** One short, light run of each tool: enough to see whether plaintext is served. */
+export function probeSettings(wrk: WrkSettings, netperf: NetperfSettings): { wrk: WrkSettings; netperf: NetperfSettings } {
+    const once = { durationSeconds: 3, warmupSeconds: 0, repetitions: 1 };
+    return {
+        wrk: { ...wrk, ...once, threads: 1, connections: 1, cpu: 1 },
+        netperf: { ...netperf, ...once, test: "TCP_RR", requestSize: 1, responseSize: 1 },
+    };
+}
+
+export interface ProbeArgs {
+    readonly wrk: WrkSettings;
+    readonly netperf: NetperfSettings;
+    readonly wrkImage: string;
+    readonly netperfImage: string;
+    /** Client nodes: the probe crosses the network like the clients do. */
+    readonly placement: NodePlacement;
+}
+
+export function buildProbe(args: ProbeArgs): KubeObject[] {
+    // No mesh labels or annotations: pods here are never enrolled, in any mesh.
+    const namespace: Namespace = {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: { name: PROBE_NAMESPACE, labels: { "app.kubernetes.io/part-of": "meshbench" } },
+    };
+    const settings = probeSettings(args.wrk, args.netperf);
+    const configMap = buildScriptsConfigMap(PROBE_NAMESPACE);
+    const deployment = buildDeployment({
+        app: PROBE_APP,
+        namespace: PROBE_NAMESPACE,
+        side: "client",
+        placement: args.placement,
+        containers: [
+            clientContainer("wrk", args.wrkImage, wrkEnvironment(settings.wrk), { cpu: "100m", memory: "32Mi" }),
+            clientContainer("netperf", args.netperfImage, netperfEnvironment(settings.netperf), { cpu: "100m", memory: "32Mi" }),
+        ],
+        volumes: [scriptsVolume(configMap)],
+    });
+    return [namespace, configMap, buildServiceAccount(PROBE_APP, PROBE_NAMESPACE), deployment] as KubeObject[];
+}
+
+/** The kubectl invocations of the probe step: HTTP first, then netperf. */
+export const PROBE_INVOCATIONS: readonly (readonly string[])[] = [
+    ["-n", PROBE_NAMESPACE, "exec", `deploy/${PROBE_APP}`, "-c", "wrk", "--", ...clientScriptCommand("wrk-client.sh")],
+    ["-n", PROBE_NAMESPACE, "exec", `deploy/${PROBE_APP}`, "-c", "netperf", "--", ...clientScriptCommand("netperf-client.sh")],
+];

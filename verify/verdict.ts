@@ -1,0 +1,107 @@
+// Reading the probe and the mesh's evidence into one mTLS verdict. A run whose mTLS
+// does not match what was asked for, or cannot be shown, is a failed run.
+import type { KubectlOutput } from "../cluster/kubectl";
+import type { EvidenceReading } from "../meshes/types";
+import { parseNetperfRun } from "../loadtest/netperf";
+import { parseSession } from "../loadtest/protocol";
+import type { MtlsResult, ProbeOutcome } from "../loadtest/results";
+import { parseWrkRun } from "../loadtest/wrk";
+
+const lastWords = (lines: readonly string[]): string => lines.map((l) => l.trim()).filter(Boolean).slice(-2).join(" | ");
+
+// A name that does not resolve, or a server that does not listen, says nothing about
+// mTLS: the probe cannot tell, so the verdict cannot be given.
+const UNREACHABLE = /resolve|Name or service not known|getaddrinfo|Connection refused/i;
+
+/** The one run of a probe session, or the reason there is none. */
+function probeRun(call: KubectlOutput | undefined, tool: string): { lines: string[]; exitCode: number } | string {
+    if (!call || call.exitCode === undefined) return `${tool} probe: kubectl was cut off or printed nothing`;
+    if (call.exitCode !== 0) return `${tool} probe: kubectl exited with ${call.exitCode}: ${lastWords(call.lines)}`;
+    const session = parseSession(call.lines.join("\n"));
+    if (session.errors.length > 0) return `${tool} probe refused to start: ${session.errors.join("; ")}`;
+    const run = session.repetitions[0];
+    if (!run || run.exitCode === undefined) return `${tool} probe was cut off`;
+    return { lines: run.lines, exitCode: run.exitCode };
+}
+
+/** Plaintext HTTP from outside the mesh: served (2xx), or not at all. */
+export function httpProbeOutcome(call: KubectlOutput | undefined): ProbeOutcome {
+    const run = probeRun(call, "HTTP");
+    if (typeof run === "string") return { result: "error", detail: run };
+    if (run.exitCode !== 0) {
+        const said = lastWords(run.lines);
+        return UNREACHABLE.test(said)
+            ? { result: "error", detail: `the HTTP server could not be reached: ${said}` }
+            : { result: "refused", detail: `wrk exited with ${run.exitCode}: ${said}` };
+    }
+    let parsed;
+    try {
+        parsed = parseWrkRun(run.lines);
+    } catch (e) {
+        return { result: "error", detail: (e as Error).message };
+    }
+    const { connect, read, write, timeout, non2xx3xx } = parsed.errors;
+    const served = parsed.requests - non2xx3xx;
+    const counts = `${parsed.requests} responses, ${non2xx3xx} not 2xx/3xx; socket errors: connect ${connect}, read ${read}, write ${write}, timeout ${timeout}`;
+    if (served > 0 && non2xx3xx === 0 && connect + read + write + timeout === 0) {
+        return { result: "accepted", detail: `plaintext HTTP served: ${counts}` };
+    }
+    if (served <= 0) return { result: "refused", detail: `no plaintext HTTP request served: ${counts}` };
+    return { result: "error", detail: `plaintext HTTP served only in part: ${counts}` };
+}
+
+/** A plaintext netperf TCP_RR from outside the mesh: completed, or failed. */
+export function netperfProbeOutcome(call: KubectlOutput | undefined): ProbeOutcome {
+    const run = probeRun(call, "netperf");
+    if (typeof run === "string") return { result: "error", detail: run };
+    const said = lastWords(run.lines);
+    if (run.exitCode !== 0) {
+        return UNREACHABLE.test(said)
+            ? { result: "error", detail: `netserver could not be reached: ${said}` }
+            : { result: "refused", detail: `netperf exited with ${run.exitCode}: ${said}` };
+    }
+    try {
+        const parsed = parseNetperfRun(run.lines);
+        return parsed.transactionsPerSecond > 0
+            ? { result: "accepted", detail: `plaintext TCP_RR completed at ${parsed.transactionsPerSecond} transactions/s` }
+            : { result: "refused", detail: "plaintext TCP_RR completed no transactions" };
+    } catch (e) {
+        return { result: "error", detail: `netperf output could not be read: ${(e as Error).message}` };
+    }
+}
+
+export interface VerdictInputs {
+    readonly requested: boolean;
+    readonly http: ProbeOutcome;
+    readonly netperf: ProbeOutcome;
+    readonly evidence: EvidenceReading & { readonly source: string };
+}
+
+export function judgeMtls(inputs: VerdictInputs): MtlsResult {
+    const { requested, http, netperf, evidence } = inputs;
+    const expected = requested ? "refused" : "accepted";
+    const results = [http.result, netperf.result];
+    const verdict =
+        results.includes("error") || evidence.mtls === undefined ? "unverified"
+            : results.every((r) => r === expected) && evidence.mtls === requested ? "verified"
+                : "mismatch";
+    return {
+        requested,
+        verdict,
+        plaintext: { http, netperf },
+        enforced: results.every((r) => r === "refused") ? true : results.every((r) => r === "accepted") ? false : undefined,
+        evidence: { source: evidence.source, mtls: evidence.mtls, detail: evidence.detail },
+    };
+}
+
+/** The reason a verdict fails the run, or undefined when it is verified. */
+export function mtlsFailure(mtls: MtlsResult): string | undefined {
+    if (mtls.verdict === "verified") return undefined;
+    const asked = mtls.requested ? "mTLS on" : "mTLS off";
+    const seen = `plaintext HTTP ${mtls.plaintext.http.result}, plaintext netperf ${mtls.plaintext.netperf.result}; ` +
+        `evidence (${mtls.evidence.source}): ${mtls.evidence.detail}`;
+    return mtls.verdict === "mismatch"
+        ? `mTLS mismatch: asked for ${asked}, but ${seen}`
+        : `mTLS unverified: asked for ${asked}; ${seen}` +
+            [mtls.plaintext.http, mtls.plaintext.netperf].filter((p) => p.result === "error").map((p) => `; ${p.detail}`).join("");
+}
