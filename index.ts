@@ -32,7 +32,7 @@ const workloads = new Workloads("workloads", {
     cluster, enrolment,
     httpServerImage: config.images.httpServerImage,
     netperfImage: config.images.netperfImage,
-    dependsOn: [bench.namespace, ...meshInstall.ready],
+    dependsOn: [bench.namespace, meshInstall],
 });
 
 const loadTest = new LoadTest("loadtest", {
@@ -51,7 +51,7 @@ const loadTest = new LoadTest("loadtest", {
         images: config.images,
         fairness: mesh.fairness(meshContext),
     },
-    dependsOn: [bench.namespace, ...meshInstall.ready, ...workloads.servers],
+    dependsOn: [bench.namespace, meshInstall, workloads],
 });
 
 export const results = loadTest.results;

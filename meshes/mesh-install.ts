@@ -22,9 +22,6 @@ export interface MeshInstallArgs {
 }
 
 export class MeshInstall extends pulumi.ComponentResource {
-    /** Everything the benchmark pods must wait for: charts rolled out and policies applied. */
-    public readonly ready: pulumi.Resource[];
-
     constructor(name: string, args: MeshInstallArgs, opts?: pulumi.ComponentResourceOptions) {
         super("meshbench:meshes:MeshInstall", name, {}, opts);
         const { mesh, ctx, cluster } = args;
@@ -64,7 +61,8 @@ export class MeshInstall extends pulumi.ComponentResource {
                 ...childOpts, dependsOn: [...installed, ...namespaces, args.benchNamespace],
             }));
 
-        this.ready = [...namespaces, ...installed, ...policies];
-        this.registerOutputs({});
+        // Whoever depends on this component waits for all of it: charts rolled out and
+        // policies applied.
+        this.registerOutputs({ releases: installed.map((r) => r.status), policies: policies.length });
     }
 }

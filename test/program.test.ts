@@ -1,7 +1,10 @@
 // The whole program under Pulumi's mocks: target kubeconfig, mesh none.
 import * as assert from "assert";
 import type { BenchmarkResults } from "../loadtest/results";
-import { DEFAULT_STEP_STDOUT, kubeconfigStackConfig, runProgram, type ProgramRun, type RecordedResource } from "./helpers/mocks";
+import {
+    assertBenchmarkWaitsForMesh, DEFAULT_STEP_STDOUT, dependsOn, findResource, kubeconfigStackConfig, runProgram,
+    type ProgramRun, type RecordedResource,
+} from "./helpers/mocks";
 import { validateKubeObject } from "./helpers/schema";
 
 /** The signature Pulumi puts on a secret value when it serializes it. */
@@ -73,9 +76,20 @@ describe("program, target kubeconfig, mesh none", function () {
         assert.match(steps["loadtest-wrk-run"].create, /kubectl -n meshbench exec deploy\/wrk-client -c wrk -- sh \/meshbench\/wrk-client\.sh$/);
         assert.match(steps["loadtest-netperf-run"].create, /kubectl -n meshbench exec deploy\/netperf-client -c netperf -- sh \/meshbench\/netperf-client\.sh$/);
         assert.match(steps["loadtest-mtls-evidence"].create, /kubectl --script /);
-        const order = ["probe", "wrk-run", "netperf-run", "mtls-evidence", "facts"].map((s) => `loadtest-${s}`);
-        order.slice(1).forEach((stepName, i) =>
-            assert.ok(steps[stepName].triggers.includes(`${order[i]}-id`), `${stepName} waits for ${order[i]}`));
+        const order = ["probe", "wrk-run", "netperf-run", "mtls-evidence", "facts"]
+            .map((s) => findResource(run.resources, "command:local:Command", `loadtest-${s}`));
+        order.slice(1).forEach((step, i) => {
+            assert.ok(dependsOn(step, order[i]), `${step.name} waits for ${order[i].name}`);
+            assert.ok(step.inputs.triggers.includes(`${order[i].name}-id`), `${step.name} reruns with ${order[i].name}`);
+        });
+        const clients = ["wrk-client", "netperf-client", "plaintext-probe"].map((n) => findResource(run.resources, "kubernetes:apps/v1:Deployment", n));
+        for (const client of clients) assert.ok(dependsOn(order[0], client), `the probe step waits for ${client.name}`);
+    });
+
+    it("starts servers and clients only after the benchmark namespace and the mesh, and clients after the servers", () => {
+        assertBenchmarkWaitsForMesh(run.resources);
+        const server = findResource(run.resources, "kubernetes:apps/v1:Deployment", "http-server");
+        assert.ok(dependsOn(findResource(run.resources, "kubernetes:apps/v1:Deployment", "wrk-client"), server));
     });
 
     it("probes from an unenrolled namespace with the same scripts, one short light run of each tool", () => {

@@ -17,9 +17,6 @@ export interface WorkloadsArgs {
 }
 
 export class Workloads extends pulumi.ComponentResource {
-    /** Every server resource: ready when the servers are rolled out and behind their Services. */
-    public readonly servers: pulumi.Resource[];
-
     constructor(name: string, args: WorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("meshbench:workloads:Workloads", name, {}, opts);
         const childOpts = { parent: this, provider: args.cluster.provider };
@@ -28,8 +25,8 @@ export class Workloads extends pulumi.ComponentResource {
             ...buildHttpServer({ image: args.httpServerImage, placement, enrolment: args.enrolment }),
             ...buildNetperfServer({ image: args.netperfImage, placement, enrolment: args.enrolment }),
         ];
-        this.servers = objects.map((obj) =>
-            createKubeObject(resourceName(name, obj), obj, { ...childOpts, dependsOn: args.dependsOn }));
+        // Depending on this component waits for every server: rolled out and behind its Service.
+        for (const obj of objects) createKubeObject(resourceName(name, obj), obj, { ...childOpts, dependsOn: args.dependsOn });
         this.registerOutputs({});
     }
 }

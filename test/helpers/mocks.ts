@@ -1,6 +1,8 @@
-// Runs the whole program under Pulumi's mocks. The mocks stand only at the engine
-// boundary: they echo a resource's inputs as its state, as the engine would after a
-// create, and hand the kubectl steps the stdout of a real run (test/fixtures).
+// Runs the program, or one component, under Pulumi's mocks. The mocks stand only at the
+// engine boundary: they echo a resource's inputs as its state, as the engine would after
+// a create, and hand the kubectl steps the stdout of a real run (test/fixtures). The
+// requests the program sends to the engine are recorded as they are: type, name,
+// inputs, provider, URN (which names the parents) and dependencies.
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
@@ -13,6 +15,8 @@ export interface RecordedResource {
     /** As the mock monitor assigned it: its type part names the parents' types. */
     readonly urn: string;
     readonly custom: boolean;
+    /** URNs this resource was registered as depending on (dependsOn and inputs). */
+    readonly dependencies: string[];
 }
 
 export interface ProgramRun {
@@ -37,9 +41,68 @@ export const DEFAULT_STEP_STDOUT: StepStdout = {
     facts: fixture("cluster-facts.txt"),
 };
 
+/** Extra state the mocks return for a resource, beyond its inputs (computed outputs the code reads). */
+export type ComputedOutputs = (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown> | undefined;
+
 /** Resolves an Output in a test, secret or not. */
 export const unwrap = <T>(output: pulumi.Output<T>): Promise<T> =>
     new Promise((resolve) => output.apply((v) => resolve(v)));
+
+/** Records what the program registers; `settle()` waits for it to finish and returns it. */
+export interface Recorder {
+    settle(): Promise<RecordedResource[]>;
+}
+
+/**
+ * Installs the mocks. `steps` answers the kubectl steps; `computed` adds the outputs a
+ * cloud provider would compute (IPs, command stdout, ...); `call` answers invokes.
+ */
+export async function installMocks(options: {
+    steps?: StepStdout;
+    computed?: ComputedOutputs;
+    call?: (args: pulumi.runtime.MockCallArgs) => Record<string, unknown>;
+} = {}): Promise<Recorder> {
+    const steps = options.steps ?? DEFAULT_STEP_STDOUT;
+    const seen: Omit<RecordedResource, "urn" | "dependencies">[] = [];
+    await pulumi.runtime.setMocks({
+        newResource(args: pulumi.runtime.MockResourceArgs) {
+            const state: Record<string, any> = { ...args.inputs, ...options.computed?.(args) };
+            if (args.type === "command:local:Command" && state.stdout === undefined) {
+                const step = Object.keys(steps).find((suffix) => args.name.endsWith(`-${suffix}`));
+                state.stdout = step ? steps[step] : "";
+                state.stderr = "";
+            }
+            seen.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, custom: args.custom ?? true });
+            return { id: `${args.name}-id`, state };
+        },
+        call: (args: pulumi.runtime.MockCallArgs) => options.call?.(args) ?? args.inputs,
+    }, "meshbench", "test", false);
+
+    // The mock monitor keeps the URNs it assigns; the requests carry the dependencies.
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const monitor = require("@pulumi/pulumi/runtime/settings").getMonitor();
+    const dependencies = new Map<string, string[]>();
+    const register = monitor.registerResource.bind(monitor);
+    monitor.registerResource = (req: any, callback: unknown) => {
+        dependencies.set(`${req.getType()}::${req.getName()}`, req.getDependenciesList());
+        return register(req, callback);
+    };
+
+    return {
+        async settle() {
+            for (let count = -1; count !== seen.length;) {
+                count = seen.length;
+                await new Promise((r) => setTimeout(r, 20));
+            }
+            const urns = [...(monitor.getRegisteredResources() as Map<string, unknown>).keys()];
+            return seen.map((r) => {
+                const urn = urns.find((u) => u.endsWith(`::${r.name}`) && u.split("::")[2].split("$").pop() === r.type);
+                if (!urn) throw new Error(`no URN for ${r.type} ${r.name}`);
+                return { ...r, urn, dependencies: dependencies.get(`${r.type}::${r.name}`) ?? [] };
+            });
+        },
+    };
+}
 
 const PROJECT_ROOT = path.join(__dirname, "..", "..");
 
@@ -52,41 +115,15 @@ function clearProjectModules(): void {
     }
 }
 
-/**
- * The URNs the mock monitor gave each resource. A URN's type part lists the types of
- * the resource's parents, which is how the tests see who parents whom.
- */
-function withUrns(resources: RecordedResource[]): RecordedResource[] {
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const monitor = require("@pulumi/pulumi/runtime/settings").getMonitor();
-    const urns = [...(monitor.getRegisteredResources() as Map<string, unknown>).keys()];
-    return resources.map((r) => {
-        const urn = urns.find((u) => u.endsWith(`::${r.name}`) && u.split("::")[2].split("$").pop() === r.type);
-        if (!urn) throw new Error(`no URN for ${r.type} ${r.name}`);
-        return { ...r, urn };
-    });
-}
-
 /** Evaluates index.ts with the given `meshbench:` config (keys without prefix). */
-export async function runProgram(config: Record<string, string>, steps: StepStdout = DEFAULT_STEP_STDOUT): Promise<ProgramRun> {
-    const resources: RecordedResource[] = [];
-    await pulumi.runtime.setMocks({
-        newResource(args: pulumi.runtime.MockResourceArgs) {
-            const state: Record<string, any> = { ...args.inputs };
-            if (args.type === "command:local:Command") {
-                const step = Object.keys(steps).find((suffix) => args.name.endsWith(`-${suffix}`));
-                state.stdout = step ? steps[step] : "";
-                state.stderr = "";
-            }
-            resources.push({
-                type: args.type, name: args.name, inputs: args.inputs, provider: args.provider,
-                urn: "", custom: args.custom ?? true,
-            });
-            return { id: `${args.name}-id`, state };
-        },
-        call: (args: pulumi.runtime.MockCallArgs) => args.inputs,
-    }, "meshbench", "test", false);
-    pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [`meshbench:${k}`, v])));
+export async function runProgram(
+    config: Record<string, string>, steps: StepStdout = DEFAULT_STEP_STDOUT,
+    extra: { computed?: ComputedOutputs; call?: (args: pulumi.runtime.MockCallArgs) => Record<string, unknown>; secretKeys?: string[] } = {},
+): Promise<ProgramRun> {
+    const recorder = await installMocks({ steps, computed: extra.computed, call: extra.call });
+    pulumi.runtime.setAllConfig(
+        Object.fromEntries(Object.entries(config).map(([k, v]) => [`meshbench:${k}`, v])),
+        extra.secretKeys?.map((k) => `meshbench:${k}`));
 
     clearProjectModules();
     const started = process.hrtime.bigint();
@@ -94,13 +131,36 @@ export async function runProgram(config: Record<string, string>, steps: StepStdo
     const program = require("../../index") as Record<string, pulumi.Output<unknown>>;
     const outputs: Record<string, unknown> = {};
     for (const [key, value] of Object.entries(program)) outputs[key] = await unwrap(value);
-    // Let registrations queued behind the outputs finish.
-    for (let settled = -1; settled !== resources.length;) {
-        settled = resources.length;
-        await new Promise((r) => setTimeout(r, 20));
-    }
+    const resources = await recorder.settle();
     const milliseconds = Number(process.hrtime.bigint() - started) / 1e6;
-    return { resources: withUrns(resources), outputs, rawOutputs: program, milliseconds };
+    return { resources, outputs, rawOutputs: program, milliseconds };
+}
+
+/** The recorded resource with this type whose name (or metadata.name) matches. */
+export function findResource(resources: RecordedResource[], type: string, name: string): RecordedResource {
+    const found = resources.find((r) => r.type === type && (r.name === name || r.inputs.metadata?.name === name));
+    if (!found) throw new Error(`no ${type} named ${name}`);
+    return found;
+}
+
+/** True when `later` was registered depending on `earlier`. */
+export const dependsOn = (later: RecordedResource, earlier: RecordedResource): boolean =>
+    later.dependencies.includes(earlier.urn);
+
+/**
+ * The benchmark pods start only after the benchmark namespace and after every resource
+ * the mesh install created (charts, policies), so that no pod starts outside the mesh.
+ */
+export function assertBenchmarkWaitsForMesh(resources: RecordedResource[]): void {
+    const namespace = findResource(resources, "kubernetes:core/v1:Namespace", "meshbench");
+    const meshResources = resources.filter((r) => r.custom && r.urn.includes("meshbench:meshes:MeshInstall$"));
+    for (const app of ["http-server", "netperf-server", "wrk-client", "netperf-client"]) {
+        const deployment = findResource(resources, "kubernetes:apps/v1:Deployment", app);
+        if (!dependsOn(deployment, namespace)) throw new Error(`${app} does not wait for the benchmark namespace`);
+        for (const m of meshResources) {
+            if (!dependsOn(deployment, m)) throw new Error(`${app} does not wait for ${m.type} ${m.name}`);
+        }
+    }
 }
 
 /** Config for a local kind cluster: target kubeconfig with a throwaway kubeconfig file. */
