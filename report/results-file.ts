@@ -1,0 +1,31 @@
+// Checks that a value read from a stack output or a results file is the foundation's
+// `results` object at the schema version this code reads, before anything trusts it.
+import { RESULTS_SCHEMA_VERSION, type BenchmarkResults } from "../loadtest/results";
+import { MESH_NAMES } from "../meshes/types";
+
+const RUN_STATUSES = ["ok", "saturated", "failed"];
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Why `value` is not a BenchmarkResults this code can read, or undefined when it is. */
+export function resultsProblem(value: unknown): string | undefined {
+    if (!isObject(value)) return "not an object";
+    if (value.schemaVersion !== RESULTS_SCHEMA_VERSION) {
+        return `schemaVersion is ${JSON.stringify(value.schemaVersion)}; this meshbench reads ${RESULTS_SCHEMA_VERSION}`;
+    }
+    if (!RUN_STATUSES.includes(value.status as string)) return `status is ${JSON.stringify(value.status)}`;
+    if (!(MESH_NAMES as readonly unknown[]).includes(value.mesh)) return `mesh is ${JSON.stringify(value.mesh)}`;
+    if (!isObject(value.mtls) || typeof value.mtls.requested !== "boolean") return "mtls.requested is missing";
+    for (const part of ["wrk", "netperf", "provenance"]) {
+        if (!isObject(value[part])) return `${part} is missing`;
+    }
+    if (!Array.isArray(value.reasons)) return "reasons is missing";
+    return undefined;
+}
+
+/** The value as BenchmarkResults; throws naming `where` when it is not one. */
+export function asResults(value: unknown, where: string): BenchmarkResults {
+    const problem = resultsProblem(value);
+    if (problem) throw new Error(`${where}: not meshbench results: ${problem}`);
+    return value as BenchmarkResults;
+}

@@ -1,0 +1,71 @@
+// Which setups a sweep runs. Pure: everything it knows about a mesh comes from the
+// registry (meshes/index.ts), so a mesh that lands is swept without touching this file.
+import { MESH_NAMES, type Mesh, type MeshName } from "../meshes/types";
+import { PAPER } from "../report/paper";
+
+export const MTLS_CHOICES = ["on", "off", "both"] as const;
+export type MtlsChoice = (typeof MTLS_CHOICES)[number];
+
+/** The registry's shape: undefined marks a mesh that has not landed yet. */
+export type MeshRegistry = { readonly [K in MeshName]: Mesh | undefined };
+
+export interface PlanRequest {
+    /** Every mesh, mTLS on and off wherever possible. */
+    readonly all: boolean;
+    /** Meshes to cover; default: the paper's (every mesh with `all`). */
+    readonly meshes?: readonly MeshName[];
+    /** mTLS modes to cover; default: on (both with `all`). */
+    readonly mtls?: MtlsChoice;
+}
+
+/** One stack: one mesh in one mTLS mode. */
+export interface PlannedSetup {
+    readonly mesh: MeshName;
+    readonly mtls: boolean;
+    readonly stack: string;
+}
+
+/** A setup the request asked for that cannot run, and why. */
+export interface SkippedSetup {
+    readonly mesh: MeshName;
+    /** Absent when no mode of the mesh can run. */
+    readonly mtls?: boolean;
+    readonly reason: string;
+}
+
+export interface Plan {
+    readonly setups: PlannedSetup[];
+    readonly skipped: SkippedSetup[];
+}
+
+/** Stack name of a setup; its results are saved as `<stack>.json`. */
+export const stackName = (mesh: MeshName, mtls: boolean): string => `${mesh}-mtls-${mtls ? "on" : "off"}`;
+
+/** The paper's meshes, baseline first. */
+export const PAPER_MESHES: readonly MeshName[] = [...new Set(PAPER.setups.map((s) => s.mesh))];
+
+export function buildPlan(request: PlanRequest, registry: MeshRegistry): Plan {
+    const chosen = new Set(request.meshes ?? (request.all ? MESH_NAMES : PAPER_MESHES));
+    const choice = request.mtls ?? (request.all ? "both" : "on");
+    // Off before on: plaintext through the proxies, then the cost of mTLS on top.
+    const modes = { on: [true], off: [false], both: [false, true] }[choice];
+
+    const setups: PlannedSetup[] = [];
+    const skipped: SkippedSetup[] = [];
+    for (const mesh of MESH_NAMES.filter((m) => chosen.has(m))) {
+        const module = registry[mesh];
+        if (!module) {
+            skipped.push({ mesh, reason: "not implemented yet" });
+            continue;
+        }
+        // A mesh that cannot do mTLS at all is a plaintext baseline: it runs with mTLS
+        // off whatever mode was asked for, since every overhead is measured against it.
+        const baseline = !module.mtlsOn.supported;
+        for (const mtls of baseline ? [false] : modes) {
+            const support = mtls ? module.mtlsOn : module.mtlsOff;
+            if (support.supported) setups.push({ mesh, mtls, stack: stackName(mesh, mtls) });
+            else skipped.push({ mesh, mtls, reason: support.reason });
+        }
+    }
+    return { setups, skipped };
+}

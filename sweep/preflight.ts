@@ -1,0 +1,67 @@
+// Checks made before the first stack is touched, so that a sweep of several hours does
+// not fail on its third setup for a reason that was knowable at the start.
+import * as path from "path";
+import { ConfigError, parseConfig } from "../config";
+import type { RawConfig } from "../config/fields";
+import type { Plan } from "./plan";
+import type { SweepRecord } from "./record";
+import { setupRawConfig } from "./stack-config";
+
+export interface PreflightInput {
+    readonly runId: string;
+    readonly plan: Plan;
+    readonly settings: RawConfig;
+    readonly keep: boolean;
+    /** The record of this run id, when resuming. */
+    readonly earlier?: SweepRecord;
+}
+
+const describe = (settings: RawConfig): string =>
+    Object.keys(settings).length === 0 ? "(none)" : Object.entries(settings).map(([k, v]) => `${k}=${v}`).sort().join(" ");
+
+export function preflightProblems(input: PreflightInput): string[] {
+    const { plan } = input;
+    if (plan.setups.length === 0) {
+        const skipped = plan.skipped.map((s) => `${s.mesh}${s.mtls === undefined ? "" : ` mTLS ${s.mtls ? "on" : "off"}`}: ${s.reason}`);
+        return [`nothing to run${skipped.length ? `; skipped: ${skipped.join("; ")}` : ""}`];
+    }
+
+    // Every stack's config, checked by the program's own parser: the same messages a
+    // preview would print, but before anything is deployed.
+    const problems = new Set<string>();
+    let target: string | undefined;
+    for (const setup of plan.setups) {
+        try {
+            target = parseConfig(setupRawConfig(setup, input.settings, input.runId)).cluster.target;
+        } catch (e) {
+            if (!(e instanceof ConfigError)) throw e;
+            e.problems.forEach((p) => problems.add(p));
+        }
+    }
+
+    // On an existing cluster, setups take turns on the same nodes; a kept stack would
+    // still hold the benchmark namespace when the next one deploys.
+    if (input.keep && plan.setups.length > 1 && target === "kubeconfig") {
+        problems.add("--keep with target kubeconfig runs one setup at a time: the setups share your cluster, "
+            + `so each must be destroyed before the next; choose one setup (e.g. --meshes istio --mtls on)`);
+    }
+
+    if (input.earlier && describe(input.earlier.settings) !== describe(input.settings)) {
+        problems.add(`run ${input.runId} was swept with ${describe(input.earlier.settings)}; `
+            + `this sweep has ${describe(input.settings)}. Resume with the same options, or start a new run without --run-id`);
+    }
+    return [...problems];
+}
+
+/** Where Pulumi keeps state: $PULUMI_BACKEND_URL if set, else `.pulumi-state/` in the project. */
+export function backendUrl(env: NodeJS.ProcessEnv, projectDir: string): string {
+    return env.PULUMI_BACKEND_URL || `file://${path.join(projectDir, ".pulumi-state")}`;
+}
+
+/** A local backend encrypts stack secrets with a passphrase, which Pulumi reads from the environment. */
+export function passphraseProblem(env: NodeJS.ProcessEnv, url: string): string | undefined {
+    if (!url.startsWith("file://")) return undefined;
+    if (env.PULUMI_CONFIG_PASSPHRASE !== undefined || env.PULUMI_CONFIG_PASSPHRASE_FILE) return undefined;
+    return "set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE): it encrypts the stacks' secrets "
+        + `(kubeconfigs, keys) in the local state at ${url.slice("file://".length)}`;
+}

@@ -1,0 +1,41 @@
+import * as assert from "assert";
+import { newRunId, parseSweepArgs } from "../../sweep/options";
+
+describe("sweep command line", () => {
+    it("defaults to the paper's plan, new run, teardown after each setup", () => {
+        const o = parseSweepArgs([]);
+        assert.deepStrictEqual(o.plan, { all: false, meshes: undefined, mtls: undefined });
+        assert.deepStrictEqual([o.runId, o.keep, o.dryRun, o.resultsDir, o.config], [undefined, false, false, "results", {}]);
+    });
+
+    it("passes --target, --repetitions and every --config through as stack config", () => {
+        const o = parseSweepArgs(["--meshes", "none,istio", "--mtls", "both", "--target", "kubeconfig", "--repetitions", "3",
+            "--config", "kubeContext=kind-meshbench", "--config", "meshbench:wrkCpu=2", "--run-id", "r1", "--keep"]);
+        assert.deepStrictEqual(o.plan, { all: false, meshes: ["none", "istio"], mtls: "both" });
+        assert.deepStrictEqual(o.config, { kubeContext: "kind-meshbench", wrkCpu: "2", target: "kubeconfig", repetitions: "3" });
+        assert.deepStrictEqual([o.runId, o.keep], ["r1", true]);
+    });
+
+    it("keeps a value's = signs and spaces", () => {
+        assert.deepStrictEqual(parseSweepArgs(["--config", "kubeconfig=/home/me/my clusters/a=b.yaml"]).config,
+            { kubeconfig: "/home/me/my clusters/a=b.yaml" });
+    });
+
+    it("names the option, the value and what is allowed when refusing", () => {
+        const refuses = (argv: string[], message: string) => assert.throws(() => parseSweepArgs(argv), { message });
+        refuses(["--meshes", "istio,istoi"],
+            '--meshes: got "istio,istoi"; allowed: a comma-separated list of none, istio, istio-ambient, linkerd, consul, kuma, cilium');
+        refuses(["--mtls", "yes"], '--mtls: got "yes"; allowed: on, off, both');
+        refuses(["--config", "mesh=istio"], '--config: got "mesh=istio"; allowed: any key but mesh, which the sweep sets (use --meshes or --all)');
+        refuses(["--config", "runId=x"], '--config: got "runId=x"; allowed: any key but runId, which the sweep sets (use --run-id)');
+        refuses(["--config", "wrkCpu"], '--config: got "wrkCpu"; allowed: KEY=VALUE with a meshbench config key, e.g. kubeContext=kind-meshbench');
+        refuses(["--config", "wrkCpu=2", "--config", "wrkCpu=4"], '--config: got "wrkCpu=4"; allowed: one value per key; wrkCpu is already "2"');
+        refuses(["--target", "kubeconfig", "--config", "target=eks"], "--target and --config target=...: give it once");
+        refuses(["--all", "--meshes", "istio"], "--all and --meshes: choose one; --all already covers every mesh");
+        assert.throws(() => parseSweepArgs(["--mesh", "istio"]), /Unknown option '--mesh'/);
+    });
+
+    it("makes run ids that are valid meshbench:runId values and sort by time", () => {
+        assert.strictEqual(newRunId(new Date("2026-01-15T14:32:07.123Z")), "20260115-143207");
+    });
+});
