@@ -62,8 +62,10 @@ export function barChartSpec(data: readonly ChartDatum[], text: ChartText): TopL
         field: "setup", type: "nominal", sort: null, title: null,
         axis: { labelAngle: 0, labelExpr: "split(replace(datum.label, ', ', '\\n'), '\\n')", labelLineHeight: 14 },
     } as const;
+    // Headroom above the tallest whisker or diamond, for the value labels.
+    const top = Math.max(1, ...data.flatMap((d) => [d.high, d.paper ?? 0])) * 1.1;
     const y = (field: string) => ({
-        field, type: "quantitative", title: text.axis,
+        field, type: "quantitative", title: text.axis, scale: { domainMax: top, nice: true },
         axis: { grid: true, tickCount: 6, labelExpr: text.thousands ? "datum.value == 0 ? '0' : format(datum.value / 1000, '~r') + 'K'" : undefined },
     }) as const;
     const modes = (Object.keys(MODE_COLORS) as ChartDatum["mode"][]).filter((m) => data.some((d) => d.mode === m));
