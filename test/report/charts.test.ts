@@ -5,12 +5,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { DOMParser, type Element } from "@xmldom/xmldom";
-import type { BenchmarkResults } from "../../loadtest/results";
 import { rpsChartSpec } from "../../report/charts";
 import { checkFont, renderChart } from "../../report/render";
 import { setupRows } from "../../report/summarize";
 import { writeReport, type ReportFiles } from "../../report/report";
-import { buildFixtureRun, FIXTURE_RUN_DIR } from "../fixtures/results/build";
+import { buildFixtureRun, FIXTURE_RUN_DIR, withFailedWrk } from "../fixtures/results/build";
 
 const SETUPS = ["baseline (no mesh)", "istio, mTLS off", "istio, mTLS on", "linkerd, mTLS on", "consul, mTLS on", "kuma, mTLS on"];
 
@@ -97,9 +96,7 @@ describe("report files and charts", function () {
     });
 
     it("draws no bar for a setup without numbers, and still draws the chart when none has any", async () => {
-        const { rps: _r, latencyMicros: _l, ...wrk } = buildFixtureRun()["kuma-mtls-on"].wrk;
-        const failed: BenchmarkResults = { ...buildFixtureRun()["kuma-mtls-on"], status: "failed", reasons: ["wrk saw errors"],
-            wrk: { ...wrk, status: "failed", reason: "wrk saw errors" } };
+        const failed = withFailedWrk(buildFixtureRun()["kuma-mtls-on"], "wrk saw errors");
         const chart = await renderChart(rpsChartSpec(setupRows([failed]), "r"));
         const doc = new DOMParser().parseFromString(chart.svg, "image/svg+xml");
         assert.strictEqual(Array.from(doc.getElementsByTagName("path")).filter((e) => e.getAttribute("aria-roledescription") === "bar").length, 0);

@@ -1,10 +1,9 @@
 // The SMP export against the field lists of the SMP protos (test/fixtures/smp-fields.txt).
 import * as assert from "assert";
-import type { BenchmarkResults } from "../../loadtest/results";
 import { smpExport, SMP_VERSION } from "../../report/smp";
 import { setupRows } from "../../report/summarize";
 import { fixture } from "../helpers/mocks";
-import { buildFixtureRun } from "../fixtures/results/build";
+import { buildFixtureRun, withFailedWrk } from "../fixtures/results/build";
 
 /** Message name → its declared field names (or enum value names). */
 const SMP_FIELDS: Record<string, string[]> = Object.fromEntries(fixture("smp-fields.txt").split("\n")
@@ -81,9 +80,7 @@ describe("SMP export", () => {
     });
 
     it("exports no numbers for a tool that failed, only its status and reason", () => {
-        const { rps: _r, latencyMicros: _l, ...wrk } = RUN["kuma-mtls-on"].wrk;
-        const failed: BenchmarkResults = { ...RUN["kuma-mtls-on"], status: "failed", reasons: ["wrk saw errors (timeout 3)"],
-            wrk: { ...wrk, status: "failed", reason: "wrk saw errors (timeout 3)" } };
+        const failed = withFailedWrk(RUN["kuma-mtls-on"], "wrk saw errors (timeout 3)");
         const [wrkResult, netperfResult] = smpExport("r", setupRows([failed])).performance_test_results;
         assert.strictEqual(wrkResult.latencies_ms, undefined);
         assert.strictEqual(wrkResult.actual_qps, undefined);

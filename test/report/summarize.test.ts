@@ -6,7 +6,7 @@ import { mtlsProbeVerdict } from "../../report/mtls-verdict";
 import {
     baselineRow, coefficientOfVariation, overhead, paperComparisons, percentChange, setupRows,
 } from "../../report/summarize";
-import { buildFixtureRun } from "../fixtures/results/build";
+import { buildFixtureRun, withFailedWrk } from "../fixtures/results/build";
 
 const RUN = buildFixtureRun();
 const rows = () => setupRows(Object.values(RUN));
@@ -43,10 +43,7 @@ describe("report numbers", () => {
     });
 
     it("leaves out numbers a failed tool did not measure", () => {
-        const { rps: _rps, latencyMicros: _lat, ...wrk } = RUN["kuma-mtls-on"].wrk;
-        const failed: BenchmarkResults = { ...RUN["kuma-mtls-on"], status: "failed", reasons: ["wrk saw errors"],
-            wrk: { ...wrk, status: "failed", reason: "wrk saw errors" } };
-        const r = setupRows([failed])[0];
+        const r = setupRows([withFailedWrk(RUN["kuma-mtls-on"], "wrk saw errors")])[0];
         assert.strictEqual(r.rps, undefined);
         assert.strictEqual(r.wrkLatency, undefined);
         assert.strictEqual(r.netperfLatency!.mean, 338.5, "netperf was measured and stays");
