@@ -139,6 +139,7 @@ describe("sweep run", () => {
         const { record } = await sweep(backend);
         assert.deepStrictEqual(backend.calls.filter((c) => c.endsWith("none-mtls-off")), ["prepare none-mtls-off"]);
         assert.deepStrictEqual(outcomes(record)[0], ["none-mtls-off", "failed", "not needed"]);
+        assert.deepStrictEqual(record.setups[0].outcome, { kind: "failed", stage: "prepare", reason: "incorrect passphrase" });
         assert.strictEqual(outcomes(record)[1][1], "measured");
     });
 
