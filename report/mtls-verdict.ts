@@ -1,13 +1,9 @@
-// The report's "mTLS probe" column. Results of schema version 1 carry only
-// `mtls.requested`; the in-cluster probe adds `mtls.verdict` ("verified", "mismatch",
-// "unverified"). This is the one place that reads it, so that when the probe's field
-// lands in loadtest/results.ts the cast below is all that changes.
+// The report's "mTLS" column: the verdict of the in-cluster check (verify/verdict.ts):
+// verified, mismatch or unverified. Anything but verified already failed the run.
 import type { BenchmarkResults } from "../loadtest/results";
 
-export const NOT_CHECKED = "not checked";
-
-/** The probe's verdict on whether mTLS was as requested, or "not checked" when no probe ran. */
+/** The mTLS verdict of a run, with what the plaintext probe saw when it is not verified. */
 export function mtlsProbeVerdict(results: BenchmarkResults): string {
-    const verdict = (results.mtls as { readonly verdict?: unknown }).verdict;
-    return typeof verdict === "string" && verdict !== "" ? verdict : NOT_CHECKED;
+    const { verdict, plaintext } = results.mtls;
+    return verdict === "verified" ? verdict : `${verdict} (plaintext HTTP ${plaintext.http.result}, netperf ${plaintext.netperf.result})`;
 }

@@ -16,6 +16,8 @@ export function resultsProblem(value: unknown): string | undefined {
     if (!RUN_STATUSES.includes(value.status as string)) return `status is ${JSON.stringify(value.status)}`;
     if (!(MESH_NAMES as readonly unknown[]).includes(value.mesh)) return `mesh is ${JSON.stringify(value.mesh)}`;
     if (!isObject(value.mtls) || typeof value.mtls.requested !== "boolean") return "mtls.requested is missing";
+    if (!["verified", "mismatch", "unverified"].includes(value.mtls.verdict as string)) return "mtls.verdict is missing";
+    if (!isObject(value.mtls.plaintext) || !isObject(value.mtls.evidence)) return "mtls.plaintext or mtls.evidence is missing";
     for (const part of ["wrk", "netperf", "provenance"]) {
         if (!isObject(value[part])) return `${part} is missing`;
     }

@@ -29,8 +29,8 @@ describe("report markdown", () => {
     it("tabulates each setup's RPS median and CV, wrk and netperf percentiles, and the mTLS probe", () => {
         const table = section(full, "Results").filter((l) => l.startsWith("| "));
         assert.deepStrictEqual(table[0].split(" | ").length, 12);
-        assert.ok(table.includes("| baseline (no mesh) | ok | not checked | 32,877 | 1.82% | 229.0 | 262.0 | 410.0 | 212.5 | 206.0 | 234.0 | 329.0 |"), table.join("\n"));
-        assert.ok(table.includes("| istio, mTLS on | ok | not checked | 14,056 | 1.58% | 548.0 | 640.0 | 1012.0 | 430.9 | 418.0 | 474.0 | 715.0 |"));
+        assert.ok(table.includes("| baseline (no mesh) | ok | verified | 32,877 | 1.82% | 229.0 | 262.0 | 410.0 | 212.5 | 206.0 | 234.0 | 329.0 |"), table.join("\n"));
+        assert.ok(table.includes("| istio, mTLS on | ok | verified | 14,056 | 1.58% | 548.0 | 640.0 | 1012.0 | 430.9 | 418.0 | 474.0 | 715.0 |"));
         assert.strictEqual(table.length, 2 + 6);
     });
 

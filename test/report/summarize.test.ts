@@ -74,10 +74,11 @@ describe("report numbers", () => {
         assert.strictEqual(comparisons[1].ourRpsChange, undefined);
     });
 
-    it("shows the mTLS probe's verdict when the results carry one, else 'not checked'", () => {
-        assert.strictEqual(mtlsProbeVerdict(RUN["istio-mtls-on"]), "not checked");
-        const probed = { ...RUN["istio-mtls-on"], mtls: { requested: true, verdict: "verified" } } as BenchmarkResults;
-        assert.strictEqual(mtlsProbeVerdict(probed), "verified");
-        assert.strictEqual(setupRows([probed])[0].mtlsVerdict, "verified");
+    it("shows the mTLS verdict, and what the probe saw when it is not verified", () => {
+        assert.strictEqual(mtlsProbeVerdict(RUN["istio-mtls-on"]), "verified");
+        const mtls = RUN["istio-mtls-on"].mtls;
+        const mismatch = { ...RUN["istio-mtls-on"], mtls: { ...mtls, verdict: "mismatch", plaintext: { ...mtls.plaintext, http: { result: "accepted", detail: "" } } } } as BenchmarkResults;
+        assert.strictEqual(mtlsProbeVerdict(mismatch), "mismatch (plaintext HTTP accepted, netperf refused)");
+        assert.strictEqual(setupRows([mismatch])[0].mtlsVerdict, "mismatch (plaintext HTTP accepted, netperf refused)");
     });
 });
