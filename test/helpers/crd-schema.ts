@@ -1,0 +1,75 @@
+// Validates custom resources (PeerAuthentication, DestinationRule, ...) against the
+// openAPIV3Schema of the CRD that the pinned chart installs, copied into
+// test/fixtures/crd-schemas/<mesh>@<version>.json (each file names its source).
+//
+// What the API server checks and this does too: the group, version and kind are served;
+// types, enums, required fields and numeric bounds; unknown fields (the API server's
+// strict field validation, which a structural schema permits only under
+// x-kubernetes-preserve-unknown-fields). What it cannot check: the CEL rules in
+// x-kubernetes-validations, which only the API server evaluates.
+import * as fs from "fs";
+import * as path from "path";
+import Ajv, { type ErrorObject } from "ajv";
+
+interface CrdVersion {
+    readonly group: string;
+    readonly kind: string;
+    readonly scope: "Namespaced" | "Cluster";
+    readonly version: string;
+    readonly served: boolean;
+    readonly openAPIV3Schema: Schema;
+}
+
+type Schema = { [keyword: string]: unknown };
+
+/** The CRD versions a schema file holds. */
+export function loadCrdSchemas(file: string): CrdVersion[] {
+    const parsed = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "crd-schemas", file), "utf8"));
+    return parsed.crds as CrdVersion[];
+}
+
+/** A copy of the schema in which every object without preserve-unknown-fields rejects fields it does not list. */
+function strictUnknownFields(schema: Schema): Schema {
+    const copy: Schema = {};
+    for (const [key, value] of Object.entries(schema)) {
+        if (key === "properties" && value && typeof value === "object") {
+            copy[key] = Object.fromEntries(Object.entries(value as Record<string, Schema>).map(([k, v]) => [k, strictUnknownFields(v)]));
+        } else if ((key === "items" || key === "additionalProperties") && value && typeof value === "object") {
+            copy[key] = strictUnknownFields(value as Schema);
+        } else if ((key === "anyOf" || key === "oneOf" || key === "allOf") && Array.isArray(value)) {
+            copy[key] = value.map((v) => strictUnknownFields(v as Schema));
+        } else {
+            copy[key] = value;
+        }
+    }
+    if (copy.properties && copy.additionalProperties === undefined && !copy["x-kubernetes-preserve-unknown-fields"]) {
+        copy.additionalProperties = false;
+    }
+    return copy;
+}
+
+const ajv = new Ajv({ allErrors: true, strictTypes: false, formats: { "date-time": true, double: true, int32: true, int64: true } });
+// Kubernetes' own schema extensions: known to the API server, no JSON-schema meaning.
+for (const keyword of ["x-kubernetes-validations", "x-kubernetes-preserve-unknown-fields", "x-kubernetes-int-or-string", "x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-map-type"]) {
+    ajv.addKeyword(keyword);
+}
+
+const describe = (errors: ErrorObject[] | null | undefined): string =>
+    (errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}${e.params && "additionalProperty" in e.params ? ` (${e.params.additionalProperty})` : ""}`).join("; ");
+
+/** Throws with the schema's complaint, naming the object. */
+export function validateCustomResource(
+    obj: { apiVersion: string; kind: string; metadata: { name?: string; namespace?: string }; [field: string]: unknown },
+    crds: readonly CrdVersion[],
+): void {
+    const what = `${obj.kind} ${obj.metadata.namespace ?? ""}/${obj.metadata.name}`;
+    const crd = crds.find((c) => `${c.group}/${c.version}` === obj.apiVersion && c.kind === obj.kind);
+    if (!crd) throw new Error(`${what}: no CRD schema for ${obj.apiVersion} ${obj.kind}`);
+    if (!crd.served) throw new Error(`${what}: ${obj.apiVersion} is not served`);
+    if (!obj.metadata.name) throw new Error(`${what}: metadata.name is required`);
+    if (crd.scope === "Namespaced" && !obj.metadata.namespace) throw new Error(`${what}: a namespaced kind needs metadata.namespace`);
+    // apiVersion, kind and metadata are the API server's, not the CRD's; the rest is the CRD's.
+    const { apiVersion: _apiVersion, kind: _kind, metadata: _metadata, ...body } = obj;
+    const validate = ajv.compile(strictUnknownFields(crd.openAPIV3Schema));
+    if (!validate(body)) throw new Error(`${what}: ${describe(validate.errors)}`);
+}
