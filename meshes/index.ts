@@ -1,12 +1,14 @@
 // The mesh registry: adding a mesh is one file and one line here.
+import { istio } from "./istio";
+import { istioAmbient } from "./istio-ambient";
 import { none } from "./none";
 import type { Mesh, MeshName } from "./types";
 
 /** Meshes whose module has landed; the rest fail at preview with "not implemented yet". */
 export const MESHES: { readonly [K in MeshName]: Mesh | undefined } = {
     none,
-    istio: undefined,
-    "istio-ambient": undefined,
+    istio,
+    "istio-ambient": istioAmbient,
     linkerd: undefined,
     consul: undefined,
     kuma: undefined,

@@ -157,7 +157,7 @@ describe("program, target kubeconfig, mesh none", function () {
     it("fails before creating anything when a feature has not landed", async () => {
         await assert.rejects(runProgram({ target: "vms" }),
             /meshbench:target: "vms" is not implemented yet \(issue #3\); implemented: kubeconfig/);
-        await assert.rejects(runProgram(kubeconfigStackConfig({ mesh: "istio" })),
-            /meshbench:mesh: "istio" is not implemented yet \(issue #5\); implemented: none/);
+        await assert.rejects(runProgram(kubeconfigStackConfig({ mesh: "cilium" })),
+            /meshbench:mesh: "cilium" is not implemented yet \(issue #9\); implemented: none, istio, istio-ambient/);
     });
 });
