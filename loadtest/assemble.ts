@@ -42,6 +42,8 @@ export interface StepOutputs {
 export interface EvidenceReader {
     readonly source: string;
     parse(lines: readonly string[]): EvidenceReading;
+    /** Traffic outside mTLS by design, stated with the verdict. */
+    readonly exemptions?: readonly string[];
 }
 
 /** Why a wrapped kubectl call failed, or undefined; `what` names the step for the message. */
@@ -67,6 +69,7 @@ export function assembleResults(inputs: ResultInputs, steps: StepOutputs, eviden
         http: httpProbeOutcome(probeCalls[0]),
         netperf: netperfProbeOutcome(probeCalls[1]),
         evidence: readEvidence(steps.evidence, evidence),
+        exemptions: evidence.exemptions,
     });
 
     const [wrkCall] = splitKubectlOutput(steps.wrk);

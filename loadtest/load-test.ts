@@ -83,7 +83,11 @@ export class LoadTest extends pulumi.ComponentResource {
                     clientApps: [WRK_CLIENT, NETPERF_CLIENT],
                 },
                 { probe: probeOut, wrk: wrkOut, netperf: netperfOut, evidence: evidenceOut, facts: factsOut },
-                { source: mesh.evidence.source, parse: (lines) => mesh.evidence.parse(lines, meshContext) },
+                {
+                    source: mesh.evidence.source,
+                    parse: (lines) => mesh.evidence.parse(lines, meshContext),
+                    exemptions: mesh.evidence.exemptions?.(meshContext),
+                },
             )));
         this.registerOutputs({ results: this.results });
     }

@@ -141,6 +141,12 @@ export interface MtlsResult {
     readonly enforced?: boolean;
     /** The mesh's own evidence, read after the runs. */
     readonly evidence: { readonly source: string; readonly mtls?: boolean; readonly detail: string };
+    /**
+     * Traffic the mesh leaves outside mTLS by design, never the measured traffic (e.g. a
+     * control port excluded from the proxies), and what the probe then can and cannot show.
+     * Absent when there is none.
+     */
+    readonly exemptions?: readonly string[];
 }
 
 export interface BenchmarkResults {

@@ -1,4 +1,5 @@
 // The mesh registry: adding a mesh is one file and one line here.
+import { consul } from "./consul";
 import { istio } from "./istio";
 import { istioAmbient } from "./istio-ambient";
 import { none } from "./none";
@@ -10,7 +11,7 @@ export const MESHES: { readonly [K in MeshName]: Mesh | undefined } = {
     istio,
     "istio-ambient": istioAmbient,
     linkerd: undefined,
-    consul: undefined,
+    consul,
     kuma: undefined,
     cilium: undefined,
 };

@@ -87,6 +87,12 @@ export interface MtlsEvidence {
     readonly source: string;
     script(ctx: MeshContext): string;
     parse(lines: readonly string[], ctx: MeshContext): EvidenceReading;
+    /**
+     * Traffic this mesh leaves outside mTLS by design (e.g. a port excluded from the
+     * proxies), each with why and what the plaintext probe then shows; exported with the
+     * verdict so that it never reads as more than it is. Optional: none.
+     */
+    exemptions?(ctx: MeshContext): string[];
 }
 
 /** Resources a mesh must create before its charts, e.g. a generated identity CA. */

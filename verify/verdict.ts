@@ -75,6 +75,8 @@ export interface VerdictInputs {
     readonly http: ProbeOutcome;
     readonly netperf: ProbeOutcome;
     readonly evidence: EvidenceReading & { readonly source: string };
+    /** Traffic outside mTLS by design (see MtlsEvidence.exemptions). */
+    readonly exemptions?: readonly string[];
 }
 
 export function judgeMtls(inputs: VerdictInputs): MtlsResult {
@@ -91,6 +93,7 @@ export function judgeMtls(inputs: VerdictInputs): MtlsResult {
         plaintext: { http, netperf },
         enforced: results.every((r) => r === "refused") ? true : results.every((r) => r === "accepted") ? false : undefined,
         evidence: { source: evidence.source, mtls: evidence.mtls, detail: evidence.detail },
+        ...(inputs.exemptions?.length ? { exemptions: [...inputs.exemptions] } : {}),
     };
 }
 

@@ -31,6 +31,14 @@ describe("mTLS verdict", () => {
         assert.strictEqual(judgeMtls({ requested: true, http: refused, netperf: refused, evidence: evidence(false) }).verdict, "mismatch");
     });
 
+    it("states the traffic a mesh leaves outside mTLS by design with the verdict, and nothing when there is none", () => {
+        const exemption = "netperf control port 12865: outside the sidecars";
+        const stated = judgeMtls({ requested: true, http: refused, netperf: refused, evidence: evidence(true), exemptions: [exemption] });
+        assert.deepStrictEqual([stated.verdict, stated.exemptions], ["verified", [exemption]]);
+        const none = judgeMtls({ requested: true, http: refused, netperf: refused, evidence: evidence(true), exemptions: [] });
+        assert.ok(!("exemptions" in none));
+    });
+
     it("leaves it unverified when the probe or the evidence cannot tell, and says why", () => {
         const unreadable = judgeMtls({ requested: true, http: refused, netperf: refused, evidence: evidence(undefined) });
         assert.strictEqual(unreadable.verdict, "unverified");
