@@ -2,6 +2,7 @@
 import { consul } from "./consul";
 import { istio } from "./istio";
 import { istioAmbient } from "./istio-ambient";
+import { kuma } from "./kuma";
 import { none } from "./none";
 import type { Mesh, MeshName } from "./types";
 
@@ -12,7 +13,7 @@ export const MESHES: { readonly [K in MeshName]: Mesh | undefined } = {
     "istio-ambient": istioAmbient,
     linkerd: undefined,
     consul,
-    kuma: undefined,
+    kuma,
     cilium: undefined,
 };
 

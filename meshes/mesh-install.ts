@@ -56,10 +56,16 @@ export class MeshInstall extends pulumi.ComponentResource {
             return resource;
         });
 
-        const policies = mesh.policies(ctx).map((obj) =>
-            createKubeObject(resourceName(name, obj), obj, {
-                ...childOpts, dependsOn: [...installed, ...namespaces, args.benchNamespace],
-            }));
+        // In list order, each after the one before: a policy may need an earlier one to exist
+        // (Kuma's admission webhook refuses a MeshTrafficPermission before its Mesh).
+        let previousPolicy: pulumi.Resource[] = [];
+        const policies = mesh.policies(ctx).map((obj) => {
+            const policy = createKubeObject(resourceName(name, obj), obj, {
+                ...childOpts, dependsOn: [...installed, ...namespaces, args.benchNamespace, ...previousPolicy],
+            });
+            previousPolicy = [policy];
+            return policy;
+        });
 
         // Whoever depends on this component waits for all of it: charts rolled out and
         // policies applied.

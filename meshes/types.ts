@@ -121,7 +121,7 @@ export interface Mesh {
     prerequisites?(args: MeshPrerequisiteArgs): Record<string, pulumi.Output<string>>;
     /** Charts, installed in order, each after the one before. */
     releases(ctx: MeshContext, prerequisites: Record<string, pulumi.Output<string>>): HelmReleaseSpec[];
-    /** mTLS on/off objects, applied after every chart. May be empty. */
+    /** mTLS on/off objects, applied after every chart, in list order. May be empty. */
     policies(ctx: MeshContext): KubeObject[];
     enrolment(ctx: MeshContext): Enrolment;
     /** Proof, read from the cluster after the runs, that the measured traffic was (or was not) mTLS. */

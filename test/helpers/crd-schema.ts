@@ -18,6 +18,8 @@ interface CrdVersion {
     readonly version: string;
     readonly served: boolean;
     readonly openAPIV3Schema: Schema;
+    /** Named sub-schemas the schema refers to with $ref (Kuma's Mesh spec, generated from its proto). */
+    readonly definitions?: Schema;
 }
 
 type Schema = { [keyword: string]: unknown };
@@ -30,9 +32,11 @@ export function loadCrdSchemas(file: string): CrdVersion[] {
 
 /** A copy of the schema in which every object without preserve-unknown-fields rejects fields it does not list. */
 function strictUnknownFields(schema: Schema): Schema {
+    // JSON schema ignores siblings of $ref; keep the reference alone.
+    if (typeof schema.$ref === "string") return { $ref: schema.$ref };
     const copy: Schema = {};
     for (const [key, value] of Object.entries(schema)) {
-        if (key === "properties" && value && typeof value === "object") {
+        if ((key === "properties" || key === "definitions") && value && typeof value === "object") {
             copy[key] = Object.fromEntries(Object.entries(value as Record<string, Schema>).map(([k, v]) => [k, strictUnknownFields(v)]));
         } else if ((key === "items" || key === "additionalProperties") && value && typeof value === "object") {
             copy[key] = strictUnknownFields(value as Schema);
@@ -42,13 +46,18 @@ function strictUnknownFields(schema: Schema): Schema {
             copy[key] = value;
         }
     }
-    if (copy.properties && copy.additionalProperties === undefined && !copy["x-kubernetes-preserve-unknown-fields"]) {
+    // A structural CRD schema never lists properties beside additionalProperties; Kuma's
+    // proto-generated Mesh schema does ("additionalProperties": true everywhere), though
+    // Kuma's webhook drops unknown Mesh fields without a word. Closed either way.
+    if (copy.properties && !copy["x-kubernetes-preserve-unknown-fields"]) {
         copy.additionalProperties = false;
     }
     return copy;
 }
 
-const ajv = new Ajv({ allErrors: true, strictTypes: false, formats: { "date-time": true, double: true, int32: true, int64: true } });
+const ajv = new Ajv({ allErrors: true, strictTypes: false, formats: { "date-time": true, double: true, int32: true, int64: true,
+    // Kuma's generated Mesh schema marks regular expressions; check that they compile.
+    regex: (text: string) => { try { new RegExp(text); return true; } catch { return false; } } } });
 // Kubernetes' own schema extensions: known to the API server, no JSON-schema meaning.
 for (const keyword of ["x-kubernetes-validations", "x-kubernetes-preserve-unknown-fields", "x-kubernetes-int-or-string", "x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-map-type"]) {
     ajv.addKeyword(keyword);
@@ -70,6 +79,8 @@ export function validateCustomResource(
     if (crd.scope === "Namespaced" && !obj.metadata.namespace) throw new Error(`${what}: a namespaced kind needs metadata.namespace`);
     // apiVersion, kind and metadata are the API server's, not the CRD's; the rest is the CRD's.
     const { apiVersion: _apiVersion, kind: _kind, metadata: _metadata, ...body } = obj;
-    const validate = ajv.compile(strictUnknownFields(crd.openAPIV3Schema));
+    const validate = ajv.compile(strictUnknownFields(crd.definitions
+        ? { ...crd.openAPIV3Schema, definitions: crd.definitions }
+        : crd.openAPIV3Schema));
     if (!validate(body)) throw new Error(`${what}: ${describe(validate.errors)}`);
 }

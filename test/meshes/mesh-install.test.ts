@@ -23,7 +23,10 @@ const example: Mesh = {
         { name: "control-plane", chart: "example", version: "1.0.0", repo: "https://charts.example.com", namespace: "example-system", values: { caKey: prerequisites.caKey } },
         { name: "node-agent", chart: "example-agent", version: "1.0.0", repo: "https://charts.example.com", namespace: "kube-system", values: {} },
     ],
-    policies: (ctx) => [{ apiVersion: "example.com/v1", kind: "Policy", metadata: { name: "strict", namespace: ctx.benchNamespace }, spec: { mtls: ctx.mtls } }],
+    policies: (ctx) => [
+        { apiVersion: "example.com/v1", kind: "Policy", metadata: { name: "strict", namespace: ctx.benchNamespace }, spec: { mtls: ctx.mtls } },
+        { apiVersion: "example.com/v1", kind: "Permission", metadata: { name: "allow", namespace: ctx.benchNamespace }, spec: { policy: "strict" } },
+    ],
     enrolment: () => ({ namespaceLabels: {}, namespaceAnnotations: {}, podAnnotations: () => ({}), appProtocol: (p) => p.defaultAppProtocol }),
     evidence: { source: "none", script: () => "true", parse: () => ({ detail: "" }) },
     fairness: () => ({ note: "test" }),
@@ -76,6 +79,13 @@ describe("MeshInstall", () => {
         for (const r of ["crds", "control-plane", "node-agent"]) assert.ok(dependsOn(policy, release(r)), `after ${r}`);
         assert.ok(dependsOn(policy, findResource(resources, "kubernetes:core/v1:Namespace", "meshbench")));
         assert.deepStrictEqual(policy.inputs.spec, { mtls: true });
+    });
+
+    it("applies the policies in list order, each after the one before", () => {
+        const policy = findResource(resources, "kubernetes:example.com/v1:Policy", "strict");
+        const permission = findResource(resources, "kubernetes:example.com/v1:Permission", "allow");
+        assert.ok(dependsOn(permission, policy) && !dependsOn(policy, permission));
+        assert.ok(dependsOn(permission, release("node-agent")));
     });
 
     it("waits for each chart's workloads and jobs", () => {
