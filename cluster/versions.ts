@@ -1,0 +1,98 @@
+// Every pin of the clusters meshbench makes, in one table: what the nodes install, which
+// charts the cluster gets before any workload, and where the AMIs come from. Each pin is
+// exported with the results (ClusterHandle.provenance), because each can change the numbers.
+
+/** Canonical's AWS account, owner of the Ubuntu AMIs (Canonical, "Find Ubuntu images on AWS"). */
+export const CANONICAL_OWNER_ID = "099720109477";
+
+/**
+ * Canonical's public SSM parameter for the current Ubuntu 22.04 (jammy) server AMI. Releases up
+ * to 23.04 are published under `ebs-gp2`; the root volume is still created as gp3 (the volume
+ * type is the instance's choice, not the AMI's).
+ */
+export const UBUNTU_JAMMY_SERVER_SSM_PARAMETER =
+    "/aws/service/canonical/ubuntu/server/22.04/stable/current/amd64/hvm/ebs-gp2/ami-id";
+
+/**
+ * What kubeadm needs on a node, per Kubernetes minor. Only 1.29 is listed: it is the paper's
+ * minor, and each row pins things that differ between minors.
+ */
+export interface KubeadmRelease {
+    /** pkgs.k8s.io repository path component, e.g. v1.29. */
+    readonly repositoryMinor: string;
+    /** Debian revision pkgs.k8s.io appends to every version: 1.29.1 ships as 1.29.1-1.1. */
+    readonly packageRevision: string;
+    /** Last patch release of the minor; 1.29 reached end of life with 1.29.14 (kubernetes/website eol.yaml). */
+    readonly lastPatch: number;
+    /** The sandbox image kubeadm 1.29 expects; containerd must use the same, or kubeadm warns and two pause images run. */
+    readonly pauseImage: string;
+    /** kubeadm config API; v1beta4 arrived in 1.31, and kubeadm 1.29 only knows v1beta3. */
+    readonly kubeadmApiVersion: string;
+    /** Fallback when the apt repository fails: CNI plugins as pkgs.k8s.io packages them for this minor (kubernetes-cni 1.3.0). */
+    readonly cniPluginsVersion: string;
+    /** Fallback: crictl of the same minor, which kubeadm's preflight needs. */
+    readonly crictlVersion: string;
+}
+
+export const KUBEADM_RELEASES: { readonly [minor: string]: KubeadmRelease } = {
+    "1.29": {
+        repositoryMinor: "v1.29",
+        packageRevision: "1.1",
+        lastPatch: 14,
+        pauseImage: "registry.k8s.io/pause:3.9",
+        kubeadmApiVersion: "kubeadm.k8s.io/v1beta3",
+        cniPluginsVersion: "v1.3.0",
+        crictlVersion: "v1.29.0",
+    },
+};
+
+/**
+ * Minors whose pkgs.k8s.io Release.key is fetched when the chosen minor's own key has
+ * expired. All pkgs.k8s.io repositories are signed by the same OBS project key; when it
+ * expired for the end-of-life repositories (kubernetes/release#3818, kubernetes/kubernetes#128609)
+ * the maintainers' workaround was to import a current minor's Release.key.
+ */
+export const CURRENT_KEY_MINORS = ["v1.34", "v1.33", "v1.32"] as const;
+
+/** A Helm chart the cluster installs itself, at a pinned version. */
+export interface ClusterChart {
+    readonly chart: string;
+    /** Helm repository URL; undefined when `chart` is an oci:// reference. */
+    readonly repo?: string;
+    readonly version: string;
+    readonly namespace: string;
+}
+
+/**
+ * Flannel, the CNI for every mesh except Cilium. Why Flannel rather than Calico: it is one
+ * DaemonSet with a kernel VXLAN data path and no policy engine, operator or BGP daemon, so
+ * the least CNI machinery sits under the meshes being compared, and Helm's wait covers all
+ * of it. v0.26.7 (April 2025, the era of the paper's meshes) runs its end-to-end tests on
+ * Kubernetes 1.29 (flannel-io/flannel e2e/Dockerfile at v0.26.7: K3S_VERSION v1.29.8+k3s1).
+ */
+export const FLANNEL_CHART: ClusterChart = {
+    chart: "flannel",
+    repo: "https://flannel-io.github.io/flannel/",
+    version: "v0.26.7",
+    namespace: "kube-flannel",
+};
+
+/** Flannel's backend: VXLAN, its default and the one its tests cover; it needs no AWS routing changes. */
+export const FLANNEL_BACKEND = "vxlan";
+
+/**
+ * Rancher's local-path provisioner: a default StorageClass backed by a directory on the
+ * node, for the mesh control planes that claim volumes (Consul servers, SPIRE). Published as
+ * an OCI chart since v0.0.32 (rancher/local-path-provisioner .github/workflows/helm-release.yml).
+ */
+export const LOCAL_PATH_CHART: ClusterChart = {
+    chart: "oci://ghcr.io/rancher/local-path-provisioner/charts/local-path-provisioner",
+    version: "0.0.35",
+    namespace: "local-path-storage",
+};
+
+/** The chart's helper pod image defaults to busybox:latest, which floats; pinned here. */
+export const LOCAL_PATH_HELPER_IMAGE = { repository: "busybox", tag: "1.37.0" } as const;
+
+/** StorageClass the local-path chart creates and marks as the cluster default. */
+export const LOCAL_PATH_STORAGE_CLASS = "local-path";

@@ -1,0 +1,185 @@
+#!/bin/sh
+# Prepares an Ubuntu 22.04 EC2 instance for kubeadm. cloud-init runs it once, as root, at
+# first boot (it is the instance's user data; cluster/vms/node-scripts.ts prepends the
+# MESHBENCH_* settings). It does everything that needs no other node: kernel modules and
+# sysctls, containerd, and kubelet/kubeadm/kubectl at exactly the chosen version. The
+# cluster steps (kubeadm init, join) run later, over SSH, from `pulumi up`.
+#
+# It ends by writing /var/lib/meshbench/prepared, which cluster/vms/scripts/await-node.sh
+# waits for: a node without that file failed here, and its log says where.
+set -eu
+
+: "${MESHBENCH_KUBERNETES_VERSION:?}"   # e.g. 1.29.1
+: "${MESHBENCH_REPOSITORY_MINOR:?}"     # e.g. v1.29: the pkgs.k8s.io repository
+: "${MESHBENCH_PACKAGE_REVISION:?}"     # e.g. 1.1: pkgs.k8s.io ships 1.29.1 as 1.29.1-1.1
+: "${MESHBENCH_CURRENT_KEY_MINORS:?}"   # e.g. "v1.34 v1.33": repositories whose key may replace an expired one
+: "${MESHBENCH_PAUSE_IMAGE:?}"          # e.g. registry.k8s.io/pause:3.9
+: "${MESHBENCH_CNI_PLUGINS_VERSION:?}"  # fallback only
+: "${MESHBENCH_CRICTL_VERSION:?}"       # fallback only
+
+PACKAGE_VERSION="${MESHBENCH_KUBERNETES_VERSION}-${MESHBENCH_PACKAGE_REVISION}"
+REPOSITORY="https://pkgs.k8s.io/core:/stable:/${MESHBENCH_REPOSITORY_MINOR}/deb/"
+# Overridable only so that test/cluster/vms/prepare-node.test.ts can run the apt steps unprivileged.
+KEYRING=${MESHBENCH_KEYRING:-/etc/apt/keyrings/kubernetes-apt-keyring.gpg}
+SOURCES_LIST=${MESHBENCH_SOURCES_LIST:-/etc/apt/sources.list.d/kubernetes.list}
+STATE_DIR=/var/lib/meshbench
+ARCH=amd64
+export DEBIAN_FRONTEND=noninteractive
+
+log() { echo "meshbench-prepare: $*"; }
+
+# The first boot races apt-daily for the dpkg lock; wait for it rather than fail.
+apt_get() { apt-get -o DPkg::Lock::Timeout=600 -y -q "$@"; }
+
+# Background apt runs take CPU and may restart containerd in the middle of a benchmark.
+quiet_background_jobs() {
+    systemctl disable --now unattended-upgrades.service apt-daily.timer apt-daily-upgrade.timer 2>/dev/null || true
+}
+
+kernel_settings() {
+    printf 'overlay\nbr_netfilter\n' > /etc/modules-load.d/kubernetes.conf
+    modprobe overlay
+    modprobe br_netfilter
+    printf '%s\n' \
+        'net.bridge.bridge-nf-call-iptables = 1' \
+        'net.bridge.bridge-nf-call-ip6tables = 1' \
+        'net.ipv4.ip_forward = 1' > /etc/sysctl.d/99-kubernetes.conf
+    sysctl --system > /dev/null
+    # Ubuntu's EC2 images have no swap; make sure, since the kubelet refuses to run with it.
+    swapoff -a
+}
+
+# containerd from Ubuntu, with the systemd cgroup driver (Ubuntu 22.04 runs cgroup v2 and
+# kubeadm configures the kubelet for systemd) and the pause image kubeadm expects.
+install_containerd() {
+    apt_get update
+    apt_get install --no-install-recommends containerd ca-certificates curl gpg conntrack socat ebtables ethtool
+    mkdir -p /etc/containerd
+    containerd config default > /etc/containerd/config.toml
+    sed -i -e 's/SystemdCgroup = false/SystemdCgroup = true/' \
+        -e "s#sandbox_image = .*#sandbox_image = \"${MESHBENCH_PAUSE_IMAGE}\"#" /etc/containerd/config.toml
+    grep -q 'SystemdCgroup = true' /etc/containerd/config.toml
+    grep -q "sandbox_image = \"${MESHBENCH_PAUSE_IMAGE}\"" /etc/containerd/config.toml
+    systemctl restart containerd
+    systemctl enable containerd
+}
+
+# Writes the dearmored Release.key of each given minor's repository into the keyring.
+fetch_keys() {
+    work=$(mktemp -d)
+    for minor in "$@"; do
+        if ! curl -fsSL --retry 3 -o "${work}/armored" "https://pkgs.k8s.io/core:/stable:/${minor}/deb/Release.key" ||
+            ! gpg --dearmor < "${work}/armored" >> "${work}/keyring"; then
+            rm -rf "$work"
+            return 1
+        fi
+    done
+    install -m 0644 "${work}/keyring" "$KEYRING"
+    rm -rf "$work"
+}
+
+# The package path: pkgs.k8s.io, exact version, held so that nothing upgrades it.
+install_from_packages() {
+    install -d -m 0755 "$(dirname "$KEYRING")"
+    fetch_keys "$MESHBENCH_REPOSITORY_MINOR" || return 1
+    echo "deb [signed-by=${KEYRING}] ${REPOSITORY} /" > "$SOURCES_LIST"
+    if ! apt_get update; then
+        # The repository's signing key has expired before (kubernetes/release#3818): the
+        # end-of-life repositories kept signatures from a key that current ones had renewed.
+        log "apt could not verify ${REPOSITORY}; trying the key of current repositories"
+        # shellcheck disable=SC2086 # one word per minor
+        fetch_keys "$MESHBENCH_REPOSITORY_MINOR" $MESHBENCH_CURRENT_KEY_MINORS || return 1
+        apt_get update || return 1
+    fi
+    if ! apt-cache madison kubeadm | grep -q " ${PACKAGE_VERSION} "; then
+        log "pkgs.k8s.io does not offer kubeadm ${PACKAGE_VERSION}"
+        return 1
+    fi
+    apt_get install --no-install-recommends "kubelet=${PACKAGE_VERSION}" "kubeadm=${PACKAGE_VERSION}" "kubectl=${PACKAGE_VERSION}" || return 1
+    apt-mark hold kubelet kubeadm kubectl
+}
+
+# Downloads a file and checks it against the SHA-256 published beside it.
+download_verified() {
+    url=$1
+    target=$2
+    curl -fsSL --retry 3 -o "$target" "$url" || return 1
+    checksum=$(curl -fsSL --retry 3 "${url}.sha256") || return 1
+    expected=${checksum%% *}
+    [ -n "$expected" ] && echo "${expected}  ${target}" | sha256sum -c - > /dev/null
+}
+
+# The fallback path: the release binaries (kubeadm's "without a package manager" install),
+# the CNI plugins and crictl, and the kubelet units the packages would have installed.
+install_from_binaries() {
+    base="https://dl.k8s.io/release/v${MESHBENCH_KUBERNETES_VERSION}/bin/linux/${ARCH}"
+    for binary in kubeadm kubelet kubectl; do
+        download_verified "${base}/${binary}" "/usr/bin/${binary}" || return 1
+        chmod 0755 "/usr/bin/${binary}"
+    done
+    work=$(mktemp -d)
+    cni="cni-plugins-linux-${ARCH}-${MESHBENCH_CNI_PLUGINS_VERSION}.tgz"
+    download_verified "https://github.com/containernetworking/plugins/releases/download/${MESHBENCH_CNI_PLUGINS_VERSION}/${cni}" "${work}/${cni}" || return 1
+    mkdir -p /opt/cni/bin
+    tar -C /opt/cni/bin -xzf "${work}/${cni}"
+    crictl="crictl-${MESHBENCH_CRICTL_VERSION}-linux-${ARCH}.tar.gz"
+    download_verified "https://github.com/kubernetes-sigs/cri-tools/releases/download/${MESHBENCH_CRICTL_VERSION}/${crictl}" "${work}/${crictl}" || return 1
+    tar -C /usr/bin -xzf "${work}/${crictl}"
+    rm -rf "$work"
+    cat > /etc/systemd/system/kubelet.service <<'UNIT'
+[Unit]
+Description=kubelet: The Kubernetes Node Agent
+Documentation=https://kubernetes.io/docs/
+Wants=network-online.target
+After=network-online.target
+
+[Service]
+ExecStart=/usr/bin/kubelet
+Restart=always
+StartLimitInterval=0
+RestartSec=10
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+    mkdir -p /etc/systemd/system/kubelet.service.d
+    cat > /etc/systemd/system/kubelet.service.d/10-kubeadm.conf <<'UNIT'
+[Service]
+Environment="KUBELET_KUBECONFIG_ARGS=--bootstrap-kubeconfig=/etc/kubernetes/bootstrap-kubelet.conf --kubeconfig=/etc/kubernetes/kubelet.conf"
+Environment="KUBELET_CONFIG_ARGS=--config=/var/lib/kubelet/config.yaml"
+EnvironmentFile=-/var/lib/kubelet/kubeadm-flags.env
+EnvironmentFile=-/etc/default/kubelet
+ExecStart=
+ExecStart=/usr/bin/kubelet $KUBELET_KUBECONFIG_ARGS $KUBELET_CONFIG_ARGS $KUBELET_KUBEADM_ARGS $KUBELET_EXTRA_ARGS
+UNIT
+    systemctl daemon-reload
+}
+
+main() {
+    mkdir -p "$STATE_DIR"
+    rm -f "${STATE_DIR}/prepared"
+    quiet_background_jobs
+    kernel_settings
+    install_containerd
+    if install_from_packages; then
+        install="packages pkgs.k8s.io ${PACKAGE_VERSION}"
+    else
+        log "falling back to the release binaries from dl.k8s.io"
+        rm -f "$SOURCES_LIST"
+        install_from_binaries
+        install="binaries dl.k8s.io v${MESHBENCH_KUBERNETES_VERSION}"
+    fi
+    installed=$(kubeadm version -o short)
+    if [ "$installed" != "v${MESHBENCH_KUBERNETES_VERSION}" ]; then
+        log "kubeadm is ${installed}, not v${MESHBENCH_KUBERNETES_VERSION}"
+        exit 1
+    fi
+    systemctl enable kubelet
+    echo "install=${install}" > "${STATE_DIR}/prepared"
+    log "ready: ${install}"
+}
+
+# The tests source this file for its functions; cloud-init runs it.
+if [ "${MESHBENCH_PREPARE_FUNCTIONS_ONLY:-0}" != 1 ]; then
+    main
+fi
