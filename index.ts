@@ -55,3 +55,7 @@ const loadTest = new LoadTest("loadtest", {
 });
 
 export const results = loadTest.results;
+// Targets that make the cluster (vms, eks) also export its admin kubeconfig (a secret) and
+// what it is: region, zone, AMI, and each node as read from it. Undefined on `kubeconfig`.
+export const kubeconfig = cluster.outputs?.kubeconfig;
+export const clusterReport = cluster.outputs?.report;

@@ -3,8 +3,9 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { MeshName } from "../meshes/types";
 import { ExistingCluster } from "./existing";
-import type { TargetName } from "./settings";
+import { keysOfOtherTargets, type TargetName } from "./settings";
 import type { ClusterHandle, ClusterSettings } from "./types";
+import { vms } from "./vms";
 
 /** What the rest of the stack asks of the cluster. */
 export interface ClusterNeeds {
@@ -22,14 +23,14 @@ export interface ClusterTarget {
 }
 
 const existing: ClusterTarget = {
-    validate: () => [],
+    validate: (settings) => keysOfOtherTargets(settings, "kubeconfig"),
     create: (name, settings, _needs, opts) => new ExistingCluster(name, { settings }, opts).handle,
 };
 
 /** Targets whose module has landed; the rest fail at preview with "not implemented yet". */
 export const TARGETS: { readonly [K in TargetName]: ClusterTarget | undefined } = {
     kubeconfig: existing,
-    vms: undefined,
+    vms,
     eks: undefined,
 };
 

@@ -1,5 +1,8 @@
 // Stack config owned by cluster/: which target makes the cluster, and how to reach it.
 import { enumField, patternField } from "../config/fields";
+import { AWS_CLUSTER_FIELDS } from "./aws/settings";
+import { IPV4_CIDR } from "./cidr";
+import { VMS_CLUSTER_FIELDS } from "./vms/settings";
 
 export const TARGET_NAMES = ["kubeconfig", "vms", "eks"] as const;
 export type TargetName = (typeof TARGET_NAMES)[number];
@@ -7,7 +10,6 @@ export type TargetName = (typeof TARGET_NAMES)[number];
 /** The paper ran v1.29.1; see README for why the default is not the last 1.29 patch. */
 export const PAPER_KUBERNETES_VERSION = "1.29.1";
 
-const IPV4_CIDR = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/([0-9]|[12]\d|3[0-2])$/;
 const DNS_LABEL_NAME = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 
 export const CLUSTER_FIELDS = {
@@ -33,4 +35,33 @@ export const CLUSTER_FIELDS = {
     clientNodeName: patternField("clientNodeName", DNS_LABEL_NAME,
         "a Kubernetes node name",
         "target kubeconfig: pin the clients to this node. Default: any node without a server."),
+    ...AWS_CLUSTER_FIELDS,
+    ...VMS_CLUSTER_FIELDS,
 } as const;
+
+/** The targets that read each key; a key given for another target is refused at preview. */
+export const KEY_TARGETS: { readonly [K in Exclude<keyof typeof CLUSTER_FIELDS, "target">]: readonly TargetName[] } = {
+    kubernetesVersion: ["vms", "eks"],
+    operatorCidr: ["vms", "eks"],
+    kubeconfig: ["kubeconfig"],
+    kubeContext: ["kubeconfig"],
+    serverNodeName: ["kubeconfig"],
+    clientNodeName: ["kubeconfig"],
+    availabilityZone: ["vms", "eks"],
+    systemInstanceType: ["vms", "eks"],
+    serverInstanceType: ["vms", "eks"],
+    clientInstanceType: ["vms", "eks"],
+    serverNodeCount: ["vms", "eks"],
+    clientNodeCount: ["vms", "eks"],
+    amiId: ["vms", "eks"],
+    podCidr: ["vms"],
+    sshPrivateKey: ["vms"],
+};
+
+/** One problem per key that was given but that `target` does not read. */
+export function keysOfOtherTargets(given: Readonly<Record<string, unknown>>, target: TargetName): string[] {
+    return Object.entries(KEY_TARGETS)
+        .filter(([key, targets]) => given[key] !== undefined && !targets.includes(target))
+        .map(([key, targets]) => `meshbench:${key}: applies only to target ${targets.join(" and ")}, not ${target}; ` +
+            `remove it (pulumi config rm ${key}) or change target`);
+}

@@ -29,6 +29,9 @@ export interface Field<T, D extends T | undefined = T | undefined> {
 /** The stack's config as Pulumi hands it over: every value is a string. */
 export type RawConfig = Readonly<Record<string, string>>;
 
+/** Stands in for a secret's value in messages. */
+export const SECRET_NOT_SHOWN = "(secret, not shown)";
+
 /** Config key as users type it in `pulumi config set`. */
 export const qualified = (key: string): string => `meshbench:${key}`;
 
@@ -152,7 +155,8 @@ export function parseFields<F extends FieldGroup>(
             values[name] = field.parse(given);
         } catch (e) {
             if (!(e instanceof FieldProblem)) throw e;
-            problems.add(problemMessage(field.key, given, e.allowed));
+            // A secret's value is never repeated, not even in an error.
+            problems.add(problemMessage(field.key, field.secret ? SECRET_NOT_SHOWN : given, e.allowed));
             problems.invalidKeys.add(field.key);
             values[name] = field.default;
         }

@@ -32,6 +32,14 @@ export interface MeshbenchConfig {
     readonly images: ImageSettings;
 }
 
+/** What parseConfig needs from the stack besides meshbench's own keys. */
+export interface StackContext {
+    /** `aws:region`: the AWS provider's own key, so not in the meshbench namespace; the region of clusters on AWS. */
+    readonly awsRegion?: string;
+    /** Says whether a meshbench key's value is stored encrypted; undefined when that cannot be told. */
+    readonly isSecret?: (key: string) => boolean;
+}
+
 /** Bad stack config: every problem found, one per line. */
 export class ConfigError extends Error {
     constructor(readonly problems: string[]) {
@@ -69,11 +77,15 @@ function suggestion(key: string, known: string[]): string {
  * Parses raw stack config (keys without the `meshbench:` prefix) and checks every key,
  * every value and every combination. Throws ConfigError listing all problems.
  */
-export function parseConfig(raw: RawConfig): MeshbenchConfig {
+export function parseConfig(raw: RawConfig, context: StackContext = {}): MeshbenchConfig {
     const problems = new Problems();
     const known = ALL_FIELDS.map((f) => f.key);
     for (const key of Object.keys(raw)) {
         if (!known.includes(key)) problems.add(`${qualified(key)}: unknown config key${suggestion(key, known)}`);
+    }
+    // A secret stored in plain text sits readable in Pulumi.<stack>.yaml: refused before it is used.
+    for (const field of ALL_FIELDS.filter((f) => f.secret && raw[f.key] !== undefined && context.isSecret)) {
+        if (!context.isSecret!(field.key)) problems.add(plainTextSecret(field.key));
     }
 
     const clusterFields = parseFields(CLUSTER_FIELDS, raw, problems);
@@ -102,10 +114,12 @@ export function parseConfig(raw: RawConfig): MeshbenchConfig {
     const cluster: ClusterSettings = {
         ...clusterFields,
         kubernetesVersion: clusterFields.kubernetesVersion ?? target?.defaultKubernetesVersion,
+        awsRegion: context.awsRegion,
     };
     if (problems.allValid("target") && !target) {
         problems.add(notImplemented("target", cluster.target, Object.entries(TARGETS).filter(([, t]) => t).map(([n]) => n)));
-    } else if (target) {
+    } else if (target && problems.allValid(...Object.values(CLUSTER_FIELDS).map((f) => f.key))) {
+        // Target checks combine cluster keys, so they run once every cluster key is valid.
         target.validate(cluster, { mesh, installCni: !(meshModule?.providesCni ?? false) }).forEach((p) => problems.add(p));
     }
 
@@ -127,4 +141,24 @@ export function readRawConfig(): RawConfig {
         .map(([key, value]) => [key.slice(prefix.length), value]));
 }
 
-export const readStackConfig = (): MeshbenchConfig => parseConfig(readRawConfig());
+/** A secret-flagged key given in plain text: the message never repeats the value. */
+export const plainTextSecret = (key: string): string =>
+    `${qualified(key)}: the value is stored in plain text; allowed: only a value stored encrypted ` +
+    `(pulumi config rm ${key}, then pulumi config set --secret ${key} ...)`;
+
+/**
+ * Whether the stack stores a key encrypted. @pulumi/pulumi 3.248 keeps this in
+ * `runtime/config`'s `isConfigSecret` (internal: not in its typings), fed by the CLI's
+ * PULUMI_CONFIG_SECRET_KEYS. If a later SDK drops it, the check is skipped, not failed.
+ */
+function secretKeyCheck(): ((key: string) => boolean) | undefined {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const runtimeConfig = require("@pulumi/pulumi/runtime/config") as { isConfigSecret?: (key: string) => boolean };
+    const isConfigSecret = runtimeConfig.isConfigSecret;
+    return typeof isConfigSecret === "function" ? (key) => isConfigSecret(qualified(key)) : undefined;
+}
+
+export const readStackConfig = (): MeshbenchConfig => parseConfig(readRawConfig(), {
+    awsRegion: pulumi.runtime.allConfig()["aws:region"],
+    isSecret: secretKeyCheck(),
+});

@@ -1,6 +1,7 @@
 // Facts read back from the cluster after the runs: which node each benchmark pod ran on,
 // which image digests ran, and what each node is (kubelet, kernel, OS, instance type).
 // They go into the results' provenance and decide whether the placement was valid.
+import { ROLE_KEY } from "../cluster/node-roles";
 import { BENCH_NAMESPACE } from "../workloads/ports";
 import type { NodeFacts, PodFacts } from "./results";
 
@@ -19,7 +20,9 @@ export const FACTS_INVOCATIONS: readonly (readonly string[])[] = [
         ["{.metadata.name}", "{.status.nodeInfo.kubeletVersion}", "{.status.nodeInfo.kernelVersion}",
             "{.status.nodeInfo.osImage}", "{.status.nodeInfo.containerRuntimeVersion}",
             "{.metadata.labels.node\\.kubernetes\\.io/instance-type}",
-            "{.metadata.labels.topology\\.kubernetes\\.io/zone}"].join(SEP) +
+            "{.metadata.labels.topology\\.kubernetes\\.io/zone}",
+            // The role meshbench's own clusters give each node.
+            `{.metadata.labels.${ROLE_KEY.replace(/\./g, "\\.")}}`].join(SEP) +
         '{"\\n"}{end}'],
 ];
 
@@ -43,12 +46,13 @@ export function parseFacts(lines: readonly string[]): ClusterFacts {
                 }),
             });
         } else if (line.startsWith("NODE ")) {
-            const [name, kubeletVersion, kernelVersion, osImage, containerRuntime, instanceType, zone] =
+            const [name, kubeletVersion, kernelVersion, osImage, containerRuntime, instanceType, zone, role] =
                 line.slice(5).split(SEP);
             nodes.push({
                 name, kubeletVersion, kernelVersion, osImage, containerRuntime,
                 instanceType: instanceType || undefined,
                 zone: zone || undefined,
+                ...(role ? { role } : {}),
             });
         }
     }

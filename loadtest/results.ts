@@ -95,6 +95,8 @@ export interface NodeFacts {
     readonly containerRuntime: string;
     readonly instanceType?: string;
     readonly zone?: string;
+    /** The node's `meshbench.io/role` (system, server, client) on clusters meshbench made. */
+    readonly role?: string;
 }
 
 export interface PodFacts {

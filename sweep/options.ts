@@ -13,8 +13,9 @@ Default: the paper's five setups (none, istio, linkerd, consul, kuma), mTLS on.
   --mtls on|off|both     mTLS modes to cover (default: on; both with --all)
   --target NAME          meshbench:target of every stack (kubeconfig, vms, eks)
   --repetitions N        meshbench:repetitions of every stack
-  --config KEY=VALUE     any other meshbench config key for every stack; repeatable
-                         (e.g. --config kubeContext=kind-meshbench --config wrkCpu=2)
+  --config KEY=VALUE     any other meshbench config key, or aws:region, for every stack;
+                         repeatable (e.g. --config kubeContext=kind-meshbench --config wrkCpu=2,
+                         or --config aws:region=us-east-1 --config operatorCidr=203.0.113.7/32)
   --run-id ID            results go to results/ID; an existing ID resumes that run,
                          skipping setups whose results are saved (default: a new ID
                          from the current UTC time)
@@ -68,8 +69,9 @@ function parseMeshes(raw: string): MeshName[] {
 function parseConfigPairs(pairs: readonly string[]): Record<string, string> {
     const config: Record<string, string> = {};
     for (const pair of pairs) {
-        const m = pair.match(/^(?:meshbench:)?([A-Za-z][A-Za-z0-9]*)=(.*)$/);
-        if (!m) throw optionProblem("config", pair, "KEY=VALUE with a meshbench config key, e.g. kubeContext=kind-meshbench");
+        // aws:region is the AWS provider's own key, which the vms and eks targets need.
+        const m = pair.match(/^(?:meshbench:)?([A-Za-z][A-Za-z0-9]*|aws:region)=(.*)$/);
+        if (!m) throw optionProblem("config", pair, "KEY=VALUE with a meshbench config key or aws:region, e.g. kubeContext=kind-meshbench");
         const [, key, value] = m;
         if (SWEEP_OWNED_KEYS[key]) throw optionProblem("config", pair, `any key but ${key}, which the sweep sets (${SWEEP_OWNED_KEYS[key]})`);
         if (key in config) throw optionProblem("config", pair, `one value per key; ${key} is already ${JSON.stringify(config[key])}`);

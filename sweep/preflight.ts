@@ -5,7 +5,7 @@ import { ConfigError, parseConfig } from "../config";
 import type { RawConfig } from "../config/fields";
 import type { Plan } from "./plan";
 import type { SweepRecord } from "./record";
-import { setupRawConfig } from "./stack-config";
+import { parserInput, setupRawConfig } from "./stack-config";
 
 export interface PreflightInput {
     readonly runId: string;
@@ -32,7 +32,8 @@ export function preflightProblems(input: PreflightInput): string[] {
     let target: string | undefined;
     for (const setup of plan.setups) {
         try {
-            target = parseConfig(setupRawConfig(setup, input.settings, input.runId)).cluster.target;
+            const { meshbench, context } = parserInput(setupRawConfig(setup, input.settings, input.runId));
+            target = parseConfig(meshbench, context).cluster.target;
         } catch (e) {
             if (!(e instanceof ConfigError)) throw e;
             e.problems.forEach((p) => problems.add(p));

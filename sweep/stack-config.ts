@@ -13,7 +13,13 @@ export interface ConfigEntry {
     readonly path: boolean;
 }
 
-/** A setup's `meshbench:` config, keys without the prefix, as parseConfig reads it. */
+/** A setup's raw config split as parseConfig reads it: meshbench keys, and the stack context. */
+export function parserInput(raw: RawConfig): { meshbench: RawConfig; context: { awsRegion?: string } } {
+    const { "aws:region": awsRegion, ...meshbench } = raw;
+    return { meshbench, context: { awsRegion } };
+}
+
+/** A setup's config: `meshbench:` keys without the prefix; `aws:region` as it is. */
 export function setupRawConfig(setup: PlannedSetup, shared: RawConfig, runId: string): RawConfig {
     // mtls is always explicit, so that a stack never falls back on a default that differs by mesh.
     return { ...shared, mesh: setup.mesh, mtls: String(setup.mtls), runId };
@@ -23,7 +29,9 @@ export function setupRawConfig(setup: PlannedSetup, shared: RawConfig, runId: st
 export function stackConfigEntries(raw: RawConfig): ConfigEntry[] {
     const secretKeys = new Set(ALL_FIELDS.filter((f) => f.secret).map((f) => f.key));
     return [
-        ...Object.entries(raw).map(([key, value]) => ({ key: qualified(key), value, secret: secretKeys.has(key), path: false })),
+        ...Object.entries(raw).map(([key, value]) => ({
+            key: key.includes(":") ? key : qualified(key), value, secret: secretKeys.has(key), path: false,
+        })),
         // As in Pulumi.dev.yaml: a Kubernetes object created without the cluster's
         // provider fails instead of going to whatever the local kubeconfig points at.
         { key: "pulumi:disable-default-providers[0]", value: "kubernetes", secret: false, path: true },

@@ -6,11 +6,7 @@ import {
     type ProgramRun, type RecordedResource,
 } from "./helpers/mocks";
 import { validateKubeObject } from "./helpers/schema";
-
-/** The signature Pulumi puts on a secret value when it serializes it. */
-const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
-const isSecretValue = (v: unknown): boolean =>
-    typeof v === "object" && v !== null && Object.values(v).includes(SECRET_SIG);
+import { isSecretValue } from "./helpers/secrets";
 
 const kubernetesObjects = (run: ProgramRun): RecordedResource[] =>
     run.resources.filter((r) => r.type.startsWith("kubernetes:"));
@@ -154,10 +150,8 @@ describe("program, target kubeconfig, mesh none", function () {
         ]);
     });
 
-    it("fails before creating anything when a feature has not landed", async () => {
-        await assert.rejects(runProgram({ target: "vms" }),
-            /meshbench:target: "vms" is not implemented yet \(issue #3\); implemented: kubeconfig/);
-        await assert.rejects(runProgram(kubeconfigStackConfig({ mesh: "cilium" })),
-            /meshbench:mesh: "cilium" is not implemented yet \(issue #9\); implemented: none, istio, istio-ambient/);
+    it("fails before creating anything when the config is bad", async () => {
+        await assert.rejects(runProgram(kubeconfigStackConfig({ mesh: "istoi", wrkThreads: "0" })),
+            /invalid stack config:\n {2}- meshbench:mesh: got "istoi"; allowed: none, istio, istio-ambient, linkerd, consul, kuma, cilium\n {2}- meshbench:wrkThreads: got "0"/);
     });
 });

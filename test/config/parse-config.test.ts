@@ -120,15 +120,15 @@ describe("parseConfig", () => {
     });
 
     it("says a valid target that has not landed is not implemented yet", () => {
-        assert.deepStrictEqual(problemsOf({ target: "vms" }),
-            ['meshbench:target: "vms" is not implemented yet (issue #3); implemented: kubeconfig']);
         assert.deepStrictEqual(problemsOf({ target: "eks" }),
-            ['meshbench:target: "eks" is not implemented yet (issue #4); implemented: kubeconfig']);
+            ['meshbench:target: "eks" is not implemented yet (issue #4); implemented: kubeconfig, vms']);
     });
 
-    it("defaults to the vms target, which is not implemented yet", () => {
-        assert.deepStrictEqual(problemsOf({}),
-            ['meshbench:target: "vms" is not implemented yet (issue #3); implemented: kubeconfig']);
+    it("defaults to the vms target, which needs an AWS region and the operator's CIDR", () => {
+        assert.deepStrictEqual(problemsOf({}), [
+            "aws:region: not set; allowed: an AWS region such as us-east-1 (target vms makes its cluster there: pulumi config set aws:region us-east-1)",
+            "meshbench:operatorCidr: not set; allowed: the IPv4 CIDR you run pulumi from, such as 203.0.113.7/32 (target vms opens SSH and the Kubernetes API only to it; there is no default)",
+        ]);
     });
 
     // Every mesh whose module has not landed yet says so, naming the ones that have.

@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { mockComputedOutputs, mockInvoke } from "./cloud-mocks";
 
 export interface RecordedResource {
     readonly type: string;
@@ -17,6 +18,8 @@ export interface RecordedResource {
     readonly custom: boolean;
     /** URNs this resource was registered as depending on (dependsOn and inputs). */
     readonly dependencies: string[];
+    /** Outputs the mocked engine computed for it (IPs, a command's stdout, ...); see cloud-mocks.ts. */
+    readonly computed: Record<string, unknown>;
 }
 
 export interface ProgramRun {
@@ -25,6 +28,13 @@ export interface ProgramRun {
     /** Outputs as they stand, secrets still wrapped, for secrecy checks. */
     readonly rawOutputs: Record<string, pulumi.Output<unknown>>;
     readonly milliseconds: number;
+    /** Every invoke the program made (AMI lookups, zone offerings, ...), in order. */
+    readonly invokes: Invoke[];
+}
+
+export interface Invoke {
+    readonly token: string;
+    readonly inputs: Record<string, any>;
 }
 
 export const fixture = (name: string): string =>
@@ -51,31 +61,45 @@ export const unwrap = <T>(output: pulumi.Output<T>): Promise<T> =>
 /** Records what the program registers; `settle()` waits for it to finish and returns it. */
 export interface Recorder {
     settle(): Promise<RecordedResource[]>;
+    /** Every invoke so far, in order. */
+    readonly invokes: Invoke[];
+}
+
+export interface MockOptions {
+    /** Answers the kubectl steps, by step name suffix. */
+    readonly steps?: StepStdout;
+    /** Outputs beyond the cloud mocks' (cloud-mocks.ts) that a test needs computed. */
+    readonly computed?: ComputedOutputs;
+    /** Invoke answers beyond the cloud mocks'. */
+    readonly call?: (args: pulumi.runtime.MockCallArgs) => Record<string, unknown> | undefined;
+    /** Region the cloud mocks answer for. Default: us-east-1. */
+    readonly region?: string;
 }
 
 /**
- * Installs the mocks. `steps` answers the kubectl steps; `computed` adds the outputs a
- * cloud provider would compute (IPs, command stdout, ...); `call` answers invokes.
+ * Installs the mocks. The cloud's computed outputs and invoke answers come from
+ * cloud-mocks.ts (mock data, clearly marked there), then from the options.
  */
-export async function installMocks(options: {
-    steps?: StepStdout;
-    computed?: ComputedOutputs;
-    call?: (args: pulumi.runtime.MockCallArgs) => Record<string, unknown>;
-} = {}): Promise<Recorder> {
+export async function installMocks(options: MockOptions = {}): Promise<Recorder> {
     const steps = options.steps ?? DEFAULT_STEP_STDOUT;
     const seen: Omit<RecordedResource, "urn" | "dependencies">[] = [];
+    const invokes: Invoke[] = [];
     await pulumi.runtime.setMocks({
         newResource(args: pulumi.runtime.MockResourceArgs) {
-            const state: Record<string, any> = { ...args.inputs, ...options.computed?.(args) };
+            const computed = { ...mockComputedOutputs(args), ...options.computed?.(args) };
+            const state: Record<string, any> = { ...args.inputs, ...computed };
             if (args.type === "command:local:Command" && state.stdout === undefined) {
                 const step = Object.keys(steps).find((suffix) => args.name.endsWith(`-${suffix}`));
                 state.stdout = step ? steps[step] : "";
                 state.stderr = "";
             }
-            seen.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, custom: args.custom ?? true });
+            seen.push({ type: args.type, name: args.name, inputs: args.inputs, provider: args.provider, custom: args.custom ?? true, computed });
             return { id: `${args.name}-id`, state };
         },
-        call: (args: pulumi.runtime.MockCallArgs) => options.call?.(args) ?? args.inputs,
+        call: (args: pulumi.runtime.MockCallArgs) => {
+            invokes.push({ token: args.token, inputs: args.inputs });
+            return options.call?.(args) ?? mockInvoke(args, options.region ?? "us-east-1") ?? args.inputs;
+        },
     }, "meshbench", "test", false);
 
     // The mock monitor keeps the URNs it assigns; the requests carry the dependencies.
@@ -89,6 +113,7 @@ export async function installMocks(options: {
     };
 
     return {
+        invokes,
         async settle() {
             for (let count = -1; count !== seen.length;) {
                 count = seen.length;
@@ -115,25 +140,36 @@ function clearProjectModules(): void {
     }
 }
 
-/** Evaluates index.ts with the given `meshbench:` config (keys without prefix). */
+export interface RunOptions extends Omit<MockOptions, "steps" | "region"> {
+    /** Keys (as in `config`) whose values the stack stores encrypted. */
+    readonly secretKeys?: readonly string[];
+    /** Builds the resources instead of index.ts, for a component on its own; returns its outputs. */
+    readonly program?: () => Record<string, pulumi.Output<unknown> | undefined>;
+}
+
+/** Full config key: `meshbench:` keys without prefix; other namespaces (`aws:region`) as given. */
+const fullKey = (key: string): string => (key.includes(":") ? key : `meshbench:${key}`);
+
+/** Evaluates index.ts (or `options.program`) with the given config. */
 export async function runProgram(
-    config: Record<string, string>, steps: StepStdout = DEFAULT_STEP_STDOUT,
-    extra: { computed?: ComputedOutputs; call?: (args: pulumi.runtime.MockCallArgs) => Record<string, unknown>; secretKeys?: string[] } = {},
+    config: Record<string, string>, steps: StepStdout = DEFAULT_STEP_STDOUT, options: RunOptions = {},
 ): Promise<ProgramRun> {
-    const recorder = await installMocks({ steps, computed: extra.computed, call: extra.call });
-    pulumi.runtime.setAllConfig(
-        Object.fromEntries(Object.entries(config).map(([k, v]) => [`meshbench:${k}`, v])),
-        extra.secretKeys?.map((k) => `meshbench:${k}`));
+    const recorder = await installMocks({ ...options, steps, region: config["aws:region"] });
+    pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [fullKey(k), v])),
+        (options.secretKeys ?? []).map(fullKey));
 
     clearProjectModules();
     const started = process.hrtime.bigint();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const program = require("../../index") as Record<string, pulumi.Output<unknown>>;
+    const program = (options.program?.() ?? require("../../index")) as Record<string, pulumi.Output<unknown> | undefined>;
     const outputs: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(program)) outputs[key] = await unwrap(value);
+    for (const [key, value] of Object.entries(program)) {
+        // A target that makes no cluster exports no kubeconfig: the export is undefined.
+        if (value !== undefined) outputs[key] = await unwrap(value);
+    }
     const resources = await recorder.settle();
     const milliseconds = Number(process.hrtime.bigint() - started) / 1e6;
-    return { resources, outputs, rawOutputs: program, milliseconds };
+    return { resources, outputs, rawOutputs: program as Record<string, pulumi.Output<unknown>>, milliseconds, invokes: recorder.invokes };
 }
 
 /** The recorded resource with this type whose name (or metadata.name) matches. */

@@ -10,9 +10,9 @@ describe("sweep command line", () => {
 
     it("passes --target, --repetitions and every --config through as stack config", () => {
         const o = parseSweepArgs(["--meshes", "none,istio", "--mtls", "both", "--target", "kubeconfig", "--repetitions", "3",
-            "--config", "kubeContext=kind-meshbench", "--config", "meshbench:wrkCpu=2", "--run-id", "r1", "--keep"]);
+            "--config", "kubeContext=kind-meshbench", "--config", "meshbench:wrkCpu=2", "--config", "aws:region=eu-west-1", "--run-id", "r1", "--keep"]);
         assert.deepStrictEqual(o.plan, { all: false, meshes: ["none", "istio"], mtls: "both" });
-        assert.deepStrictEqual(o.config, { kubeContext: "kind-meshbench", wrkCpu: "2", target: "kubeconfig", repetitions: "3" });
+        assert.deepStrictEqual(o.config, { kubeContext: "kind-meshbench", wrkCpu: "2", "aws:region": "eu-west-1", target: "kubeconfig", repetitions: "3" });
         assert.deepStrictEqual([o.runId, o.keep], ["r1", true]);
     });
 
@@ -28,7 +28,7 @@ describe("sweep command line", () => {
         refuses(["--mtls", "yes"], '--mtls: got "yes"; allowed: on, off, both');
         refuses(["--config", "mesh=istio"], '--config: got "mesh=istio"; allowed: any key but mesh, which the sweep sets (use --meshes or --all)');
         refuses(["--config", "runId=x"], '--config: got "runId=x"; allowed: any key but runId, which the sweep sets (use --run-id)');
-        refuses(["--config", "wrkCpu"], '--config: got "wrkCpu"; allowed: KEY=VALUE with a meshbench config key, e.g. kubeContext=kind-meshbench');
+        refuses(["--config", "wrkCpu"], '--config: got "wrkCpu"; allowed: KEY=VALUE with a meshbench config key or aws:region, e.g. kubeContext=kind-meshbench');
         refuses(["--config", "wrkCpu=2", "--config", "wrkCpu=4"], '--config: got "wrkCpu=4"; allowed: one value per key; wrkCpu is already "2"');
         refuses(["--target", "kubeconfig", "--config", "target=eks"], "--target and --config target=...: give it once");
         refuses(["--all", "--meshes", "istio"], "--all and --meshes: choose one; --all already covers every mesh");

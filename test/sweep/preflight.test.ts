@@ -40,8 +40,15 @@ describe("sweep preflight", () => {
             'meshbench:repetitions: got "0"; allowed: an integer from 1 to 50',
             'meshbench:runId: got "R 1"; allowed: lowercase letters, digits and dashes, at most 32 characters',
         ]);
-        assert.deepStrictEqual(preflightProblems({ runId: "r1", plan: BASELINE, settings: {}, keep: false }),
-            ['meshbench:target: "vms" is not implemented yet (issue #3); implemented: kubeconfig']);
+        assert.deepStrictEqual(preflightProblems({ runId: "r1", plan: BASELINE, settings: {}, keep: false }), [
+            "aws:region: not set; allowed: an AWS region such as us-east-1 (target vms makes its cluster there: pulumi config set aws:region us-east-1)",
+            "meshbench:operatorCidr: not set; allowed: the IPv4 CIDR you run pulumi from, such as 203.0.113.7/32 (target vms opens SSH and the Kubernetes API only to it; there is no default)",
+        ]);
+        assert.deepStrictEqual(preflightProblems({
+            runId: "r1", plan: BASELINE, settings: { "aws:region": "us-east-1", operatorCidr: "203.0.113.7/32" }, keep: false,
+        }), [], "the AWS region passes through to the parser");
+        assert.deepStrictEqual(stackConfigEntries({ "aws:region": "us-east-1" })[0],
+            { key: "aws:region", value: "us-east-1", secret: false, path: false }, "and into the stack, under its own namespace");
     });
 
     it("says why there is nothing to run", () => {

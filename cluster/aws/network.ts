@@ -1,0 +1,74 @@
+// The network of a cluster on AWS: its own VPC (no reliance on a default VPC, which many
+// accounts have deleted), public subnets, and one security group for the nodes that lets
+// them talk to each other freely and lets only the operator in.
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/** The VPC's range; pod and Service ranges must stay clear of it. */
+export const VPC_CIDR = "10.20.0.0/16";
+
+/** One /20 per subnet: room for the VPC CNI's pod addresses on eks. */
+export const subnetCidr = (index: number): string => `10.20.${index * 16}.0/20`;
+
+export interface AwsNetworkArgs {
+    /** One subnet per zone; the first holds the nodes. */
+    readonly zones: pulumi.Input<string>[];
+    /** The only source allowed in from outside the node group. */
+    readonly operatorCidr: string;
+    /** TCP ports the operator may reach on the nodes (e.g. SSH and the API server). */
+    readonly operatorPorts: readonly { readonly port: number; readonly description: string }[];
+    /** Tags every resource carries. */
+    readonly tags: Readonly<Record<string, string>>;
+}
+
+export class AwsNetwork extends pulumi.ComponentResource {
+    public readonly vpc: aws.ec2.Vpc;
+    public readonly subnets: aws.ec2.Subnet[];
+    /** The nodes' security group. */
+    public readonly nodeSecurityGroup: aws.ec2.SecurityGroup;
+
+    constructor(name: string, args: AwsNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("meshbench:cluster:AwsNetwork", name, {}, opts);
+        const childOpts = { parent: this };
+        const tags = (role: string) => ({ ...args.tags, Name: `${name}-${role}` });
+
+        this.vpc = new aws.ec2.Vpc(`${name}-vpc`, {
+            cidrBlock: VPC_CIDR, enableDnsHostnames: true, enableDnsSupport: true, tags: tags("vpc"),
+        }, childOpts);
+        const gateway = new aws.ec2.InternetGateway(`${name}-gateway`, { vpcId: this.vpc.id, tags: tags("gateway") }, childOpts);
+        const routes = new aws.ec2.RouteTable(`${name}-routes`, {
+            vpcId: this.vpc.id,
+            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }],
+            tags: tags("routes"),
+        }, childOpts);
+        this.subnets = args.zones.map((zone, i) => {
+            const subnet = new aws.ec2.Subnet(`${name}-subnet-${i + 1}`, {
+                vpcId: this.vpc.id,
+                cidrBlock: subnetCidr(i),
+                availabilityZone: zone,
+                // Nodes reach package mirrors and registries directly, with no NAT gateway to pay for.
+                mapPublicIpOnLaunch: true,
+                tags: tags(`subnet-${i + 1}`),
+            }, childOpts);
+            new aws.ec2.RouteTableAssociation(`${name}-subnet-${i + 1}-routes`, {
+                subnetId: subnet.id, routeTableId: routes.id,
+            }, childOpts);
+            return subnet;
+        });
+
+        this.nodeSecurityGroup = new aws.ec2.SecurityGroup(`${name}-nodes`, {
+            vpcId: this.vpc.id,
+            description: "meshbench nodes: all traffic between members, operator ports from operatorCidr only",
+            ingress: [
+                { protocol: "-1", fromPort: 0, toPort: 0, self: true, description: "all traffic between the cluster's nodes" },
+                ...args.operatorPorts.map(({ port, description }) => ({
+                    protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: [args.operatorCidr], description,
+                })),
+            ],
+            egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "packages, images, AWS APIs" }],
+            tags: tags("nodes"),
+        }, childOpts);
+
+        this.registerOutputs({ vpcId: this.vpc.id, nodeSecurityGroupId: this.nodeSecurityGroup.id });
+    }
+}
