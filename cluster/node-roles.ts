@@ -39,6 +39,10 @@ export function rolePlacement(role: Exclude<NodeRole, "system">): NodePlacement 
 export const nodeLabelsFlag = (labels: Readonly<Record<string, string>>): string =>
     Object.entries(labels).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v}`).join(",");
 
+/** kubelet's `--register-with-taints` value: key=value:Effect, comma-separated. */
+export const nodeTaintsFlag = (taints: readonly Taint[]): string =>
+    taints.map((t) => `${t.key}${t.value !== undefined ? `=${t.value}` : ""}:${t.effect}`).join(",");
+
 /**
  * Labels every node carries besides its role: the well-known instance-type, zone and region
  * labels, which a cloud controller would set. meshbench runs none on vms, so the kubelet

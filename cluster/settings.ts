@@ -16,10 +16,10 @@ export const CLUSTER_FIELDS = {
     target: enumField("target", TARGET_NAMES,
         "Where the cluster comes from: kubeconfig (an existing cluster), vms (EC2 + kubeadm) or eks. Default: vms.",
         "vms"),
-    kubernetesVersion: patternField("kubernetesVersion", /^1\.\d{1,2}\.\d{1,3}$/,
-        "a Kubernetes patch version such as 1.29.1 (no leading v)",
+    kubernetesVersion: patternField("kubernetesVersion", /^1\.\d{1,2}(\.\d{1,3})?$/,
+        "a Kubernetes version without a leading v: a patch such as 1.29.1 on vms, a minor such as 1.32 on eks",
         // No fixed default: each target that creates clusters has its own (see its module).
-        "Kubernetes version of clusters meshbench creates; recorded with the results. Default: 1.29.1 on vms; see README for eks."),
+        "Kubernetes version of clusters meshbench creates; recorded with the results. Default: 1.29.1 on vms, 1.32 on eks (see README)."),
     operatorCidr: patternField("operatorCidr", IPV4_CIDR,
         "an IPv4 CIDR such as 203.0.113.7/32",
         "The only CIDR allowed to reach SSH and the API server of clusters meshbench creates. No default."),

@@ -96,3 +96,47 @@ export const LOCAL_PATH_HELPER_IMAGE = { repository: "busybox", tag: "1.37.0" } 
 
 /** StorageClass the local-path chart creates and marks as the cluster default. */
 export const LOCAL_PATH_STORAGE_CLASS = "local-path";
+
+/**
+ * EKS's calendar (awsdocs/amazon-eks-user-guide, kubernetes-versions): after the end of
+ * standard support a version costs extended-support rates; after the end of extended
+ * support EKS creates no more clusters of it. Dates are UTC days.
+ */
+export interface EksVersion {
+    readonly endOfStandardSupport: string;
+    readonly endOfExtendedSupport: string;
+}
+
+export const EKS_VERSIONS: { readonly [minor: string]: EksVersion } = {
+    "1.29": { endOfStandardSupport: "2025-03-23", endOfExtendedSupport: "2026-03-23" },
+    "1.30": { endOfStandardSupport: "2025-07-23", endOfExtendedSupport: "2026-07-23" },
+    "1.31": { endOfStandardSupport: "2025-11-26", endOfExtendedSupport: "2026-11-26" },
+    "1.32": { endOfStandardSupport: "2026-03-23", endOfExtendedSupport: "2027-03-23" },
+    "1.33": { endOfStandardSupport: "2026-07-29", endOfExtendedSupport: "2027-07-29" },
+    "1.34": { endOfStandardSupport: "2026-12-02", endOfExtendedSupport: "2027-12-02" },
+};
+
+/** The day EKS_VERSIONS was read; versions whose extended support ended before it are refused at preview. */
+export const EKS_VERSIONS_AS_OF = "2026-11-22";
+
+/**
+ * The default EKS version: the newest that EKS still creates and every pinned mesh supports
+ * (Istio 1.25: 1.29 to 1.32; Cilium 1.17 and Linkerd edge-25.4: up to 1.32; Kuma 2.9 is
+ * validated on 1.25 to 1.31). It is not the paper's 1.29, which EKS no longer creates.
+ */
+export const EKS_DEFAULT_VERSION = "1.32";
+
+/** Canonical's public SSM parameter for its Ubuntu 22.04 EKS node AMI of a Kubernetes minor (Canonical, "Find Ubuntu images on AWS"). */
+export const ubuntuEksSsmParameter = (minor: string): string =>
+    `/aws/service/canonical/ubuntu/eks/22.04/${minor}/stable/current/amd64/hvm/ebs-gp2/ami-id`;
+
+/**
+ * The EKS add-ons meshbench installs. Their versions are the ones EKS names as default for
+ * the cluster's Kubernetes version when the cluster is created (DescribeAddonVersions); they
+ * are then kept (a later default does not change a running cluster) and exported with the results.
+ */
+export const EKS_ADDONS = ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver"] as const;
+export type EksAddonName = (typeof EKS_ADDONS)[number];
+
+/** The default StorageClass on eks: gp3 volumes through the EBS CSI driver. */
+export const EKS_STORAGE_CLASS = "meshbench-gp3";

@@ -56,17 +56,25 @@ export class AwsNetwork extends pulumi.ComponentResource {
             return subnet;
         });
 
+        // Rules are separate resources, never inline, so that a target can add its own (eks
+        // lets its control plane in) without the group's inline rules removing them.
         this.nodeSecurityGroup = new aws.ec2.SecurityGroup(`${name}-nodes`, {
             vpcId: this.vpc.id,
             description: "meshbench nodes: all traffic between members, operator ports from operatorCidr only",
-            ingress: [
-                { protocol: "-1", fromPort: 0, toPort: 0, self: true, description: "all traffic between the cluster's nodes" },
-                ...args.operatorPorts.map(({ port, description }) => ({
-                    protocol: "tcp", fromPort: port, toPort: port, cidrBlocks: [args.operatorCidr], description,
-                })),
-            ],
-            egress: [{ protocol: "-1", fromPort: 0, toPort: 0, cidrBlocks: ["0.0.0.0/0"], description: "packages, images, AWS APIs" }],
             tags: tags("nodes"),
+        }, childOpts);
+        const groupId = this.nodeSecurityGroup.id;
+        new aws.vpc.SecurityGroupIngressRule(`${name}-nodes-from-nodes`, {
+            securityGroupId: groupId, referencedSecurityGroupId: groupId, ipProtocol: "-1",
+            description: "all traffic between the cluster's nodes and pods",
+        }, childOpts);
+        for (const { port, description } of args.operatorPorts) {
+            new aws.vpc.SecurityGroupIngressRule(`${name}-nodes-from-operator-${port}`, {
+                securityGroupId: groupId, cidrIpv4: args.operatorCidr, ipProtocol: "tcp", fromPort: port, toPort: port, description,
+            }, childOpts);
+        }
+        new aws.vpc.SecurityGroupEgressRule(`${name}-nodes-to-anywhere`, {
+            securityGroupId: groupId, cidrIpv4: "0.0.0.0/0", ipProtocol: "-1", description: "packages, images, AWS APIs",
         }, childOpts);
 
         this.registerOutputs({ vpcId: this.vpc.id, nodeSecurityGroupId: this.nodeSecurityGroup.id });

@@ -2,6 +2,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import type { NodeRole } from "../node-roles";
+import type { AwsSettings } from "./settings";
 
 /** The instance types a stack asks for, each once. */
 export const distinctInstanceTypes = (types: { readonly [R in NodeRole]: string }): string[] =>
@@ -38,12 +39,25 @@ export function chooseAvailabilityZone(
     return zone;
 }
 
-/** The zone of every node, checked against what the region offers (at preview when nothing is unknown). */
-export function nodeZone(region: string, types: readonly string[], given: string | undefined, parent: pulumi.Resource): pulumi.Output<string> {
+/** Where the region offers each instance type, by zone (at preview when nothing is unknown). */
+export function zoneOfferings(types: readonly string[], parent: pulumi.Resource): pulumi.Output<ZoneOfferings> {
     return aws.ec2.getInstanceTypeOfferingsOutput({
         locationType: "availability-zone",
         filters: [{ name: "instance-type", values: [...types] }],
-    }, { parent }).apply((offerings) => chooseAvailabilityZone(region, offerings, types, given));
+    }, { parent });
+}
+
+/** The zone of every node, checked against what the region offers. */
+export function nodeZone(region: string, types: readonly string[], given: string | undefined, parent: pulumi.Resource): pulumi.Output<string> {
+    return zoneOfferings(types, parent).apply((offerings) => chooseAvailabilityZone(region, offerings, types, given));
+}
+
+/** A zone of the region other than `first`, the first by name; EKS wants its control plane in two. */
+export function otherZone(region: string, offerings: ZoneOfferings, first: string): string {
+    const zone = [...new Set(offerings.locations)]
+        .filter((z) => z !== first && z.startsWith(region) && /^[a-z]$/.test(z.slice(region.length))).sort()[0];
+    if (!zone) throw new Error(`${region} offers the chosen instance types in no zone besides ${first}; EKS needs two zones`);
+    return zone;
 }
 
 /** The AMI every node boots. */
@@ -80,5 +94,22 @@ export function nodeImage(ssmParameter: string, pinned: string | undefined, pare
     return {
         id: describeImage(id, parent).imageId,
         source: pinned !== undefined ? "meshbench:amiId" : `SSM ${ssmParameter}`,
+    };
+}
+
+/** Where the nodes are and what they are: the provenance every AWS target records. */
+export function nodeProvenance(settings: AwsSettings, zone: string, ami: { id: string; name: string; source: string }): Record<string, string> {
+    return {
+        region: settings.region,
+        availabilityZone: zone,
+        ami: ami.id,
+        amiName: ami.name,
+        amiSource: ami.source,
+        systemInstanceType: settings.instanceTypes.system,
+        serverInstanceType: settings.instanceTypes.server,
+        clientInstanceType: settings.instanceTypes.client,
+        serverNodes: String(settings.nodeCounts.server),
+        clientNodes: String(settings.nodeCounts.client),
+        placementGroup: "cluster",
     };
 }

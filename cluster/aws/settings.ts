@@ -71,8 +71,11 @@ const REGION = /^[a-z]{2}(-[a-z]+)+-\d+$/;
 /** AWS Graviton (arm64) families: a digit run followed by "g", e.g. c6g, m7gd, t4g, and a1. */
 const ARM64_FAMILY = /^([a-z]+\d+g[a-z]*|a1)\./;
 
-/** Config problems common to vms and eks, in the house format; [] when the settings are usable. */
-export function validateAwsSettings(settings: ClusterSettings, target: string): string[] {
+/**
+ * Config problems common to vms and eks, in the house format; [] when the settings are usable.
+ * `operatorReaches` says what operatorCidr opens, e.g. "SSH and the Kubernetes API".
+ */
+export function validateAwsSettings(settings: ClusterSettings, target: string, operatorReaches: string): string[] {
     const problems: string[] = [];
     const region = settings.awsRegion;
     if (region === undefined) {
@@ -88,10 +91,10 @@ export function validateAwsSettings(settings: ClusterSettings, target: string): 
     const cidr = settings.operatorCidr;
     if (cidr === undefined) {
         problems.push(`meshbench:operatorCidr: not set; allowed: the IPv4 CIDR you run pulumi from, such as 203.0.113.7/32 ` +
-            `(target ${target} opens SSH and the Kubernetes API only to it; there is no default)`);
+            `(target ${target} opens ${operatorReaches} only to it; there is no default)`);
     } else if (parseCidr(cidr)[1] === 0) {
         problems.push(problemMessage("operatorCidr", cidr,
-            "a CIDR narrower than the whole internet, such as 203.0.113.7/32: it is the only source allowed to reach SSH and the Kubernetes API"));
+            `a CIDR narrower than the whole internet, such as 203.0.113.7/32: it is the only source allowed to reach ${operatorReaches}`));
     } else if (canonicalCidr(cidr) !== cidr) {
         problems.push(problemMessage("operatorCidr", cidr, `a CIDR without host bits, such as ${canonicalCidr(cidr)}`));
     }

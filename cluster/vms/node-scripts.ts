@@ -2,12 +2,11 @@
 // scripts live in cluster/vms/scripts/*.sh, where shellcheck checks them; the user data is
 // prepare-node.sh with its settings prepended, and is checked again as rendered.
 import { createHash } from "crypto";
-import * as fs from "fs";
 import * as path from "path";
-import { shellQuote } from "../kubectl";
+import { readScript, renderUserData } from "../user-data";
 import { CURRENT_KEY_MINORS, type KubeadmRelease } from "../versions";
 
-const script = (name: string): string => fs.readFileSync(path.join(__dirname, "scripts", name), "utf8");
+const script = (name: string): string => readScript(path.join(__dirname, "scripts", name));
 
 /** Waits for cloud-init and prints `MESHBENCH-NODE install=... kernel=...`. Run as `ubuntu`. */
 export const AWAIT_NODE_SCRIPT = script("await-node.sh");
@@ -20,9 +19,6 @@ export const JOIN_COMMAND_COMMAND = "sudo kubeadm token create --print-join-comm
 export const ADMIN_CONF_COMMAND = "sudo cat /etc/kubernetes/admin.conf";
 
 const PREPARE_NODE = script("prepare-node.sh");
-
-/** EC2 caps user data at 16 KiB. */
-export const USER_DATA_LIMIT = 16 * 1024;
 
 /** The settings prepare-node.sh reads, by variable name. */
 export function prepareNodeSettings(kubernetesVersion: string, release: KubeadmRelease): Record<string, string> {
@@ -38,14 +34,8 @@ export function prepareNodeSettings(kubernetesVersion: string, release: KubeadmR
 }
 
 /** The instance's user data: a shell script cloud-init runs once, as root, at first boot. */
-export function buildUserData(kubernetesVersion: string, release: KubeadmRelease): string {
-    const body = PREPARE_NODE.replace(/^#!.*\n/, "");
-    const settings = Object.entries(prepareNodeSettings(kubernetesVersion, release))
-        .map(([name, value]) => `${name}=${shellQuote(value)}`);
-    const userData = ["#!/bin/sh", "# meshbench: cluster/vms/scripts/prepare-node.sh with its settings.", ...settings, body].join("\n");
-    if (Buffer.byteLength(userData) > USER_DATA_LIMIT) throw new Error(`user data is ${Buffer.byteLength(userData)} bytes; EC2 allows ${USER_DATA_LIMIT}`);
-    return userData;
-}
+export const buildUserData = (kubernetesVersion: string, release: KubeadmRelease): string =>
+    renderUserData("cluster/vms/scripts/prepare-node.sh", PREPARE_NODE, prepareNodeSettings(kubernetesVersion, release));
 
 /** What await-node.sh printed: how Kubernetes was installed, and the kernel. */
 export interface PreparedNode {

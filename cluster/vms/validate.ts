@@ -42,7 +42,7 @@ function podCidrProblems(cidr: string | undefined): string[] {
 export function validateVmsSettings(settings: ClusterSettings): string[] {
     return [
         ...keysOfOtherTargets(settings, "vms"),
-        ...validateAwsSettings(settings, "vms"),
+        ...validateAwsSettings(settings, "vms", "SSH and the Kubernetes API"),
         ...(settings.kubernetesVersion !== undefined ? kubernetesVersionProblems(settings.kubernetesVersion) : []),
         ...podCidrProblems(settings.podCidr),
     ];

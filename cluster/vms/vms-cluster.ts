@@ -7,7 +7,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import * as tls from "@pulumi/tls";
 import { AwsNetwork } from "../aws/network";
-import { describeImage, distinctInstanceTypes, nodeImage, nodeZone } from "../aws/nodes";
+import { describeImage, distinctInstanceTypes, nodeImage, nodeProvenance, nodeZone } from "../aws/nodes";
 import type { ClusterNeeds } from "../index";
 import { reportNodes, readNodes, runningVersions } from "../node-report";
 import { ROLE_KEY, rolePlacement, type NodeRole } from "../node-roles";
@@ -131,17 +131,7 @@ export class VmsCluster extends pulumi.ComponentResource {
 
         const cni = addons.cni ? `${FLANNEL_CHART.chart} ${FLANNEL_CHART.version} (${FLANNEL_BACKEND})` : undefined;
         const provenance = pulumi.all([zone, amiId, amiName, bootstrap.prepared]).apply(([z, ami, name, prepared]): Record<string, string> => ({
-            region: awsSettings.region,
-            availabilityZone: z,
-            ami,
-            amiName: name,
-            amiSource: image.source,
-            systemInstanceType: awsSettings.instanceTypes.system,
-            serverInstanceType: awsSettings.instanceTypes.server,
-            clientInstanceType: awsSettings.instanceTypes.client,
-            serverNodes: String(awsSettings.nodeCounts.server),
-            clientNodes: String(awsSettings.nodeCounts.client),
-            placementGroup: "cluster",
+            ...nodeProvenance(awsSettings, z, { id: ami, name, source: image.source }),
             kubeadmConfigApi: vms.release.kubeadmApiVersion,
             kubernetesInstall: nodes.map((n, i) => `${n.name}: ${prepared[i]?.install ?? "unknown"}`).join("; "),
             podCidr: vms.podCidr,

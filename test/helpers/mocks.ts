@@ -54,6 +54,16 @@ export const DEFAULT_STEP_STDOUT: StepStdout = {
 /** Extra state the mocks return for a resource, beyond its inputs (computed outputs the code reads). */
 export type ComputedOutputs = (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown> | undefined;
 
+/** The resources of one type. */
+export const ofType = (run: ProgramRun, type: string): RecordedResource[] => run.resources.filter((r) => r.type === type);
+
+/** The resource of this name; throws if there is none. */
+export function named(run: ProgramRun, name: string): RecordedResource {
+    const found = run.resources.find((r) => r.name === name);
+    if (!found) throw new Error(`no resource ${name}`);
+    return found;
+}
+
 /** Resolves an Output in a test, secret or not. */
 export const unwrap = <T>(output: pulumi.Output<T>): Promise<T> =>
     new Promise((resolve) => output.apply((v) => resolve(v)));

@@ -58,6 +58,8 @@ describe("config, target vms", () => {
             'meshbench:availabilityZone: got "eu-west-1a"; allowed: an availability zone of aws:region us-east-1, such as us-east-1a']],
         ["Kubernetes 1.30", { ...VMS, kubernetesVersion: "1.30.2" }, CONTEXT, [
             'meshbench:kubernetesVersion: got "1.30.2"; allowed: 1.29.0 to 1.29.14 on target vms (its package repository, pause image and kubeadm config API are pinned per minor in cluster/versions.ts)']],
+        ["a minor version (that is for eks)", { ...VMS, kubernetesVersion: "1.29" }, CONTEXT, [
+            'meshbench:kubernetesVersion: got "1.29"; allowed: 1.29.0 to 1.29.14 on target vms (its package repository, pause image and kubeadm config API are pinned per minor in cluster/versions.ts)']],
         ["a 1.29 patch that never existed", { ...VMS, kubernetesVersion: "1.29.15" }, CONTEXT, [
             'meshbench:kubernetesVersion: got "1.29.15"; allowed: 1.29.0 to 1.29.14 on target vms (its package repository, pause image and kubeadm config API are pinned per minor in cluster/versions.ts)']],
         ["a pod network inside the VPC", { ...VMS, podCidr: "10.20.128.0/17" }, CONTEXT, [

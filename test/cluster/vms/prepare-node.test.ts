@@ -7,7 +7,8 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { KUBEADM_RELEASES } from "../../../cluster/versions";
-import { buildUserData, prepareNodeSettings, USER_DATA_LIMIT } from "../../../cluster/vms/node-scripts";
+import { USER_DATA_LIMIT } from "../../../cluster/user-data";
+import { buildUserData, prepareNodeSettings } from "../../../cluster/vms/node-scripts";
 
 const userData = buildUserData("1.29.1", KUBEADM_RELEASES["1.29"]);
 

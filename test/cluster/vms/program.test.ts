@@ -8,27 +8,21 @@ import type { BenchmarkResults } from "../../../loadtest/results";
 import type { ClusterReport } from "../../../cluster/types";
 import { clusterTarget, type ClusterHandle } from "../../../cluster";
 import { parseConfig } from "../../../config";
-import { DEFAULT_STEP_STDOUT, runProgram, unwrap, type ProgramRun, type RecordedResource } from "../../helpers/mocks";
+import { DEFAULT_STEP_STDOUT, runProgram, unwrap, named, ofType, type ProgramRun } from "../../helpers/mocks";
 import {
     MOCK_ADMIN_KEY, MOCK_JOIN_TOKEN, MOCK_KERNEL, MOCK_SSH_PRIVATE_KEY, MOCK_SSH_PUBLIC_KEY, MOCK_SSM_AMIS, VMS_STEP_STDOUT,
 } from "../../helpers/cloud-mocks";
 import { isSecretValue, secretValue, withoutSecrets } from "../../helpers/secrets";
 import { validateKubeObject } from "../../helpers/schema";
 
-export const VMS_CONFIG = {
+const VMS_CONFIG = {
     target: "vms", "aws:region": "us-east-1", operatorCidr: "203.0.113.7/32",
     repetitions: "2", warmupSeconds: "1", wrkThreads: "2", wrkConnections: "2",
 };
-export const VMS_STEPS = { "node-facts": VMS_STEP_STDOUT["node-facts"], ...DEFAULT_STEP_STDOUT, facts: VMS_STEP_STDOUT.facts };
+const VMS_STEPS = { "node-facts": VMS_STEP_STDOUT["node-facts"], ...DEFAULT_STEP_STDOUT, facts: VMS_STEP_STDOUT.facts };
 const JAMMY_AMI = Object.values(MOCK_SSM_AMIS)[0];
 const SSH_KEY_BODY = MOCK_SSH_PRIVATE_KEY.split("\n")[1];
 
-const ofType = (run: ProgramRun, type: string): RecordedResource[] => run.resources.filter((r) => r.type === type);
-const named = (run: ProgramRun, name: string): RecordedResource => {
-    const found = run.resources.find((r) => r.name === name);
-    if (!found) throw new Error(`no resource ${name}`);
-    return found;
-};
 
 describe("program, target vms, mesh none", function () {
     this.timeout(60_000);
@@ -91,11 +85,14 @@ describe("program, target vms, mesh none", function () {
     });
 
     it("lets only the operator's CIDR reach SSH and the API server; the nodes reach each other freely", () => {
-        const ingress = named(run, "cluster-network-nodes").inputs.ingress as Record<string, any>[];
-        const fromOutside = ingress.filter((rule) => !rule.self);
-        assert.deepStrictEqual(fromOutside.map((r) => [r.protocol, r.fromPort, r.toPort, r.cidrBlocks]),
-            [["tcp", 22, 22, ["203.0.113.7/32"]], ["tcp", 6443, 6443, ["203.0.113.7/32"]]]);
-        assert.deepStrictEqual(ingress.filter((r) => r.self).map((r) => [r.protocol, r.fromPort, r.toPort]), [["-1", 0, 0]]);
+        const ingress = ofType(run, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").map((r) => r.inputs);
+        for (const rule of ingress) assert.strictEqual(rule.securityGroupId, "cluster-network-nodes-id");
+        const fromOutside = ingress.filter((rule) => rule.referencedSecurityGroupId === undefined);
+        assert.deepStrictEqual(fromOutside.map((r) => [r.ipProtocol, r.fromPort, r.toPort, r.cidrIpv4]),
+            [["tcp", 22, 22, "203.0.113.7/32"], ["tcp", 6443, 6443, "203.0.113.7/32"]]);
+        assert.deepStrictEqual(ingress.filter((r) => r.referencedSecurityGroupId !== undefined).map((r) => [r.ipProtocol, r.referencedSecurityGroupId]),
+            [["-1", "cluster-network-nodes-id"]], "the only other source is the group itself");
+        assert.strictEqual(named(run, "cluster-network-nodes").inputs.ingress, undefined, "no inline rules");
         assert.ok(!JSON.stringify(ingress).includes("0.0.0.0/0"));
     });
 
