@@ -2,6 +2,7 @@
 // which one made the cluster.
 import * as pulumi from "@pulumi/pulumi";
 import type { MeshName } from "../meshes/types";
+import { eks } from "./eks";
 import { ExistingCluster } from "./existing";
 import { keysOfOtherTargets, type TargetName } from "./settings";
 import type { ClusterHandle, ClusterSettings } from "./types";
@@ -31,7 +32,7 @@ const existing: ClusterTarget = {
 export const TARGETS: { readonly [K in TargetName]: ClusterTarget | undefined } = {
     kubeconfig: existing,
     vms,
-    eks: undefined,
+    eks,
 };
 
 export { TARGET_NAMES } from "./settings";

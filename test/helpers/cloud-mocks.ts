@@ -7,17 +7,24 @@ import * as fs from "fs";
 import * as path from "path";
 import type * as pulumi from "@pulumi/pulumi";
 
-const vmsFixture = (name: string): string => fs.readFileSync(path.join(__dirname, "..", "fixtures", "vms", name), "utf8");
+const targetFixture = (target: string) => (name: string): string =>
+    fs.readFileSync(path.join(__dirname, "..", "fixtures", target, name), "utf8");
+const vmsFixture = targetFixture("vms");
+const eksFixture = targetFixture("eks");
 
 /** The AMI Canonical's SSM parameters name in these mocks, by parameter. */
 export const MOCK_SSM_AMIS: Readonly<Record<string, string>> = {
     "/aws/service/canonical/ubuntu/server/22.04/stable/current/amd64/hvm/ebs-gp2/ami-id": "ami-0c7217cdde317cfec",
+    "/aws/service/canonical/ubuntu/eks/22.04/1.32/stable/current/amd64/hvm/ebs-gp2/ami-id": "ami-0e1c5d2fa0b4e1c32",
+    "/aws/service/canonical/ubuntu/eks/22.04/1.33/stable/current/amd64/hvm/ebs-gp2/ami-id": "ami-0e1c5d2fa0b4e1c33",
 };
 
 /** MOCK: AMIs by ID, as DescribeImages would describe them. */
 export const MOCK_AMIS: Readonly<Record<string, { name: string; architecture: string; ownerId: string }>> = {
     "ami-0c7217cdde317cfec": { name: "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20240207.1", architecture: "x86_64", ownerId: "099720109477" },
     "ami-0123456789abcdef0": { name: "meshbench-golden-jammy-k8s-1.29.1", architecture: "x86_64", ownerId: "111122223333" },
+    "ami-0e1c5d2fa0b4e1c32": { name: "ubuntu-eks/k8s_1.32/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20251103", architecture: "x86_64", ownerId: "099720109477" },
+    "ami-0e1c5d2fa0b4e1c33": { name: "ubuntu-eks/k8s_1.33/images/hvm-ssd/ubuntu-jammy-22.04-amd64-server-20251103", architecture: "x86_64", ownerId: "099720109477" },
     "ami-0fedcba9876543210": { name: "ubuntu/images/hvm-ssd/ubuntu-jammy-22.04-arm64-server-20240207.1", architecture: "arm64", ownerId: "099720109477" },
 };
 
@@ -42,6 +49,24 @@ export const MOCK_REMOTE_STDOUT: Readonly<Record<string, string>> = {
     "admin-conf": MOCK_ADMIN_CONF,
 };
 
+/** MOCK: the add-on version DescribeAddonVersions would name as default, by add-on and Kubernetes minor. */
+export const mockAddonVersion = (addon: string, minor: string): string =>
+    ({ "vpc-cni": "v1.19.5-eksbuild.1", "kube-proxy": `v${minor}.3-eksbuild.2`, coredns: "v1.11.4-eksbuild.10", "aws-ebs-csi-driver": "v1.44.0-eksbuild.1" })[addon] ?? "unknown";
+
+/** MOCK: what EKS reports for a new cluster. */
+export const MOCK_EKS = {
+    endpoint: "https://0123456789ABCDEF0123456789ABCDEF.gr7.us-east-1.eks.amazonaws.com",
+    certificateAuthority: "bWVzaGJlbmNoLW1vY2stZWtzLWNh",
+    clusterSecurityGroupId: "sg-0c1a2b3c4d5e6f708",
+    platformVersion: "eks.15",
+};
+
+/** MOCK: kubectl steps on an eks cluster, whose nodes EKS names. */
+export const EKS_STEP_STDOUT = {
+    "node-facts": eksFixture("node-facts.txt"),
+    facts: eksFixture("cluster-facts.txt"),
+};
+
 /** MOCK: kubectl steps on a vms cluster: the cluster's node query, then the load test's facts. */
 export const VMS_STEP_STDOUT = {
     "node-facts": vmsFixture("node-facts.txt"),
@@ -63,6 +88,17 @@ export function mockComputedOutputs(args: pulumi.runtime.MockResourceArgs): Reco
             return { keyName: `${args.name}-mock` };
         case "aws:ec2/placementGroup:PlacementGroup":
             return { name: `${args.name}-mock` };
+        case "aws:iam/role:Role":
+            return { name: `${args.name}-mock`, arn: `arn:aws:iam::123456789012:role/${args.name}-mock` };
+        case "aws:eks/cluster:Cluster":
+            return {
+                name: `${args.name}-mock`, arn: `arn:aws:eks:mock:cluster/${args.name}-mock`,
+                endpoint: MOCK_EKS.endpoint, platformVersion: MOCK_EKS.platformVersion,
+                certificateAuthority: { data: MOCK_EKS.certificateAuthority },
+                vpcConfig: { ...args.inputs.vpcConfig, clusterSecurityGroupId: MOCK_EKS.clusterSecurityGroupId },
+            };
+        case "aws:ec2/launchTemplate:LaunchTemplate":
+            return { latestVersion: 1 };
         case "command:remote:Command": {
             const suffix = Object.keys(MOCK_REMOTE_STDOUT).find((s) => args.name.endsWith(`-${s}`));
             if (!suffix) throw new Error(`mock: no stdout for remote step ${args.name}`);
@@ -103,6 +139,10 @@ export function mockInvoke(args: pulumi.runtime.MockCallArgs, region: string): R
             const types = (args.inputs.filters as { name: string; values: string[] }[]).find((f) => f.name === "instance-type")?.values ?? [];
             return mockZoneOfferings(region, types);
         }
+        case "aws:eks/getAddonVersion:getAddonVersion":
+            return { ...args.inputs, id: args.inputs.addonName, version: mockAddonVersion(args.inputs.addonName, args.inputs.kubernetesVersion) };
+        case "aws:index/getPartition:getPartition":
+            return { id: "aws", partition: "aws", dnsSuffix: "amazonaws.com", reverseDnsPrefix: "com.amazonaws" };
         case "tls:index/getPublicKey:getPublicKey":
             return { ...args.inputs, publicKeyOpenssh: MOCK_SSH_PUBLIC_KEY, algorithm: "ED25519", id: "mock" };
         default:

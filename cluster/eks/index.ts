@@ -1,0 +1,11 @@
+// target: eks, registered in cluster/index.ts. See eks-cluster.ts.
+import type { ClusterTarget } from "../index";
+import { EKS_DEFAULT_VERSION } from "../versions";
+import { EksCluster } from "./eks-cluster";
+import { validateEksSettings } from "./validate";
+
+export const eks: ClusterTarget = {
+    defaultKubernetesVersion: EKS_DEFAULT_VERSION,
+    validate: (settings, needs) => validateEksSettings(settings, needs),
+    create: (name, settings, needs, opts) => new EksCluster(name, { settings, needs }, opts).handle,
+};
