@@ -1,24 +1,24 @@
 import * as assert from "assert";
 import { FLANNEL_CHART, LOCAL_PATH_CHART, LOCAL_PATH_HELPER_IMAGE } from "../../../cluster/versions";
 import { flannelValues, localPathValues } from "../../../cluster/vms/addons";
-import { chartKeys, unknownValueKeys } from "../../helpers/chart-key-check";
+import { unknownValueKeys } from "../../helpers/chart-keys";
 
 describe("cluster add-ons (vms)", () => {
-    const flannelKeys = chartKeys("flannel", FLANNEL_CHART.version);
-    const localPathKeys = chartKeys("local-path-provisioner", LOCAL_PATH_CHART.version);
+    const flannel = (values: Record<string, unknown>) => unknownValueKeys(values, "flannel", FLANNEL_CHART.version);
+    const localPath = (values: Record<string, unknown>) => unknownValueKeys(values, "local-path-provisioner", LOCAL_PATH_CHART.version);
 
     it("sets only keys that Flannel's pinned chart has", () => {
-        assert.deepStrictEqual(unknownValueKeys(flannelValues("10.244.0.0/16"), flannelKeys), []);
+        assert.deepStrictEqual(flannel(flannelValues("10.244.0.0/16")), []);
     });
 
     it("sets only keys that the local-path provisioner's pinned chart has", () => {
-        assert.deepStrictEqual(unknownValueKeys(localPathValues(), localPathKeys), []);
+        assert.deepStrictEqual(localPath(localPathValues()), []);
     });
 
     it("has a key check that catches a misspelt key", () => {
-        assert.deepStrictEqual(unknownValueKeys({ podCIDR: "10.244.0.0/16", flannel: { backend: "vxlan", mtu: 9001 } }, flannelKeys),
+        assert.deepStrictEqual(flannel({ podCIDR: "10.244.0.0/16", flannel: { backend: "vxlan", mtu: 9001 } }),
             ["podCIDR", "flannel.mtu"]);
-        assert.deepStrictEqual(unknownValueKeys({ nodeSelector: { "kubernetes.io/os": "linux" } }, localPathKeys), [],
+        assert.deepStrictEqual(localPath({ nodeSelector: { "kubernetes.io/os": "linux" } }), [],
             "a free-form map takes any key");
     });
 
