@@ -10,6 +10,15 @@ import { BENCH_NAMESPACE, HTTP_CONTAINER_PORT, HTTP_PORT, HTTP_SERVICE } from ".
 /** The fixed response body; 10 bytes. */
 export const HTTP_RESPONSE_BODY = "meshbench\n";
 
+/**
+ * The kubelet's readiness path: any path but the measured one ("/"). Meshes open probe
+ * paths to unauthenticated clients so that the kubelet's plaintext probes pass (Linkerd's
+ * policy controller authorizes every httpGet probe path from any address by default);
+ * a probe on "/" would open the benchmark path to plaintext too. nginx serves it like
+ * any other path.
+ */
+export const HTTP_READINESS_PATH = "/healthz";
+
 export function buildNginxConf(port: number = HTTP_CONTAINER_PORT, body: string = HTTP_RESPONSE_BODY): string {
     return [
         // One worker per CPU the node offers; the server pod has no CPU limit, so the
@@ -60,7 +69,7 @@ export function buildHttpServer(args: HttpServerArgs): KubeObject[] {
             image: args.image,
             ports: [{ name: "http", containerPort: HTTP_CONTAINER_PORT, protocol: "TCP" }],
             resources: { requests: { cpu: "1", memory: "64Mi" } },
-            readinessProbe: { httpGet: { path: "/", port: HTTP_CONTAINER_PORT }, periodSeconds: 2 },
+            readinessProbe: { httpGet: { path: HTTP_READINESS_PATH, port: HTTP_CONTAINER_PORT }, periodSeconds: 2 },
             volumeMounts: [{ name: "conf", mountPath: "/etc/nginx/nginx.conf", subPath: "nginx.conf", readOnly: true }],
         }],
         volumes: [{ name: "conf", configMap: { name: configMap.metadata!.name! } }],

@@ -97,6 +97,14 @@ describe("workload manifests", () => {
         assert.strictEqual(find(http, "Deployment").spec.template.spec.volumes[0].configMap.name, name);
     });
 
+    it("probes readiness on a path of its own, never on the path wrk measures", () => {
+        const probe = find(http, "Deployment").spec.template.spec.containers[0].readinessProbe;
+        assert.deepStrictEqual(probe.httpGet, { path: "/healthz", port: 8080 });
+        assert.strictEqual(new URL(wrkSettings(config.load).url).pathname, "/");
+        // nginx answers every path from its one prefix location, the probe's included.
+        assert.match(buildNginxConf(), /location \/ \{ return 200 /);
+    });
+
     it("serves a fixed body from memory with long keep-alive and no access log", () => {
         const conf = buildNginxConf();
         assert.match(conf, /listen 8080 reuseport;/);
