@@ -1,11 +1,13 @@
-// A stand-in kubectl for evidence scripts, run through the real wrapper
-// (cluster/kubectl.sh --script): it names pods as a cluster would and serves each pod's
-// metrics from a file, so the very snippet a mesh ships is what the tests run.
+// Stand-in kubectls for steps run through the real wrapper (cluster/kubectl.sh):
+// - runEvidenceScript: names pods as a cluster would and serves each pod's metrics from a
+//   file, for evidence snippets that look pods up by label (Istio);
+// - runWithFakeKubectl: answers from a table of expected calls and records every call; an
+//   unexpected call fails as kubectl would, on stderr (Linkerd's steps).
 import { execFile } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { kubectlShellCommand, KUBECTL_WRAPPER } from "../../cluster/kubectl";
+import { kubectlShellCommand, KUBECTL_WRAPPER, type KubectlInvocation } from "../../cluster/kubectl";
 
 /** The node every server pod is reported on, and the ztunnel pod the fake places there. */
 export const FAKE_SERVER_NODE = "worker-1";
@@ -65,6 +67,64 @@ export async function runEvidenceScript(script: string, metrics: Record<string, 
             },
         }, (error, out) => (error ? reject(error) : resolve(out))));
         return { stdout, calls: fs.readFileSync(log, "utf8").split("\n").filter(Boolean) };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+
+/** What kubectl answers to one call: keyed by its arguments (without --kubeconfig), joined by spaces. */
+export interface FakeAnswer {
+    readonly stdout?: string;
+    readonly stderr?: string;
+    readonly exitCode?: number;
+}
+
+export interface FakeKubectlRun {
+    /** The step's stdout, wrapper marker included, as the kubectl step would keep it. */
+    readonly stdout: string;
+    /** Each call's arguments, without --kubeconfig, in order. */
+    readonly calls: string[][];
+}
+
+const STAND_IN = `#!/usr/bin/env node
+const fs = require("fs");
+const args = process.argv.slice(2);
+if (args[0] === "--kubeconfig") args.splice(0, 2);
+fs.appendFileSync(process.env.FAKE_KUBECTL_LOG, JSON.stringify(args) + "\\n");
+const answer = JSON.parse(fs.readFileSync(process.env.FAKE_KUBECTL_ANSWERS, "utf8"))[args.join(" ")];
+if (!answer) {
+    process.stderr.write("error: the stand-in kubectl does not expect: " + args.join(" ") + "\\n");
+    process.exit(1);
+}
+process.stdout.write(answer.stdout || "");
+process.stderr.write(answer.stderr || "");
+process.exit(answer.exitCode || 0);
+`;
+
+export async function runWithFakeKubectl(
+    invocation: KubectlInvocation, answers: Readonly<Record<string, FakeAnswer>>,
+): Promise<FakeKubectlRun> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "meshbench-fake-kubectl-"));
+    try {
+        fs.writeFileSync(path.join(dir, "kubectl"), STAND_IN, { mode: 0o755 });
+        fs.writeFileSync(path.join(dir, "answers.json"), JSON.stringify(answers));
+        const env = {
+            ...process.env,
+            PATH: `${dir}:${process.env.PATH}`,
+            MESHBENCH_KUBECTL_WRAPPER: KUBECTL_WRAPPER,
+            MESHBENCH_KUBECONFIG: "apiVersion: v1\nkind: Config",
+            FAKE_KUBECTL_LOG: path.join(dir, "calls.log"),
+            FAKE_KUBECTL_ANSWERS: path.join(dir, "answers.json"),
+        };
+        const stdout = await new Promise<string>((resolve, reject) =>
+            execFile("sh", ["-c", kubectlShellCommand(invocation)], { env, maxBuffer: 16 * 1024 * 1024 },
+                (error, out) => (error ? reject(error) : resolve(out))));
+        const log = path.join(dir, "calls.log");
+        const calls = fs.existsSync(log)
+            ? fs.readFileSync(log, "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l) as string[])
+            : [];
+        return { stdout, calls };
     } finally {
         fs.rmSync(dir, { recursive: true, force: true });
     }
