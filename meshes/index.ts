@@ -3,6 +3,7 @@ import { consul } from "./consul";
 import { istio } from "./istio";
 import { istioAmbient } from "./istio-ambient";
 import { kuma } from "./kuma";
+import { linkerd } from "./linkerd";
 import { none } from "./none";
 import type { Mesh, MeshName } from "./types";
 
@@ -11,7 +12,7 @@ export const MESHES: { readonly [K in MeshName]: Mesh | undefined } = {
     none,
     istio,
     "istio-ambient": istioAmbient,
-    linkerd: undefined,
+    linkerd,
     consul,
     kuma,
     cilium: undefined,

@@ -12,6 +12,7 @@ import { PROBE_NAMESPACE } from "../verify/probe";
 import { APP_LABEL } from "../workloads/pods";
 import { HTTP_SERVICE, NETPERF_SERVICE } from "../workloads/ports";
 import type { EvidenceReading, MeshContext } from "./types";
+import { parsePromSample } from "./prometheus-text";
 
 /** The counters read: requests for HTTP handled at L7, connections for everything else. */
 export const ISTIO_EVIDENCE_METRICS = ["istio_requests_total", "istio_tcp_connections_opened_total"] as const;
@@ -19,53 +20,6 @@ const NOUN: Readonly<Record<string, string>> = { istio_requests_total: "requests
 
 /** The servers whose received traffic is the evidence. */
 export const EVIDENCE_SERVERS = [HTTP_SERVICE, NETPERF_SERVICE] as const;
-
-export interface PrometheusSample {
-    readonly name: string;
-    readonly labels: Readonly<Record<string, string>>;
-    readonly value: number;
-}
-
-/**
- * One sample line of the Prometheus text format (`name{label="value",...} value [timestamp]`),
- * or undefined for comments and anything else. Label values may hold escaped `\\`, `\"`
- * and `\n`, and so commas and braces.
- */
-export function parsePrometheusSample(line: string): PrometheusSample | undefined {
-    const head = line.match(/^([a-zA-Z_:][a-zA-Z0-9_:]*)/);
-    if (!head) return undefined;
-    const labels: Record<string, string> = {};
-    let i = head[1].length;
-    if (line[i] === "{") {
-        i++;
-        for (;;) {
-            while (line[i] === " " || line[i] === ",") i++;
-            if (line[i] === "}") {
-                i++;
-                break;
-            }
-            const key = line.slice(i).match(/^([a-zA-Z_][a-zA-Z0-9_]*)="/);
-            if (!key) return undefined;
-            i += key[0].length;
-            let value = "";
-            for (; i < line.length && line[i] !== '"'; i++) {
-                if (line[i] === "\\") {
-                    i++;
-                    value += line[i] === "n" ? "\n" : line[i];
-                } else {
-                    value += line[i];
-                }
-            }
-            if (line[i] !== '"') return undefined;
-            i++;
-            labels[key[1]] = value;
-        }
-    }
-    const rest = line.slice(i).trim().split(/\s+/);
-    if (rest.length < 1 || rest.length > 2 || rest[0] === "") return undefined;
-    const value = Number(rest[0]);
-    return Number.isNaN(value) ? undefined : { name: head[1], labels, value };
-}
 
 /** Where to read one server's metrics: shell that sets `$ns` and `$pod` for the server `$app`. */
 export interface ScrapeTarget {
@@ -137,7 +91,7 @@ function trafficOf(app: string, lines: readonly string[], ctx: MeshContext, rule
     const sources = new Set<string>();
     for (const line of lines) {
         if (!line.startsWith(`${METRIC} ${app} `)) continue;
-        const sample = parsePrometheusSample(line.slice(`${METRIC} ${app} `.length));
+        const sample = parsePromSample(line.slice(`${METRIC} ${app} `.length));
         if (!sample) continue;
         const l = sample.labels;
         if (l.reporter !== "destination" || l.destination_workload !== app || l.destination_workload_namespace !== ctx.benchNamespace) continue;

@@ -142,4 +142,19 @@ describe("parseConfig", () => {
                 [`meshbench:mesh: "${mesh}" is not implemented yet (issue ${MESH_ISSUE[mesh]}); implemented: ${implementedMeshes.join(", ")}`]);
         });
     }
+
+    // mesh linkerd (issue #6)
+    it("turns mTLS on by default for mesh linkerd", () => {
+        const config = parseConfig({ ...base, mesh: "linkerd" });
+        assert.deepStrictEqual([config.mesh, config.mtls], ["linkerd", true]);
+        assert.strictEqual(parseConfig({ ...base, mesh: "linkerd", mtls: "true" }).mtls, true);
+    });
+
+    it("refuses mTLS off for mesh linkerd and names the baseline to use instead", () => {
+        assert.deepStrictEqual(problemsOf({ ...base, mesh: "linkerd", mtls: "false" }), [
+            'meshbench:mtls: got "false"; allowed: true for mesh linkerd, because Linkerd always requires identity, ' +
+            'so meshed pods always talk mTLS (its CLI: "--disable-identity is no longer supported"); ' +
+            "the plaintext baseline to compare it with is mesh none",
+        ]);
+    });
 });

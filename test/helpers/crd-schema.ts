@@ -58,10 +58,16 @@ function strictUnknownFields(schema: Schema): Schema {
 const ajv = new Ajv({ allErrors: true, strictTypes: false, formats: { "date-time": true, double: true, int32: true, int64: true,
     // Kuma's generated Mesh schema marks regular expressions; check that they compile.
     regex: (text: string) => { try { new RegExp(text); return true; } catch { return false; } } } });
-// Kubernetes' own schema extensions: known to the API server, no JSON-schema meaning.
-for (const keyword of ["x-kubernetes-validations", "x-kubernetes-preserve-unknown-fields", "x-kubernetes-int-or-string", "x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-map-type"]) {
+// Kubernetes' own schema extensions: known to the API server, no JSON-schema meaning...
+for (const keyword of ["x-kubernetes-validations", "x-kubernetes-preserve-unknown-fields", "x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-map-type"]) {
     ajv.addKeyword(keyword);
 }
+// ...except int-or-string, which the API server enforces: a string or an integer.
+ajv.addKeyword({
+    keyword: "x-kubernetes-int-or-string",
+    validate: (on: boolean, data: unknown) => !on || typeof data === "string" || Number.isInteger(data),
+    errors: false,
+});
 
 const describe = (errors: ErrorObject[] | null | undefined): string =>
     (errors ?? []).map((e) => `${e.instancePath || "/"} ${e.message}${e.params && "additionalProperty" in e.params ? ` (${e.params.additionalProperty})` : ""}`).join("; ");

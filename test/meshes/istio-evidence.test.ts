@@ -5,7 +5,8 @@ import * as assert from "assert";
 import { splitKubectlOutput } from "../../cluster/kubectl";
 import { istio, SIDECAR_EVIDENCE_RULES } from "../../meshes/istio";
 import { istioAmbient, ZTUNNEL_EVIDENCE_RULES } from "../../meshes/istio-ambient";
-import { parsePrometheusSample, readIstioEvidence } from "../../meshes/istio-evidence";
+import { readIstioEvidence } from "../../meshes/istio-evidence";
+import { parsePromSample } from "../../meshes/prometheus-text";
 import type { MeshContext } from "../../meshes/types";
 import { FAKE_SERVER_NODE, FAKE_ZTUNNEL_POD, fakePodName, runEvidenceScript } from "../helpers/fake-kubectl";
 import { fixture } from "../helpers/mocks";
@@ -23,21 +24,21 @@ const metric = (server: string, name: string, labels: Record<string, string>, va
         .map(([k, v]) => `${k}="${v}"`).join(",")}} ${value}`;
 const scraped = (server: string) => `ISTIO-SCRAPED ${server} meshbench/${fakePodName(server)}:15020/stats/prometheus`;
 
-describe("Prometheus sample parser", () => {
+describe("Prometheus sample parser, on Istio's series", () => {
     it("reads a name, its labels and its value", () => {
-        assert.deepStrictEqual(parsePrometheusSample('istio_requests_total{reporter="destination",response_code="200"} 3416502'),
+        assert.deepStrictEqual(parsePromSample('istio_requests_total{reporter="destination",response_code="200"} 3416502'),
             { name: "istio_requests_total", labels: { reporter: "destination", response_code: "200" }, value: 3416502 });
     });
 
     it("reads escaped quotes, backslashes, newlines, commas and braces inside label values, and a trailing comma", () => {
-        assert.deepStrictEqual(parsePrometheusSample('m{a="x\\"y\\\\z",b="1,2}",c="l\\n2",} 1.5e3 1712345678000'),
+        assert.deepStrictEqual(parsePromSample('m{a="x\\"y\\\\z",b="1,2}",c="l\\n2",} 1.5e3 1712345678000'),
             { name: "m", labels: { a: 'x"y\\z', b: "1,2}", c: "l\n2" }, value: 1500 });
     });
 
     it("reads a sample without labels, and skips comments, EOF and broken lines", () => {
-        assert.deepStrictEqual(parsePrometheusSample("workload_manager_active_proxy_count 2"), { name: "workload_manager_active_proxy_count", labels: {}, value: 2 });
+        assert.deepStrictEqual(parsePromSample("workload_manager_active_proxy_count 2"), { name: "workload_manager_active_proxy_count", labels: {}, value: 2 });
         for (const line of ["# TYPE istio_requests_total counter", "# EOF", "", 'm{a="unterminated} 1', 'm{a="b"}', "m{a=b} 1", "m one"]) {
-            assert.strictEqual(parsePrometheusSample(line), undefined, line);
+            assert.strictEqual(parsePromSample(line), undefined, line);
         }
     });
 });

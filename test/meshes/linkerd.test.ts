@@ -1,0 +1,170 @@
+// mesh linkerd: what its module decides — charts, values, enrolment, enforcement, the
+// admin-port Server — and its evidence, with the real script through the real wrapper
+// against the proxy metrics fixtures. The program under mocks is in linkerd-program.test.ts.
+import * as assert from "assert";
+import * as pulumi from "@pulumi/pulumi";
+import { splitKubectlOutput } from "../../cluster/kubectl";
+import { linkerd } from "../../meshes/linkerd";
+import { linkerdIdentity } from "../../meshes/linkerd-evidence";
+import { HTTP_PORT, NETPERF_CONTROL_PORT, NETPERF_DATA_PORT } from "../../workloads/ports";
+import { unknownValueKeys } from "../helpers/chart-keys";
+import { loadCrdSchemas, validateCustomResource } from "../helpers/crd-schema";
+import { CTX, clusterAnswers, metricsCall, runEvidence } from "../helpers/linkerd-steps";
+import { assertShellcheckClean } from "../helpers/shellcheck";
+
+const PREREQUISITES = { trustAnchorPem: pulumi.output("<anchor>"), issuerCertPem: pulumi.output("<issuer>"), issuerKeyPem: pulumi.output("<key>") };
+const LINKERD_CRDS = loadCrdSchemas("linkerd@2025.4.1.json");
+const parse = (stdout: string) => linkerd.evidence.parse(splitKubectlOutput(stdout)[0].lines, CTX);
+const WRK_ID = "wrk-client.meshbench.serviceaccount.identity.linkerd.cluster.local";
+const NETPERF_ID = "netperf-client.meshbench.serviceaccount.identity.linkerd.cluster.local";
+
+describe("mesh linkerd", () => {
+    const [crds, controlPlane] = linkerd.releases(CTX, PREREQUISITES);
+    const values = controlPlane.values as any;
+
+    it("installs linkerd-crds, then linkerd-control-plane, both 2025.4.1 from the edge repository into namespace linkerd", () => {
+        assert.deepStrictEqual(linkerd.releases(CTX, PREREQUISITES).map((r) => [r.name, r.chart, r.version, r.repo, r.namespace]), [
+            ["linkerd-crds", "linkerd-crds", "2025.4.1", "https://helm.linkerd.io/edge", "linkerd"],
+            ["linkerd-control-plane", "linkerd-control-plane", "2025.4.1", "https://helm.linkerd.io/edge", "linkerd"],
+        ]);
+        assert.deepStrictEqual(crds.values, {});
+    });
+
+    it("passes the identity certificates as the chart's values", () => {
+        assert.strictEqual(values.identityTrustAnchorsPEM, PREREQUISITES.trustAnchorPem);
+        assert.strictEqual(values.identity.issuer.tls.crtPEM, PREREQUISITES.issuerCertPem);
+        assert.strictEqual(values.identity.issuer.tls.keyPEM, PREREQUISITES.issuerKeyPem);
+    });
+
+    it("gives each proxy two worker threads and CPU and memory requests without limits", () => {
+        assert.deepStrictEqual(values.proxy.runtime, { workers: { minimum: 2 } });
+        assert.deepStrictEqual(values.proxy.resources, { cpu: { request: "100m", limit: "" }, memory: { request: "20Mi", limit: "" } });
+        assert.strictEqual(values.proxy.cores, undefined, "the deprecated fixed setting is not used");
+    });
+
+    it("sets only keys the pinned charts have, and would notice one they do not", () => {
+        assert.deepStrictEqual(unknownValueKeys(values, controlPlane.chart, controlPlane.version), []);
+        assert.deepStrictEqual(unknownValueKeys({ proxy: { runtime: { workers: { maximum: 2 } } } }, controlPlane.chart, controlPlane.version),
+            ["proxy.runtime.workers.maximum"], "edge-25.4.1 has no workers.maximum");
+    });
+
+    it("pins both charts and the images that run, the proxy's tag among them", () => {
+        assert.deepStrictEqual(linkerd.pins(CTX).map((p) => `${p.kind} ${p.name}@${p.version}`), [
+            "chart linkerd-crds@2025.4.1", "chart linkerd-control-plane@2025.4.1",
+            "image cr.l5d.io/linkerd/proxy@edge-25.4.1", "image cr.l5d.io/linkerd/proxy-init@v2.4.2",
+            "image cr.l5d.io/linkerd/controller@edge-25.4.1", "image cr.l5d.io/linkerd/policy-controller@edge-25.4.1",
+        ]);
+        assert.strictEqual(values.proxy.image.version, "edge-25.4.1");
+    });
+
+    it("enrols the namespace by annotation and refuses plaintext to its pods", () => {
+        const enrolment = linkerd.enrolment(CTX);
+        assert.deepStrictEqual(enrolment.namespaceLabels, {});
+        assert.deepStrictEqual(enrolment.namespaceAnnotations, {
+            "linkerd.io/inject": "enabled", "config.linkerd.io/default-inbound-policy": "all-authenticated",
+        });
+        assert.strictEqual(values.proxy.defaultInboundPolicy, undefined, "the cluster-wide default stays the chart's");
+    });
+
+    it("declares netperf's ports opaque and the HTTP port HTTP", () => {
+        const enrolment = linkerd.enrolment(CTX);
+        assert.deepStrictEqual([HTTP_PORT, NETPERF_CONTROL_PORT, NETPERF_DATA_PORT].map((p) => enrolment.appProtocol(p)),
+            ["http", "linkerd.io/opaque", "linkerd.io/opaque"]);
+        assert.deepStrictEqual(enrolment.podAnnotations("netperf-server"), { "config.linkerd.io/opaque-ports": "12865,12866" });
+        for (const role of ["http-server", "wrk-client", "netperf-client"] as const) assert.deepStrictEqual(enrolment.podAnnotations(role), {});
+    });
+
+    it("cannot turn mTLS off, and names the baseline", () => {
+        assert.strictEqual(linkerd.mtlsOn.supported, true);
+        assert.ok(!linkerd.mtlsOff.supported && /--disable-identity is no longer supported.*mesh none/.test(linkerd.mtlsOff.reason));
+    });
+
+    it("keeps only the servers' proxy admin port open to plaintext, with a Server valid for the pinned CRD", () => {
+        const [server] = linkerd.policies(CTX) as any[];
+        assert.strictEqual(linkerd.policies(CTX).length, 1);
+        assert.deepStrictEqual(server.spec, {
+            podSelector: { matchLabels: { "meshbench.io/side": "server" } }, port: "linkerd-admin", proxyProtocol: "HTTP/1", accessPolicy: "all-unauthenticated",
+        });
+        assert.strictEqual(server.metadata.namespace, "meshbench");
+        validateCustomResource(server, LINKERD_CRDS);
+    });
+
+    it("has a CRD check that rejects a Server the API server would not keep as written", () => {
+        const [server] = linkerd.policies(CTX) as any[];
+        assert.throws(() => validateCustomResource({ ...server, spec: { ...server.spec, port: undefined } }, LINKERD_CRDS), /must have required property 'port'/);
+        assert.throws(() => validateCustomResource({ ...server, spec: { ...server.spec, accessPolcy: "deny" } }, LINKERD_CRDS), /must NOT have additional properties/);
+        assert.throws(() => validateCustomResource({ ...server, spec: { ...server.spec, port: 4191.5 } }, LINKERD_CRDS), /x-kubernetes-int-or-string/);
+        assert.throws(() => validateCustomResource({ ...server, apiVersion: "policy.linkerd.io/v1beta1" }, LINKERD_CRDS), /no CRD schema for policy.linkerd.io\/v1beta1 Server/);
+    });
+
+    it("states its fairness profile: threads, no CPU limit, access logs, tracing, protocols", () => {
+        const f = linkerd.fairness(CTX);
+        assert.match(f.workerThreads, /^2 per proxy: proxy\.runtime\.workers\.minimum=2/);
+        assert.match(f.proxyResources, /no CPU limit/);
+        assert.match(f.accessLogs, /^off/);
+        assert.match(f.tracing, /^off/);
+        assert.match(f.protocol, /appProtocol http.*12865,12866: opaque TCP/);
+    });
+});
+
+describe("mesh linkerd evidence", function () {
+    this.timeout(30_000);
+
+    it("reads both servers' proxy metrics through the API server's pod proxy, and nothing else", async () => {
+        const run = await runEvidence(clusterAnswers());
+        assert.deepStrictEqual(run.calls.map((c) => c.join(" ")).filter((c) => c.includes("--raw")), [metricsCall("http-server"), metricsCall("netperf-server")]);
+        assert.strictEqual(run.calls.length, 4);
+        const lines = splitKubectlOutput(run.stdout)[0].lines.filter(Boolean);
+        assert.ok(lines.every((l) => /^LINKERD-(EVIDENCE|METRIC) /.test(l)), "only prefixed lines");
+        assert.ok(!lines.some((l) => /response_latency_ms|process_cpu|direction="outbound"|tcp_read_bytes/.test(l)), "only the inbound series it reads");
+    });
+
+    it("shows mTLS from each client's identity on each server, with the numbers", async () => {
+        const reading = parse((await runEvidence(clusterAnswers())).stdout);
+        assert.deepStrictEqual(reading, {
+            mtls: true,
+            detail: `http-server (ports 8080): 48 connections (4918372 requests) over mTLS from ${WRK_ID}; ` +
+                "plaintext: 152 connections, none served beyond the kubelet's probes, 39820 denied by policy; " +
+                `netperf-server (ports 12865, 12866): 12 connections over mTLS from ${NETPERF_ID}; ` +
+                "plaintext: 153 connections, none served beyond the kubelet's probes, 1 denied by policy",
+        });
+    });
+
+    it("shows plaintext when a server served it on its benchmark port", async () => {
+        const reading = parse((await runEvidence(clusterAnswers({ "http-server": "linkerd/proxy-metrics-http-server-unenforced.txt" }))).stdout);
+        assert.strictEqual(reading.mtls, false);
+        assert.match(reading.detail, /^plaintext was served on a benchmark port: http-server \(ports 8080\): 48 connections over mTLS from wrk-client\S+; plaintext: 152 connections, 40199 served, 0 denied by policy; netperf-server/);
+    });
+
+    it("cannot tell when a proxy's metrics cannot be read, and says why", async () => {
+        const answers = clusterAnswers();
+        answers[metricsCall("netperf-server")] = { stderr: 'Error from server (Forbidden): the server does not allow access to the requested resource (get pods netperf-server-7c9b8d5f4-k8p2m:4191)\n', exitCode: 1 };
+        const reading = parse((await runEvidence(answers)).stdout);
+        assert.strictEqual(reading.mtls, undefined);
+        assert.match(reading.detail, /^no mTLS from the benchmark clients could be shown: http-server \(ports 8080\): 48 connections .*; netperf-server: proxy metrics not read: Error from server \(Forbidden\): the server does not allow access/);
+    });
+
+    it("cannot tell when a server has no running pod, or its client never connected", async () => {
+        const noPod = parse((await runEvidence({ ...clusterAnswers(), [Object.keys(clusterAnswers())[0]]: { stdout: "" } })).stdout);
+        assert.deepStrictEqual([noPod.mtls, /http-server: proxy metrics not read: no running pod: ;/.test(noPod.detail)], [undefined, true]);
+        const silent = linkerd.evidence.parse(["LINKERD-EVIDENCE app=http-server pod=p exit=0", "LINKERD-EVIDENCE app=netperf-server pod=q exit=0"], CTX);
+        assert.strictEqual(silent.mtls, undefined);
+        assert.match(silent.detail, /http-server \(ports 8080\): 0 connections over mTLS/);
+        assert.strictEqual(linkerd.evidence.parse([], CTX).mtls, undefined);
+    });
+
+    it("counts only the client's own identity, never another meshed workload's", () => {
+        const other = linkerdIdentity("intruder", "meshbench");
+        const lines = [
+            "LINKERD-EVIDENCE app=http-server pod=p exit=0",
+            `LINKERD-METRIC http-server tcp_open_total{direction="inbound",peer="src",target_port="8080",tls="true",client_id="${other}"} 9`,
+            "LINKERD-EVIDENCE app=netperf-server pod=q exit=0",
+            `LINKERD-METRIC netperf-server tcp_open_total{direction="inbound",peer="src",target_port="12866",tls="true",client_id="${NETPERF_ID}"} 6`,
+        ];
+        assert.strictEqual(linkerd.evidence.parse(lines, CTX).mtls, undefined);
+    });
+
+    it("has a script that passes shellcheck", () => {
+        assertShellcheckClean(`kubectl() { :; }\n${linkerd.evidence.script(CTX)}`, "linkerd's evidence script");
+    });
+});
