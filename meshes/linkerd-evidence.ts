@@ -10,8 +10,7 @@
 //   tcp_open_total{direction="inbound",peer="src",target_addr=..,target_port="8080",
 //     tls="true",client_id="wrk-client.meshbench.serviceaccount.identity.linkerd.cluster.local",srv_...}
 //   plaintext: tls="no_identity",no_tls_reason="no_tls_from_remote"
-import { NETPERF_CLIENT, WRK_CLIENT } from "../loadtest/clients";
-import { HTTP_CONTAINER_PORT, HTTP_SERVICE, NETPERF_CONTROL_PORT, NETPERF_DATA_PORT, NETPERF_SERVICE } from "../workloads/ports";
+import { CLIENT_SERVER_PAIRS } from "../loadtest/clients";
 import { APP_LABEL } from "../workloads/pods";
 import { parsePromSample, type PromSample } from "./prometheus-text";
 import type { EvidenceReading, MeshContext, MtlsEvidence } from "./types";
@@ -21,10 +20,7 @@ import { LINKERD_TRUST_DOMAIN } from "./linkerd-identity";
 export const LINKERD_ADMIN_PORT = 4191;
 
 /** Each server, the client whose identity must show in its counters, and the ports the client uses. */
-export const EVIDENCE_SERVERS = [
-    { app: HTTP_SERVICE, client: WRK_CLIENT, ports: [HTTP_CONTAINER_PORT] },
-    { app: NETPERF_SERVICE, client: NETPERF_CLIENT, ports: [NETPERF_CONTROL_PORT.port, NETPERF_DATA_PORT.port] },
-] as const;
+export const EVIDENCE_SERVERS = CLIENT_SERVER_PAIRS;
 
 /** The identity Linkerd gives a ServiceAccount's pods, as `client_id` shows it. */
 export const linkerdIdentity = (serviceAccount: string, namespace: string): string =>
