@@ -44,6 +44,8 @@ export interface EvidenceReader {
     parse(lines: readonly string[]): EvidenceReading;
     /** Traffic outside mTLS by design, stated with the verdict. */
     readonly exemptions?: readonly string[];
+    /** What an unserved probe means in this mesh, when not a refusal by mTLS (MtlsEvidence.probeRefusal). */
+    readonly probeRefusal?: string;
 }
 
 /** Why a wrapped kubectl call failed, or undefined; `what` names the step for the message. */
@@ -70,6 +72,7 @@ export function assembleResults(inputs: ResultInputs, steps: StepOutputs, eviden
         netperf: netperfProbeOutcome(probeCalls[1]),
         evidence: readEvidence(steps.evidence, evidence),
         exemptions: evidence.exemptions,
+        probeRefusal: evidence.probeRefusal,
     });
 
     const [wrkCall] = splitKubectlOutput(steps.wrk);

@@ -46,8 +46,10 @@ export class LoadTest extends pulumi.ComponentResource {
             wrk: inputs.wrk, netperf: inputs.netperf, wrkImage: args.wrkImage, netperfImage: args.netperfImage,
             placement: cluster.clientPlacement,
         });
+        // Its pods start after the mesh, as the clients do: with a mesh that is the CNI
+        // (Cilium), no pod can start before it, and none is to be scheduled before it.
         const [namespace] = create([probeNamespace], cluster.ready);
-        const probePods = create(probeObjects, [namespace]);
+        const probePods = create(probeObjects, [namespace, ...args.dependsOn]);
 
         // Each step names the one before in its triggers: it runs only after it, and reruns
         // whenever it does. Everything that would change the numbers is in the fingerprint,
@@ -87,6 +89,7 @@ export class LoadTest extends pulumi.ComponentResource {
                     source: mesh.evidence.source,
                     parse: (lines) => mesh.evidence.parse(lines, meshContext),
                     exemptions: mesh.evidence.exemptions?.(meshContext),
+                    probeRefusal: mesh.evidence.probeRefusal?.(meshContext),
                 },
             )));
         this.registerOutputs({ results: this.results });

@@ -93,6 +93,12 @@ export interface MtlsEvidence {
      * verdict so that it never reads as more than it is. Optional: none.
      */
     exemptions?(ctx: MeshContext): string[];
+    /**
+     * What a plaintext probe that was not served shows in this mesh, when that is something
+     * other than a server refusing plaintext for want of mTLS (Cilium: a policy drop, since
+     * every pod there has an identity). Put before the probe's detail. Optional: a refusal.
+     */
+    probeRefusal?(ctx: MeshContext): string;
 }
 
 /** Resources a mesh must create before its charts, e.g. a generated identity CA. */

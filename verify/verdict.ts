@@ -13,6 +13,10 @@ const lastWords = (lines: readonly string[]): string => lines.map((l) => l.trim(
 // mTLS: the probe cannot tell, so the verdict cannot be given.
 const UNREACHABLE = /resolve|Name or service not known|getaddrinfo|Connection refused/i;
 
+/** How a tool's exit reads; 124 (coreutils timeout) and 143 (SIGTERM, busybox timeout) are the run timeout's kill. */
+const exited = (tool: string, code: number, said: string): string =>
+    `${tool} exited with ${code}${code === 124 || code === 143 ? " (stopped by the run timeout)" : ""}${said ? `: ${said}` : ""}`;
+
 /** The one run of a probe session, or the reason there is none. */
 function probeRun(call: KubectlOutput | undefined, tool: string): { lines: string[]; exitCode: number } | string {
     if (!call || call.exitCode === undefined) return `${tool} probe: kubectl was cut off or printed nothing`;
@@ -32,7 +36,7 @@ export function httpProbeOutcome(call: KubectlOutput | undefined): ProbeOutcome 
         const said = lastWords(run.lines);
         return UNREACHABLE.test(said)
             ? { result: "error", detail: `the HTTP server could not be reached: ${said}` }
-            : { result: "refused", detail: `wrk exited with ${run.exitCode}: ${said}` };
+            : { result: "refused", detail: exited("wrk", run.exitCode, said) };
     }
     let parsed;
     try {
@@ -58,7 +62,7 @@ export function netperfProbeOutcome(call: KubectlOutput | undefined): ProbeOutco
     if (run.exitCode !== 0) {
         return UNREACHABLE.test(said)
             ? { result: "error", detail: `netserver could not be reached: ${said}` }
-            : { result: "refused", detail: `netperf exited with ${run.exitCode}: ${said}` };
+            : { result: "refused", detail: exited("netperf", run.exitCode, said) };
     }
     try {
         const parsed = parseNetperfRun(run.lines);
@@ -77,10 +81,18 @@ export interface VerdictInputs {
     readonly evidence: EvidenceReading & { readonly source: string };
     /** Traffic outside mTLS by design (see MtlsEvidence.exemptions). */
     readonly exemptions?: readonly string[];
+    /** What an unserved probe shows in this mesh, when not a refusal by mTLS (see MtlsEvidence.probeRefusal). */
+    readonly probeRefusal?: string;
 }
 
+/** A refused probe's detail, led by what a refusal means in this mesh when it is not mTLS refusing plaintext. */
+const withMeaning = (outcome: ProbeOutcome, meaning: string | undefined): ProbeOutcome =>
+    (outcome.result === "refused" && meaning ? { ...outcome, detail: `${meaning}: ${outcome.detail}` } : outcome);
+
 export function judgeMtls(inputs: VerdictInputs): MtlsResult {
-    const { requested, http, netperf, evidence } = inputs;
+    const { requested, evidence } = inputs;
+    const http = withMeaning(inputs.http, inputs.probeRefusal);
+    const netperf = withMeaning(inputs.netperf, inputs.probeRefusal);
     const expected = requested ? "refused" : "accepted";
     const results = [http.result, netperf.result];
     const verdict =

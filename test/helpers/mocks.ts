@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
-import { mockComputedOutputs, mockInvoke } from "./cloud-mocks";
+import { mockComputedOutputs, mockInvoke, VMS_STEP_STDOUT } from "./cloud-mocks";
 
 export interface RecordedResource {
     readonly type: string;
@@ -194,13 +194,14 @@ export const dependsOn = (later: RecordedResource, earlier: RecordedResource): b
     later.dependencies.includes(earlier.urn);
 
 /**
- * The benchmark pods start only after the benchmark namespace and after every resource
- * the mesh install created (charts, policies), so that no pod starts outside the mesh.
+ * The benchmark pods, and the plaintext probe, start only after the benchmark namespace
+ * and after every resource the mesh install created (charts, policies), so that no pod
+ * starts outside the mesh, nor before a mesh that is the CNI.
  */
 export function assertBenchmarkWaitsForMesh(resources: RecordedResource[]): void {
     const namespace = findResource(resources, "kubernetes:core/v1:Namespace", "meshbench");
     const meshResources = resources.filter((r) => r.custom && r.urn.includes("meshbench:meshes:MeshInstall$"));
-    for (const app of ["http-server", "netperf-server", "wrk-client", "netperf-client"]) {
+    for (const app of ["http-server", "netperf-server", "wrk-client", "netperf-client", "plaintext-probe"]) {
         const deployment = findResource(resources, "kubernetes:apps/v1:Deployment", app);
         if (!dependsOn(deployment, namespace)) throw new Error(`${app} does not wait for the benchmark namespace`);
         for (const m of meshResources) {
@@ -208,6 +209,17 @@ export function assertBenchmarkWaitsForMesh(resources: RecordedResource[]): void
         }
     }
 }
+
+/** Config for target vms in the mocked region, with short load settings. */
+export function vmsStackConfig(extra: Record<string, string> = {}): Record<string, string> {
+    return {
+        target: "vms", "aws:region": "us-east-1", operatorCidr: "203.0.113.7/32",
+        repetitions: "2", warmupSeconds: "1", wrkThreads: "2", wrkConnections: "2", ...extra,
+    };
+}
+
+/** The kubectl steps on a vms cluster: its node query and facts (cloud-mocks.ts), the rest as DEFAULT_STEP_STDOUT. */
+export const VMS_STEPS: StepStdout = { "node-facts": VMS_STEP_STDOUT["node-facts"], ...DEFAULT_STEP_STDOUT, facts: VMS_STEP_STDOUT.facts };
 
 /** Config for a local kind cluster: target kubeconfig with a throwaway kubeconfig file. */
 export function kubeconfigStackConfig(extra: Record<string, string> = {}): Record<string, string> {

@@ -100,6 +100,17 @@ describe("plaintext probe, HTTP, with the real wrk", function () {
     });
 });
 
+describe("plaintext probe, packets dropped without an answer (a network policy)", () => {
+    // wrk connects once, blocking, before its run; netperf opens its control connection
+    // first: neither returns before the run timeout kills it (exit 124).
+    const [wrk, netperf] = splitKubectlOutput(fixture("probe-dropped-cilium.txt"));
+
+    it("reads both as refused, saying the run timeout stopped them", () => {
+        assert.deepStrictEqual(httpProbeOutcome(wrk), { result: "refused", detail: "wrk exited with 124 (stopped by the run timeout)" });
+        assert.deepStrictEqual(netperfProbeOutcome(netperf), { result: "refused", detail: "netperf exited with 124 (stopped by the run timeout)" });
+    });
+});
+
 describe("plaintext probe, netperf", () => {
     const calls = splitKubectlOutput(fixture("probe-plaintext-accepted.txt"));
 

@@ -39,6 +39,16 @@ describe("mTLS verdict", () => {
         assert.ok(!("exemptions" in none));
     });
 
+    it("leads an unserved probe's detail with what it means in the mesh, when the mesh says it is not mTLS refusing", () => {
+        const meaning = "dropped by policy, not refused for want of mTLS";
+        const onWithMeaning = judgeMtls({ requested: true, http: refused, netperf: refused, evidence: evidence(true), probeRefusal: meaning });
+        assert.deepStrictEqual([onWithMeaning.verdict, onWithMeaning.plaintext.http.detail, onWithMeaning.plaintext.netperf.detail],
+            ["verified", `${meaning}: reset`, `${meaning}: reset`]);
+        const served = judgeMtls({ requested: true, http: accepted, netperf: error, evidence: evidence(true), probeRefusal: meaning });
+        assert.deepStrictEqual([served.plaintext.http, served.plaintext.netperf], [accepted, error], "only a refusal carries it");
+        assert.deepStrictEqual(judgeMtls({ requested: true, http: refused, netperf: refused, evidence: evidence(true) }).plaintext.http, refused);
+    });
+
     it("leaves it unverified when the probe or the evidence cannot tell, and says why", () => {
         const unreadable = judgeMtls({ requested: true, http: refused, netperf: refused, evidence: evidence(undefined) });
         assert.strictEqual(unreadable.verdict, "unverified");

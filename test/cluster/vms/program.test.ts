@@ -8,18 +8,14 @@ import type { BenchmarkResults } from "../../../loadtest/results";
 import type { ClusterReport } from "../../../cluster/types";
 import { clusterTarget, type ClusterHandle } from "../../../cluster";
 import { parseConfig } from "../../../config";
-import { DEFAULT_STEP_STDOUT, runProgram, unwrap, named, ofType, type ProgramRun } from "../../helpers/mocks";
+import { runProgram, unwrap, named, ofType, vmsStackConfig, VMS_STEPS, type ProgramRun } from "../../helpers/mocks";
 import {
-    MOCK_ADMIN_KEY, MOCK_JOIN_TOKEN, MOCK_KERNEL, MOCK_SSH_PRIVATE_KEY, MOCK_SSH_PUBLIC_KEY, MOCK_SSM_AMIS, VMS_STEP_STDOUT,
+    MOCK_ADMIN_KEY, MOCK_JOIN_TOKEN, MOCK_KERNEL, MOCK_SSH_PRIVATE_KEY, MOCK_SSH_PUBLIC_KEY, MOCK_SSM_AMIS,
 } from "../../helpers/cloud-mocks";
 import { isSecretValue, secretValue, withoutSecrets } from "../../helpers/secrets";
 import { validateKubeObject } from "../../helpers/schema";
 
-const VMS_CONFIG = {
-    target: "vms", "aws:region": "us-east-1", operatorCidr: "203.0.113.7/32",
-    repetitions: "2", warmupSeconds: "1", wrkThreads: "2", wrkConnections: "2",
-};
-const VMS_STEPS = { "node-facts": VMS_STEP_STDOUT["node-facts"], ...DEFAULT_STEP_STDOUT, facts: VMS_STEP_STDOUT.facts };
+const VMS_CONFIG = vmsStackConfig();
 const JAMMY_AMI = Object.values(MOCK_SSM_AMIS)[0];
 const SSH_KEY_BODY = MOCK_SSH_PRIVATE_KEY.split("\n")[1];
 
