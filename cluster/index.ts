@@ -1,6 +1,7 @@
 // The cluster targets. Each returns the same ClusterHandle; nothing downstream knows
 // which one made the cluster.
 import * as pulumi from "@pulumi/pulumi";
+import { problemMessage } from "../config/fields";
 import type { MeshName } from "../meshes/types";
 import { eks } from "./eks";
 import { ExistingCluster } from "./existing";
@@ -24,7 +25,15 @@ export interface ClusterTarget {
 }
 
 const existing: ClusterTarget = {
-    validate: (settings) => keysOfOtherTargets(settings, "kubeconfig"),
+    validate: (settings, needs) => [
+        ...keysOfOtherTargets(settings, "kubeconfig"),
+        // A given cluster already runs its network plugin, and its pods already use it: a
+        // mesh that must be the CNI, installed before every workload, cannot go on top.
+        ...(needs.installCni ? [] : [problemMessage("mesh", needs.mesh,
+            `a mesh that runs on the cluster's own CNI on target kubeconfig: ${needs.mesh} must be the CNI, installed before ` +
+            `any workload, and a cluster meshbench is given already has one; target vms is the supported path for ${needs.mesh} ` +
+            "(pulumi config set target vms)")]),
+    ],
     create: (name, settings, _needs, opts) => new ExistingCluster(name, { settings }, opts).handle,
 };
 

@@ -40,8 +40,11 @@ export function validateEksSettings(settings: ClusterSettings, needs: ClusterNee
         ...keysOfOtherTargets(settings, "eks"),
         ...validateAwsSettings(settings, "eks", "the Kubernetes API"),
         ...(settings.kubernetesVersion !== undefined ? eksVersionProblems(settings.kubernetesVersion) : []),
+        // Cilium would have to replace the VPC CNI (ENI mode) or chain onto it; meshbench
+        // does neither, and target vms brings a cluster without a CNI for it instead.
         ...(needs.installCni ? [] : [problemMessage("mesh", needs.mesh,
-            "a mesh that runs on the cluster's own CNI on target eks: EKS nodes come with the VPC CNI, and replacing it is not supported yet; use target vms")]),
+            `a mesh that runs on the cluster's own CNI on target eks: EKS nodes come with the VPC CNI, which meshbench neither ` +
+            `replaces nor chains ${needs.mesh} onto; target vms is the supported path for ${needs.mesh} (pulumi config set target vms)`)]),
     ];
 }
 

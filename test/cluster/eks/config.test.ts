@@ -67,12 +67,21 @@ describe("config, target eks", () => {
         }
     });
 
-    it("refuses a mesh that must replace the cluster's CNI", () => {
+    // mesh cilium (issue #9): refused on eks; target vms is its supported path.
+    const CILIUM_ON_EKS = 'meshbench:mesh: got "cilium"; allowed: a mesh that runs on the cluster\'s own CNI on target eks: ' +
+        "EKS nodes come with the VPC CNI, which meshbench neither replaces nor chains cilium onto; " +
+        "target vms is the supported path for cilium (pulumi config set target vms)";
+
+    it("refuses a mesh that must be the cluster's CNI, pointing to target vms", () => {
         const settings = parseConfig(EKS, CONTEXT).cluster;
-        assert.deepStrictEqual(validateEksSettings(settings, { mesh: "cilium", installCni: false }), [
-            'meshbench:mesh: got "cilium"; allowed: a mesh that runs on the cluster\'s own CNI on target eks: EKS nodes come with the VPC CNI, and replacing it is not supported yet; use target vms',
-        ]);
+        assert.deepStrictEqual(validateEksSettings(settings, { mesh: "cilium", installCni: false }), [CILIUM_ON_EKS]);
         assert.deepStrictEqual(validateEksSettings(settings, { mesh: "none", installCni: true }), []);
+    });
+
+    it("refuses mesh cilium at preview, with mTLS on or off, and nothing else", () => {
+        assert.deepStrictEqual(problemsOf({ ...EKS, mesh: "cilium" }), [CILIUM_ON_EKS]);
+        assert.deepStrictEqual(problemsOf({ ...EKS, mesh: "cilium", mtls: "false" }), [CILIUM_ON_EKS]);
+        assert.deepStrictEqual(problemsOf({ ...EKS, mesh: "kuma" }), []);
     });
 
     it("asks for standard support while the version has it, extended after", () => {
