@@ -1,4 +1,5 @@
 // The mesh registry: adding a mesh is one file and one line here.
+import { cilium } from "./cilium";
 import { consul } from "./consul";
 import { istio } from "./istio";
 import { istioAmbient } from "./istio-ambient";
@@ -15,7 +16,7 @@ export const MESHES: { readonly [K in MeshName]: Mesh | undefined } = {
     linkerd,
     consul,
     kuma,
-    cilium: undefined,
+    cilium,
 };
 
 export { MESH_NAMES } from "./types";

@@ -23,6 +23,9 @@ export const CHART_KEY_OPTIONS: Readonly<Record<string, ChartKeyOptions>> = {
     istiod: { aliasPrefixes: ["pilot"], freeForm: ["meshConfig"] },
     // "templates/zzy_descope_legacy.yaml also copies 'cni.<key>' to '<key>'".
     cni: { aliasPrefixes: ["cni"] },
+    // A nodeSelector is a map the templates render whole (toYaml); the key list names only
+    // the default's kubernetes.io/os, since its default is not {}.
+    cilium: { freeForm: ["operator.nodeSelector"] },
 };
 
 /** Every key path in a chart's key list, as written there (literal dots escaped `\.`). */

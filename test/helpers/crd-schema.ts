@@ -41,7 +41,9 @@ function strictUnknownFields(schema: Schema): Schema {
         } else if ((key === "items" || key === "additionalProperties") && value && typeof value === "object") {
             copy[key] = strictUnknownFields(value as Schema);
         } else if ((key === "anyOf" || key === "oneOf" || key === "allOf") && Array.isArray(value)) {
-            copy[key] = value.map((v) => strictUnknownFields(v as Schema));
+            // Branches only restate field names (Cilium's `properties: {ingress: {}}` with
+            // `required`); the API server prunes by the schema around them, so they stay open.
+            copy[key] = value;
         } else {
             copy[key] = value;
         }
