@@ -1,10 +1,10 @@
 // meshbench: one stack = one cluster, one mesh, one benchmark. This file only composes:
 // config → cluster → mesh → workloads → load test → outputs.
-import { clusterTarget } from "./cluster";
+import { TARGETS } from "./cluster";
 import { readStackConfig } from "./config";
 import { LoadTest } from "./loadtest/load-test";
 import { netperfSettings, wrkSettings } from "./loadtest/run-settings";
-import { meshModule } from "./meshes";
+import { MESHES } from "./meshes";
 import { MeshInstall } from "./meshes/mesh-install";
 import type { MeshContext } from "./meshes/types";
 import { BenchNamespace } from "./workloads/namespace";
@@ -12,9 +12,9 @@ import { BENCH_NAMESPACE } from "./workloads/ports";
 import { Workloads } from "./workloads/workloads";
 
 const config = readStackConfig();
-const mesh = meshModule(config.mesh);
+const mesh = MESHES[config.mesh];
 
-const cluster = clusterTarget(config.cluster.target)
+const cluster = TARGETS[config.cluster.target]
     .create("cluster", config.cluster, { mesh: config.mesh, installCni: !mesh.providesCni });
 
 const meshContext: MeshContext = {

@@ -1,8 +1,7 @@
 // The cluster targets. Each returns the same ClusterHandle; nothing downstream knows
 // which one made the cluster.
 import * as pulumi from "@pulumi/pulumi";
-import { problemMessage } from "../config/fields";
-import type { MeshName } from "../meshes/types";
+import type { MeshName, ModeSupport } from "../meshes/types";
 import { eks } from "./eks";
 import { ExistingCluster } from "./existing";
 import { keysOfOtherTargets, type TargetName } from "./settings";
@@ -19,26 +18,27 @@ export interface ClusterNeeds {
 export interface ClusterTarget {
     /** Kubernetes version when `kubernetesVersion` is unset; undefined for clusters meshbench does not create. */
     readonly defaultKubernetesVersion?: string;
+    /** Whether the target can run a mesh, and why not; refused at preview and skipped by the sweep's plan. */
+    meshSupport(needs: ClusterNeeds): ModeSupport;
     /** Target-specific config checks, run at preview before any resource exists. */
     validate(settings: ClusterSettings, needs: ClusterNeeds): string[];
     create(name: string, settings: ClusterSettings, needs: ClusterNeeds, opts?: pulumi.ComponentResourceOptions): ClusterHandle;
 }
 
 const existing: ClusterTarget = {
-    validate: (settings, needs) => [
-        ...keysOfOtherTargets(settings, "kubeconfig"),
-        // A given cluster already runs its network plugin, and its pods already use it: a
-        // mesh that must be the CNI, installed before every workload, cannot go on top.
-        ...(needs.installCni ? [] : [problemMessage("mesh", needs.mesh,
-            `a mesh that runs on the cluster's own CNI on target kubeconfig: ${needs.mesh} must be the CNI, installed before ` +
-            `any workload, and a cluster meshbench is given already has one; target vms is the supported path for ${needs.mesh} ` +
-            "(pulumi config set target vms)")]),
-    ],
+    // A given cluster already runs its network plugin, and its pods already use it: a
+    // mesh that must be the CNI, installed before every workload, cannot go on top.
+    meshSupport: (needs) => needs.installCni ? { supported: true } : {
+        supported: false,
+        reason: `${needs.mesh} must be the CNI, installed before any workload, and a cluster meshbench is given already ` +
+            `has one; target vms is the supported path for ${needs.mesh} (pulumi config set target vms)`,
+    },
+    validate: (settings) => keysOfOtherTargets(settings, "kubeconfig"),
     create: (name, settings, _needs, opts) => new ExistingCluster(name, { settings }, opts).handle,
 };
 
-/** Targets whose module has landed; the rest fail at preview with "not implemented yet". */
-export const TARGETS: { readonly [K in TargetName]: ClusterTarget | undefined } = {
+/** Every target; a missing one is a compile error. */
+export const TARGETS: { readonly [K in TargetName]: ClusterTarget } = {
     kubeconfig: existing,
     vms,
     eks,
@@ -47,10 +47,3 @@ export const TARGETS: { readonly [K in TargetName]: ClusterTarget | undefined } 
 export { TARGET_NAMES } from "./settings";
 export type { TargetName } from "./settings";
 export type { ClusterHandle, ClusterSettings } from "./types";
-
-/** The target that config validation has accepted. */
-export function clusterTarget(name: TargetName): ClusterTarget {
-    const target = TARGETS[name];
-    if (!target) throw new Error(`target ${name} is not implemented yet`);
-    return target;
-}

@@ -48,15 +48,6 @@ export class ConfigError extends Error {
     }
 }
 
-const ISSUE_OF: Readonly<Record<string, string>> = {
-    vms: "#3", eks: "#4", istio: "#5", "istio-ambient": "#5", linkerd: "#6", consul: "#7", kuma: "#7", cilium: "#9",
-};
-
-function notImplemented(key: string, value: string, implemented: string[]): string {
-    const issue = ISSUE_OF[value] ? ` (issue ${ISSUE_OF[value]})` : "";
-    return `${qualified(key)}: ${JSON.stringify(value)} is not implemented yet${issue}; implemented: ${implemented.join(", ")}`;
-}
-
 /** Closest known key, to suggest on a typo. */
 function suggestion(key: string, known: string[]): string {
     const distance = (a: string, b: string): number => {
@@ -98,29 +89,27 @@ export function parseConfig(raw: RawConfig, context: StackContext = {}): Meshben
             `at least wrkThreads (${loadFields.wrkThreads}); wrk gives each thread at least one connection`));
     }
 
-    const meshModule = problems.allValid("mesh") ? MESHES[mesh] : undefined;
-    let mtls = false;
-    if (problems.allValid("mesh") && !meshModule) {
-        problems.add(notImplemented("mesh", mesh, Object.entries(MESHES).filter(([, m]) => m).map(([n]) => n)));
-    } else if (meshModule && problems.allValid("mtls")) {
-        mtls = mtlsGiven ?? meshModule.mtlsOn.supported;
-        const support = mtls ? meshModule.mtlsOn : meshModule.mtlsOff;
-        if (!support.supported) {
-            problems.add(problemMessage("mtls", String(mtls), `${!mtls} for mesh ${mesh}, because ${support.reason}`));
-        }
+    const meshModule = MESHES[mesh];
+    const mtls = mtlsGiven ?? meshModule.mtlsOn.supported;
+    const support = mtls ? meshModule.mtlsOn : meshModule.mtlsOff;
+    if (problems.allValid("mesh", "mtls") && !support.supported) {
+        problems.add(problemMessage("mtls", String(mtls), `${!mtls} for mesh ${mesh}, because ${support.reason}`));
     }
 
-    const target = problems.allValid("target") ? TARGETS[clusterFields.target] : undefined;
+    const target = TARGETS[clusterFields.target];
     const cluster: ClusterSettings = {
         ...clusterFields,
-        kubernetesVersion: clusterFields.kubernetesVersion ?? target?.defaultKubernetesVersion,
+        kubernetesVersion: clusterFields.kubernetesVersion ?? target.defaultKubernetesVersion,
         awsRegion: context.awsRegion,
     };
-    if (problems.allValid("target") && !target) {
-        problems.add(notImplemented("target", cluster.target, Object.entries(TARGETS).filter(([, t]) => t).map(([n]) => n)));
-    } else if (target && problems.allValid(...Object.values(CLUSTER_FIELDS).map((f) => f.key))) {
+    const needs = { mesh, installCni: !meshModule.providesCni };
+    const onTarget = target.meshSupport(needs);
+    if (problems.allValid("target", "mesh") && !onTarget.supported) {
+        problems.add(problemMessage("mesh", mesh, `a mesh that target ${cluster.target} can run; ${onTarget.reason}`));
+    }
+    if (problems.allValid(...Object.values(CLUSTER_FIELDS).map((f) => f.key))) {
         // Target checks combine cluster keys, so they run once every cluster key is valid.
-        target.validate(cluster, { mesh, installCni: !(meshModule?.providesCni ?? false) }).forEach((p) => problems.add(p));
+        target.validate(cluster, needs).forEach((p) => problems.add(p));
     }
 
     if (problems.messages.length > 0) throw new ConfigError(problems.messages);

@@ -5,6 +5,8 @@ import { MESHES } from "../meshes";
 import { SweepControl } from "./backend";
 import { parseSweepArgs, newRunId, SWEEP_USAGE, UsageError, type SweepOptions } from "./options";
 import { buildPlan, type Plan } from "./plan";
+import { TARGETS, type TargetName } from "../cluster";
+import { CLUSTER_FIELDS } from "../cluster/settings";
 import { backendUrl, passphraseProblem, preflightProblems } from "./preflight";
 import { findPulumiCli, pulumiBackend } from "./pulumi-backend";
 import { RunDirectory } from "./run-directory";
@@ -67,7 +69,9 @@ async function main(argv: readonly string[]): Promise<number> {
     const runId = options.runId ?? newRunId(new Date());
     const resultsDir = path.resolve(options.resultsDir, runId);
     const directory = new RunDirectory(resultsDir);
-    const plan = buildPlan(options.plan, MESHES);
+    // A mesh the target cannot run (Cilium on an existing cluster or on eks) is skipped, with the target's reason.
+    const target = TARGETS[(options.config.target ?? CLUSTER_FIELDS.target.default) as TargetName] ?? TARGETS.vms;
+    const plan = buildPlan(options.plan, MESHES, (mesh) => target.meshSupport({ mesh: mesh.name, installCni: !mesh.providesCni }));
     printPlan(plan, runId, options);
 
     const problems = preflightProblems({ runId, plan, settings: options.config, keep: options.keep, earlier: directory.readRecord() });

@@ -1,13 +1,16 @@
 // Which setups a sweep runs. Pure: everything it knows about a mesh comes from the
 // registry (meshes/index.ts), so a mesh that lands is swept without touching this file.
-import { MESH_NAMES, type Mesh, type MeshName } from "../meshes/types";
+import { MESH_NAMES, type Mesh, type MeshName, type ModeSupport } from "../meshes/types";
 import { PAPER } from "../report/paper";
 
 export const MTLS_CHOICES = ["on", "off", "both"] as const;
 export type MtlsChoice = (typeof MTLS_CHOICES)[number];
 
-/** The registry's shape: undefined marks a mesh that has not landed yet. */
-export type MeshRegistry = { readonly [K in MeshName]: Mesh | undefined };
+/** The registry's shape (meshes/index.ts). */
+export type MeshRegistry = { readonly [K in MeshName]: Mesh };
+
+/** Whether the sweep's target can run a mesh (cluster/index.ts, ClusterTarget.meshSupport). */
+export type TargetSupport = (mesh: Mesh) => ModeSupport;
 
 export interface PlanRequest {
     /** Every mesh, mTLS on and off wherever possible. */
@@ -44,7 +47,7 @@ export const stackName = (mesh: MeshName, mtls: boolean): string => `${mesh}-mtl
 /** The paper's meshes, baseline first. */
 export const PAPER_MESHES: readonly MeshName[] = [...new Set(PAPER.setups.map((s) => s.mesh))];
 
-export function buildPlan(request: PlanRequest, registry: MeshRegistry): Plan {
+export function buildPlan(request: PlanRequest, registry: MeshRegistry, onTarget: TargetSupport = () => ({ supported: true })): Plan {
     const chosen = new Set(request.meshes ?? (request.all ? MESH_NAMES : PAPER_MESHES));
     const choice = request.mtls ?? (request.all ? "both" : "on");
     // Off before on: plaintext through the proxies, then the cost of mTLS on top.
@@ -54,8 +57,9 @@ export function buildPlan(request: PlanRequest, registry: MeshRegistry): Plan {
     const skipped: SkippedSetup[] = [];
     for (const mesh of MESH_NAMES.filter((m) => chosen.has(m))) {
         const module = registry[mesh];
-        if (!module) {
-            skipped.push({ mesh, reason: "not implemented yet" });
+        const target = onTarget(module);
+        if (!target.supported) {
+            skipped.push({ mesh, reason: target.reason });
             continue;
         }
         // A mesh that cannot do mTLS at all is a plaintext baseline: it runs with mTLS

@@ -96,6 +96,8 @@ describe("program, target kubeconfig, mesh none", function () {
         const [wrk, netperf] = probe.inputs.spec.template.spec.containers;
         assert.deepStrictEqual([env(wrk).MESHBENCH_WRK_THREADS, env(wrk).MESHBENCH_REPETITIONS, env(wrk).MESHBENCH_WARMUP_SECONDS], ["1", "1", "0"]);
         assert.strictEqual(env(netperf).MESHBENCH_NETPERF_DATA_PORT, "12866");
+        assert.deepStrictEqual([env(wrk).MESHBENCH_RUN_TIMEOUT_SECONDS, env(netperf).MESHBENCH_RUN_TIMEOUT_SECONDS], ["30", "30"],
+            "a dropped connect ends the probe in 30 s");
     });
 
     it("hands the kubeconfig to the provider and the kubectl steps only as a secret", () => {

@@ -23,6 +23,13 @@ export function probeSettings(wrk: WrkSettings, netperf: NetperfSettings): { wrk
     };
 }
 
+/**
+ * A probe run gets 30 s, not the benchmark's run + 120 s: where a policy drops packets
+ * (Cilium), a tool's first connect hangs until this ends it, and an outcome is known long
+ * before. 30 s is ten times the probe's 3 s run.
+ */
+const PROBE_TIMEOUT = { MESHBENCH_RUN_TIMEOUT_SECONDS: 30 };
+
 export interface ProbeArgs {
     readonly wrk: WrkSettings;
     readonly netperf: NetperfSettings;
@@ -47,8 +54,8 @@ export function buildProbe(args: ProbeArgs): KubeObject[] {
         side: "client",
         placement: args.placement,
         containers: [
-            clientContainer("wrk", args.wrkImage, wrkEnvironment(settings.wrk), { cpu: "100m", memory: "32Mi" }),
-            clientContainer("netperf", args.netperfImage, netperfEnvironment(settings.netperf), { cpu: "100m", memory: "32Mi" }),
+            clientContainer("wrk", args.wrkImage, { ...wrkEnvironment(settings.wrk), ...PROBE_TIMEOUT }, { cpu: "100m", memory: "32Mi" }),
+            clientContainer("netperf", args.netperfImage, { ...netperfEnvironment(settings.netperf), ...PROBE_TIMEOUT }, { cpu: "100m", memory: "32Mi" }),
         ],
         volumes: [scriptsVolume(configMap)],
     });

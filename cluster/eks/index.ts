@@ -2,10 +2,11 @@
 import type { ClusterTarget } from "../index";
 import { EKS_DEFAULT_VERSION } from "../versions";
 import { EksCluster } from "./eks-cluster";
-import { validateEksSettings } from "./validate";
+import { eksMeshSupport, validateEksSettings } from "./validate";
 
 export const eks: ClusterTarget = {
     defaultKubernetesVersion: EKS_DEFAULT_VERSION,
-    validate: (settings, needs) => validateEksSettings(settings, needs),
+    meshSupport: eksMeshSupport,
+    validate: (settings) => validateEksSettings(settings),
     create: (name, settings, needs, opts) => new EksCluster(name, { settings, needs }, opts).handle,
 };

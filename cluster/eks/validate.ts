@@ -1,6 +1,7 @@
 // Target eks's config checks and defaults: the AWS ones shared with vms, plus the EKS
 // version, which must be one EKS still creates, and the CNI, which EKS provides.
 import { problemMessage } from "../../config/fields";
+import type { ModeSupport } from "../../meshes/types";
 import type { ClusterNeeds } from "../index";
 import { resolveAwsSettings, validateAwsSettings, type AwsSettings } from "../aws/settings";
 import { keysOfOtherTargets } from "../settings";
@@ -35,17 +36,25 @@ export function eksVersionProblems(version: string): string[] {
         `${allowed}: EKS stopped creating ${minor} clusters when its extended support ended on ${lifecycle.endOfExtendedSupport}${toVms}`)];
 }
 
-export function validateEksSettings(settings: ClusterSettings, needs: ClusterNeeds): string[] {
+export function validateEksSettings(settings: ClusterSettings): string[] {
     return [
         ...keysOfOtherTargets(settings, "eks"),
         ...validateAwsSettings(settings, "eks", "the Kubernetes API"),
         ...(settings.kubernetesVersion !== undefined ? eksVersionProblems(settings.kubernetesVersion) : []),
-        // Cilium would have to replace the VPC CNI (ENI mode) or chain onto it; meshbench
-        // does neither, and target vms brings a cluster without a CNI for it instead.
-        ...(needs.installCni ? [] : [problemMessage("mesh", needs.mesh,
-            `a mesh that runs on the cluster's own CNI on target eks: EKS nodes come with the VPC CNI, which meshbench neither ` +
-            `replaces nor chains ${needs.mesh} onto; target vms is the supported path for ${needs.mesh} (pulumi config set target vms)`)]),
     ];
+}
+
+/**
+ * Cilium would have to replace the VPC CNI (ENI mode) or chain onto it; meshbench does
+ * neither (the chaining flags could not be checked here), and target vms brings a cluster
+ * without a CNI for it instead.
+ */
+export function eksMeshSupport(needs: ClusterNeeds): ModeSupport {
+    return needs.installCni ? { supported: true } : {
+        supported: false,
+        reason: `EKS nodes come with the VPC CNI, which meshbench neither replaces nor chains ${needs.mesh} onto; ` +
+            `target vms is the supported path for ${needs.mesh} (pulumi config set target vms)`,
+    };
 }
 
 /** Defaults applied; call only after validateEksSettings found nothing. */

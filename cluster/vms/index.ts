@@ -6,6 +6,8 @@ import { VmsCluster } from "./vms-cluster";
 
 export const vms: ClusterTarget = {
     defaultKubernetesVersion: PAPER_KUBERNETES_VERSION,
+    // With a mesh that is the CNI, the nodes come up without one and the mesh brings it.
+    meshSupport: () => ({ supported: true }),
     validate: (settings) => validateVmsSettings(settings),
     create: (name, settings, needs, opts) => new VmsCluster(name, { settings, needs }, opts).handle,
 };

@@ -62,13 +62,13 @@ describe("report markdown", () => {
                 { stack: "kuma-mtls-on", mesh: "kuma", mtls: true, outcome: { kind: "failed", stage: "up", reason: "error: kuma-control-plane: timed out" },
                     teardown: { kind: "failed", reason: "error: destroy canceled" }, seconds: 1 },
             ],
-            skipped: [{ mesh: "cilium", reason: "not implemented yet" }],
+            skipped: [{ mesh: "cilium", reason: "the target already has a CNI" }],
         };
         const md = render([saturated, RUN["istio-mtls-on"]], record);
         assert.deepStrictEqual(section(md, "Not ok").filter(Boolean), [
             `- baseline (no mesh): saturated: ${saturated.reasons[0]}`,
             "- kuma, mTLS on: failed at up: error: kuma-control-plane: timed out; DESTROY FAILED: error: destroy canceled",
-            "- cilium: skipped: not implemented yet",
+            "- cilium: skipped: the target already has a CNI",
             "- the sweep did not finish: Ctrl-C",
         ]);
         assert.ok(section(md, "Overhead against the baseline").some((l) => l.startsWith("The baseline's wrk client was CPU-bound")));

@@ -1,4 +1,5 @@
 import * as assert from "assert";
+import { TARGETS } from "../../cluster";
 import { MESHES } from "../../meshes";
 import { none } from "../../meshes/none";
 import type { Mesh, MeshName } from "../../meshes/types";
@@ -10,7 +11,7 @@ const landed = (name: MeshName, off: Mesh["mtlsOff"] = { supported: true }): Mes
 
 const NO_PLAINTEXT = { supported: false, reason: "linkerd encrypts all meshed TCP; no switch turns it off" } as const;
 
-/** Every mesh landed but cilium; linkerd cannot run with mTLS off. */
+/** linkerd cannot run with mTLS off; cilium is the CNI. */
 const REGISTRY: MeshRegistry = {
     none,
     istio: landed("istio"),
@@ -18,7 +19,7 @@ const REGISTRY: MeshRegistry = {
     linkerd: landed("linkerd", NO_PLAINTEXT),
     consul: landed("consul"),
     kuma: landed("kuma"),
-    cilium: undefined,
+    cilium: { ...landed("cilium"), providesCni: true },
 };
 
 const stacks = (registry: MeshRegistry, request: Parameters<typeof buildPlan>[0]) => buildPlan(request, registry).setups.map((s) => s.stack);
@@ -34,12 +35,9 @@ describe("sweep plan", () => {
         const plan = buildPlan({ all: true }, REGISTRY);
         assert.deepStrictEqual(plan.setups.map((s) => s.stack), [
             "none-mtls-off", "istio-mtls-off", "istio-mtls-on", "istio-ambient-mtls-off", "istio-ambient-mtls-on",
-            "linkerd-mtls-on", "consul-mtls-off", "consul-mtls-on", "kuma-mtls-off", "kuma-mtls-on",
+            "linkerd-mtls-on", "consul-mtls-off", "consul-mtls-on", "kuma-mtls-off", "kuma-mtls-on", "cilium-mtls-off", "cilium-mtls-on",
         ]);
-        assert.deepStrictEqual(plan.skipped, [
-            { mesh: "linkerd", mtls: false, reason: NO_PLAINTEXT.reason },
-            { mesh: "cilium", reason: "not implemented yet" },
-        ]);
+        assert.deepStrictEqual(plan.skipped, [{ mesh: "linkerd", mtls: false, reason: NO_PLAINTEXT.reason }]);
     });
 
     it("keeps the baseline plaintext whatever --mtls asks", () => {
@@ -54,14 +52,15 @@ describe("sweep plan", () => {
         assert.deepStrictEqual(plan.skipped, [{ mesh: "linkerd", mtls: false, reason: NO_PLAINTEXT.reason }]);
     });
 
-    it("reports meshes that have not landed in the real registry instead of failing", () => {
-        const plan = buildPlan({ all: true }, MESHES);
+    it("skips a mesh the target cannot run, with the target's reason, and plans the rest from the real registry", () => {
+        const plan = buildPlan({ all: true }, MESHES,
+            (mesh) => TARGETS.eks.meshSupport({ mesh: mesh.name, installCni: !mesh.providesCni }));
+        assert.deepStrictEqual(plan.skipped.filter((s) => s.mesh === "cilium"),
+            [{ mesh: "cilium", reason: "EKS nodes come with the VPC CNI, which meshbench neither replaces nor chains cilium onto; target vms is the supported path for cilium (pulumi config set target vms)" }]);
         for (const mesh of Object.keys(MESHES) as MeshName[]) {
-            const planned = plan.setups.some((s) => s.mesh === mesh);
-            const skipped = plan.skipped.some((s) => s.mesh === mesh);
-            assert.ok(planned || skipped, `${mesh} is neither planned nor skipped`);
-            if (!MESHES[mesh]) assert.deepStrictEqual(plan.skipped.filter((s) => s.mesh === mesh), [{ mesh, reason: "not implemented yet" }]);
+            assert.ok(plan.setups.some((s) => s.mesh === mesh) || plan.skipped.some((s) => s.mesh === mesh), `${mesh} is planned or skipped`);
         }
-        assert.ok(plan.setups.some((s) => s.stack === "none-mtls-off"));
+        const onVms = buildPlan({ all: true }, MESHES, (mesh) => TARGETS.vms.meshSupport({ mesh: mesh.name, installCni: !mesh.providesCni }));
+        assert.ok(onVms.setups.some((s) => s.stack === "cilium-mtls-on"));
     });
 });

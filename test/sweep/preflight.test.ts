@@ -52,9 +52,9 @@ describe("sweep preflight", () => {
     });
 
     it("says why there is nothing to run", () => {
-        const plan: Plan = { setups: [], skipped: [{ mesh: "istio", reason: "not implemented yet" }, { mesh: "linkerd", mtls: false, reason: "no plaintext" }] };
+        const plan: Plan = { setups: [], skipped: [{ mesh: "istio", reason: "the target already has a CNI" }, { mesh: "linkerd", mtls: false, reason: "no plaintext" }] };
         assert.deepStrictEqual(preflightProblems({ runId: "r1", plan, settings: {}, keep: false }),
-            ["nothing to run; skipped: istio: not implemented yet; linkerd mTLS off: no plaintext"]);
+            ["nothing to run; skipped: istio: the target already has a CNI; linkerd mTLS off: no plaintext"]);
     });
 
     it("refuses --keep when several setups would share one existing cluster", () => {

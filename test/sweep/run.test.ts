@@ -22,7 +22,7 @@ const PLAN: Plan = {
         const [mesh, , mode] = stack.split("-");
         return { mesh: mesh as "none" | "istio" | "linkerd", mtls: mode === "on", stack };
     }),
-    skipped: [{ mesh: "cilium", reason: "not implemented yet" }],
+    skipped: [{ mesh: "cilium", reason: "the target already has a CNI" }],
 };
 
 interface Script {
@@ -257,7 +257,7 @@ describe("sweep run", () => {
             "  none-mtls-off    measured, status ok: 32,877 RPS, netperf mean 212.5 µs; destroyed",
             "  istio-mtls-on    measured, status ok: 14,056 RPS, netperf mean 430.9 µs; destroyed",
             "  linkerd-mtls-on  measured, status ok: 19,784 RPS, netperf mean 301.8 µs; destroyed",
-            "  cilium           skipped: not implemented yet",
+            "  cilium           skipped: the target already has a CNI",
         ]);
     });
 });

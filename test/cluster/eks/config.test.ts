@@ -1,7 +1,7 @@
 // Stack config of target eks, as parseConfig sees it at preview: the exact messages.
 import * as assert from "assert";
 import { ConfigError, parseConfig } from "../../../config";
-import { creatableEksVersions, eksVersionProblems, supportType, validateEksSettings } from "../../../cluster/eks/validate";
+import { creatableEksVersions, eksMeshSupport, eksVersionProblems, supportType } from "../../../cluster/eks/validate";
 
 const EKS = { target: "eks", operatorCidr: "203.0.113.7/32" };
 const CONTEXT = { awsRegion: "us-east-1" };
@@ -68,14 +68,16 @@ describe("config, target eks", () => {
     });
 
     // mesh cilium (issue #9): refused on eks; target vms is its supported path.
-    const CILIUM_ON_EKS = 'meshbench:mesh: got "cilium"; allowed: a mesh that runs on the cluster\'s own CNI on target eks: ' +
+    const CILIUM_ON_EKS = 'meshbench:mesh: got "cilium"; allowed: a mesh that target eks can run; ' +
         "EKS nodes come with the VPC CNI, which meshbench neither replaces nor chains cilium onto; " +
         "target vms is the supported path for cilium (pulumi config set target vms)";
 
     it("refuses a mesh that must be the cluster's CNI, pointing to target vms", () => {
-        const settings = parseConfig(EKS, CONTEXT).cluster;
-        assert.deepStrictEqual(validateEksSettings(settings, { mesh: "cilium", installCni: false }), [CILIUM_ON_EKS]);
-        assert.deepStrictEqual(validateEksSettings(settings, { mesh: "none", installCni: true }), []);
+        assert.deepStrictEqual(eksMeshSupport({ mesh: "none", installCni: true }), { supported: true });
+        assert.throws(() => parseConfig({ ...EKS, mesh: "cilium" }, CONTEXT), (e: ConfigError) => {
+            assert.deepStrictEqual(e.problems, [CILIUM_ON_EKS]);
+            return true;
+        });
     });
 
     it("refuses mesh cilium at preview, with mTLS on or off, and nothing else", () => {

@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { parse, parseAllDocuments } from "yaml";
 import type { BenchmarkResults } from "../../../loadtest/results";
 import type { ClusterReport } from "../../../cluster/types";
-import { clusterTarget, type ClusterHandle } from "../../../cluster";
+import { TARGETS, type ClusterHandle } from "../../../cluster";
 import { parseConfig } from "../../../config";
 import { runProgram, unwrap, named, ofType, vmsStackConfig, VMS_STEPS, type ProgramRun } from "../../helpers/mocks";
 import {
@@ -243,7 +243,7 @@ describe("vms cluster for a mesh that is itself the CNI", function () {
             program: () => {
                 const { "aws:region": awsRegion, ...meshbenchKeys } = VMS_CONFIG;
                 const settings = parseConfig(meshbenchKeys, { awsRegion }).cluster;
-                handle = clusterTarget("vms").create("cluster", settings, { mesh: "cilium", installCni: false });
+                handle = TARGETS.vms.create("cluster", settings, { mesh: "cilium", installCni: false });
                 return { ready: pulumi.output(handle.ready.length) };
             },
         });
