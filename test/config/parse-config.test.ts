@@ -1,16 +1,8 @@
 import * as assert from "assert";
 import { ConfigError, parseConfig } from "../../config";
+import { configProblems } from "../helpers/config";
 
-/** The problems parseConfig reports for a raw config, or [] if it accepts it. */
-function problemsOf(raw: Record<string, string>): string[] {
-    try {
-        parseConfig(raw);
-        return [];
-    } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
-        return e.problems;
-    }
-}
+const problemsOf = (raw: Record<string, string>): string[] => configProblems(raw);
 
 const base = { target: "kubeconfig" };
 

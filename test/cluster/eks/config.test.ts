@@ -2,19 +2,12 @@
 import * as assert from "assert";
 import { ConfigError, parseConfig } from "../../../config";
 import { creatableEksVersions, eksMeshSupport, eksVersionProblems, supportType } from "../../../cluster/eks/validate";
+import { configProblems } from "../../helpers/config";
 
 const EKS = { target: "eks", operatorCidr: "203.0.113.7/32" };
 const CONTEXT = { awsRegion: "us-east-1" };
 
-function problemsOf(raw: Record<string, string>): string[] {
-    try {
-        parseConfig(raw, CONTEXT);
-        return [];
-    } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
-        return e.problems;
-    }
-}
+const problemsOf = (raw: Record<string, string>): string[] => configProblems(raw, CONTEXT);
 
 describe("config, target eks", () => {
     it("defaults to Kubernetes 1.32, the newest that EKS creates and every pinned mesh supports", () => {

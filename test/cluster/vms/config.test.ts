@@ -1,20 +1,13 @@
 // Stack config of target vms, as parseConfig sees it at preview: the exact messages.
 import * as assert from "assert";
-import { ConfigError, parseConfig, type StackContext } from "../../../config";
+import { parseConfig, type StackContext } from "../../../config";
 import { MOCK_SSH_PRIVATE_KEY } from "../../helpers/cloud-mocks";
+import { configProblems } from "../../helpers/config";
 
 const VMS = { target: "vms", operatorCidr: "203.0.113.7/32" };
 const CONTEXT: StackContext = { awsRegion: "us-east-1" };
 
-function problemsOf(raw: Record<string, string>, context: StackContext = CONTEXT): string[] {
-    try {
-        parseConfig(raw, context);
-        return [];
-    } catch (e) {
-        if (!(e instanceof ConfigError)) throw e;
-        return e.problems;
-    }
-}
+const problemsOf = (raw: Record<string, string>, context: StackContext = CONTEXT): string[] => configProblems(raw, context);
 
 describe("config, target vms", () => {
     it("accepts the defaults: Kubernetes 1.29.1, no pinned zone or AMI, a generated SSH key", () => {
