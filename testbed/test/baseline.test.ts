@@ -1,0 +1,152 @@
+// The real-cluster tier: the real Pulumi engine and providers run the program against the
+// testbed cluster (testbed/cluster/up.sh) and measure the no-mesh baseline for real.
+// testbed/run.sh starts the cluster and runs this suite inside the testbed's network
+// namespace; it is `npm run test:cluster`, never part of `npm test`.
+import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import type { BenchmarkResults } from "../../loadtest/results";
+import { assertOk, makeWorkspace, phaseTimes, pulumi, SOURCE_DIR, type PulumiWorkspace } from "./pulumi-cli";
+
+const env = (name: string): string => {
+    const value = process.env[name];
+    if (!value) throw new Error(`${name} is not set; run this suite through testbed/run.sh`);
+    return value;
+};
+
+const REPETITIONS = 2;
+/** Short load settings: the tier proves the path end to end; its numbers are not a benchmark. */
+const BASELINE_CONFIG: Record<string, string> = {
+    "meshbench:target": "kubeconfig",
+    "meshbench:mesh": "none",
+    "meshbench:wrkThreads": "2",
+    "meshbench:wrkConnections": "2",
+    "meshbench:wrkCpu": "1",
+    "meshbench:wrkDurationSeconds": "5",
+    "meshbench:netperfDurationSeconds": "5",
+    "meshbench:warmupSeconds": "1",
+    "meshbench:repetitions": String(REPETITIONS),
+};
+
+const kubectl = (...args: string[]): string =>
+    execFileSync("kubectl", ["--kubeconfig", env("MESHBENCH_TESTBED_KUBECONFIG"), ...args], { encoding: "utf8", timeout: 30_000 });
+
+describe("the real tier: the baseline on the testbed cluster", function () {
+    this.timeout(15 * 60_000);
+    let ws: PulumiWorkspace;
+    let results: BenchmarkResults;
+
+    before(async () => {
+        ws = makeWorkspace("testbed-baseline");
+        assertOk(await pulumi(ws, ["stack", "init"], 60, "stack init"), "pulumi stack init");
+        const config = {
+            ...BASELINE_CONFIG,
+            "meshbench:kubeconfig": env("MESHBENCH_TESTBED_KUBECONFIG"),
+            "meshbench:httpServerImage": env("MESHBENCH_TESTBED_HTTP_IMAGE"),
+            "meshbench:wrkImage": env("MESHBENCH_TESTBED_WRK_IMAGE"),
+            "meshbench:netperfImage": env("MESHBENCH_TESTBED_NETPERF_IMAGE"),
+        };
+        const pairs = Object.entries(config).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`]);
+        assertOk(await pulumi(ws, ["config", "set-all", ...pairs], 60), "pulumi config set-all");
+        assertOk(await pulumi(ws, ["config", "set", "--path", "pulumi:disable-default-providers[0]", "kubernetes"], 60), "pulumi config set");
+    });
+
+    after(() => {
+        console.log("\n  phase times (s):");
+        for (const { phase, seconds } of phaseTimes) console.log(`    ${phase.padEnd(28)} ${seconds.toFixed(1)}`);
+    });
+
+    it("preview with a bad config fails with the program's own message", async () => {
+        assertOk(await pulumi(ws, ["config", "set", "meshbench:mesh", "istoi"], 60), "pulumi config set");
+        const preview = await pulumi(ws, ["preview"], 300, "preview (bad config)");
+        assertOk(await pulumi(ws, ["config", "set", "meshbench:mesh", "none"], 60), "pulumi config set");
+        assert.notStrictEqual(preview.code, 0, "preview should fail");
+        assert.match(preview.stdout + preview.stderr, /meshbench:mesh: got "istoi"; allowed: none, istio/);
+    });
+
+    it("pulumi up deploys the baseline and measures it", async () => {
+        assertOk(await pulumi(ws, ["up", "--yes", "--skip-preview"], 900, "up (baseline)"), "pulumi up");
+        const output = await pulumi(ws, ["stack", "output", "results", "--json"], 60);
+        assertOk(output, "pulumi stack output");
+        results = JSON.parse(output.stdout) as BenchmarkResults;
+        fs.mkdirSync(path.join(SOURCE_DIR, ".testbed"), { recursive: true });
+        fs.writeFileSync(path.join(SOURCE_DIR, ".testbed", "results.json"), JSON.stringify(results, null, 2));
+        console.log(`    wrk: ${results.wrk.rps?.median} RPS (median of ${results.wrk.rps?.perRepetition.join(", ")}), ` +
+            `p50 ${results.wrk.latencyMicros?.p50} µs; netperf ${results.netperf.settings.test}: ` +
+            `mean ${results.netperf.latencyMicros?.mean} µs, ${results.netperf.transactionsPerSecond} transactions/s`);
+    });
+
+    it("the results are real, verified and placed apart", () => {
+        assert.strictEqual(results.status, "ok", `status ${results.status}: ${results.reasons.join("; ")}`);
+        assert.deepStrictEqual(results.reasons, []);
+        const rps = results.wrk.rps!;
+        assert.strictEqual(rps.perRepetition.length, REPETITIONS);
+        for (const value of rps.perRepetition) assert.ok(value > 100, `wrk measured ${value} RPS`);
+        // Not two equal numbers: each repetition is its own measurement.
+        assert.notStrictEqual(rps.perRepetition[0], rps.perRepetition[1]);
+        const wrkLatency = results.wrk.latencyMicros!;
+        assert.ok(wrkLatency.p50 > 0 && wrkLatency.p50 <= wrkLatency.p90 && wrkLatency.p90 <= wrkLatency.p99);
+        assert.deepStrictEqual(results.wrk.errors, { connect: 0, read: 0, write: 0, timeout: 0, non2xx3xx: 0 });
+        assert.strictEqual(results.netperf.repetitions?.length, REPETITIONS);
+        assert.ok(results.netperf.transactionsPerSecond! > 100);
+        const netperfLatency = results.netperf.latencyMicros!;
+        assert.ok(netperfLatency.mean > 0 && netperfLatency.p50 <= netperfLatency.p99);
+        // Little's law for one connection: mean latency ≈ 1 / transaction rate.
+        const expectedMean = 1e6 / results.netperf.transactionsPerSecond!;
+        assert.ok(Math.abs(netperfLatency.mean - expectedMean) / expectedMean < 0.2, `mean ${netperfLatency.mean} µs vs 1/rate ${expectedMean} µs`);
+
+        assert.strictEqual(results.mtls.verdict, "verified");
+        assert.strictEqual(results.mtls.plaintext.http.result, "accepted");
+        assert.strictEqual(results.mtls.plaintext.netperf.result, "accepted");
+        assert.strictEqual(results.mtls.evidence.mtls, false);
+
+        const placement = results.provenance.placement;
+        const serverNodes = new Set([placement["http-server"], placement["netperf-server"]]);
+        for (const client of ["wrk-client", "netperf-client"]) {
+            assert.ok(placement[client], `no node recorded for ${client}`);
+            assert.ok(!serverNodes.has(placement[client]), `${client} ran on a server's node ${placement[client]}`);
+        }
+        assert.deepStrictEqual(results.provenance.kubernetes.running, ["v1.29.1"]);
+    });
+
+    it("a second pulumi up changes nothing and measures nothing", async () => {
+        const up = await pulumi(ws, ["up", "--yes", "--skip-preview", "--expect-no-changes"], 600, "up (unchanged)");
+        assertOk(up, "pulumi up --expect-no-changes");
+        const output = await pulumi(ws, ["stack", "output", "results", "--json"], 60);
+        assert.deepStrictEqual(JSON.parse(output.stdout), results);
+    });
+
+    it("the state holds no kubeconfig, key or token in the clear", async () => {
+        const exported = await pulumi(ws, ["stack", "export"], 60);
+        assertOk(exported, "pulumi stack export");
+        const kubeconfig = fs.readFileSync(env("MESHBENCH_TESTBED_KUBECONFIG"), "utf8");
+        const clientKey = /client-key-data: (\S+)/.exec(kubeconfig)![1];
+        for (const [what, needle] of [["the kubeconfig's client key", clientKey], ["a PEM private key", "PRIVATE KEY"],
+            ["the kubeconfig", "client-certificate-data"]] as const) {
+            assert.ok(!exported.stdout.includes(needle), `${what} is in the state in the clear`);
+        }
+        assert.ok(exported.stdout.includes("ciphertext"), "the kubeconfig should be in the state as a secret");
+    });
+
+    it("the report renders the measured results", () => {
+        const runDir = path.join(ws.dir, "results", "testbed");
+        fs.mkdirSync(runDir, { recursive: true });
+        fs.writeFileSync(path.join(runDir, "none-mtls-off.json"), JSON.stringify(results));
+        execFileSync("npx", ["ts-node", "--transpile-only", "report/cli.ts", runDir], { cwd: SOURCE_DIR, encoding: "utf8", timeout: 120_000 });
+        const report = fs.readFileSync(path.join(runDir, "report", "report.md"), "utf8");
+        assert.ok(report.includes(String(Math.round(results.wrk.rps!.median))) || report.includes((results.wrk.rps!.median / 1000).toFixed(2)),
+            "the report should show the measured RPS");
+    });
+
+    it("pulumi destroy leaves nothing meshbench made", async () => {
+        assertOk(await pulumi(ws, ["destroy", "--yes", "--skip-preview"], 600, "destroy"), "pulumi destroy");
+        const namespaces = kubectl("get", "namespaces", "-o", "jsonpath={.items[*].metadata.name}").split(" ");
+        assert.deepStrictEqual(namespaces.filter((n) => n.startsWith("meshbench")), []);
+        const clusterScoped = kubectl("get", "clusterroles,clusterrolebindings,mutatingwebhookconfigurations,validatingwebhookconfigurations,customresourcedefinitions",
+            "-o", "jsonpath={.items[*].metadata.name}").split(" ").filter((n) => /meshbench/.test(n) && !n.startsWith("meshbench-testbed"));
+        assert.deepStrictEqual(clusterScoped, []);
+        const exported = JSON.parse((await pulumi(ws, ["stack", "export"], 60)).stdout) as { deployment: { resources?: unknown[] } };
+        assert.deepStrictEqual(exported.deployment.resources ?? [], []);
+    });
+});
