@@ -38,8 +38,10 @@ tb_assert_no_way_out() {
     for ns in "$TB_NETNS" $(for n in $TB_NODES; do tb_node_netns "$n"; done); do
         if [ -n "$(ip -n "$ns" route show default)" ]; then tb_die "namespace $ns has a default route"; fi
     done
+    local unreachable
+    unreachable=$(ip route show type unreachable)
     for cidr in $TB_CIDRS; do
-        ip route show type unreachable | grep -q "^unreachable $cidr" || tb_die "no unreachable route for $cidr on the machine"
+        grep -q "^unreachable $cidr" <<< "$unreachable" || tb_die "no unreachable route for $cidr on the machine"
     done
 }
 
