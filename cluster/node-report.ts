@@ -61,6 +61,11 @@ export function reportNodes(
     return { nodes, problems };
 }
 
+/** A problem for each node that reports a container runtime other than `expected` (e.g. containerd://1.7.34). */
+export const runtimeProblems = (nodes: readonly NodeReport[], expected: string): string[] =>
+    nodes.filter((n) => n.containerRuntime !== undefined && n.containerRuntime !== expected)
+        .map((n) => `node ${n.name} runs ${n.containerRuntime}, not the pinned ${expected}`);
+
 /** The kubelet versions the nodes report, each once. */
 export const runningVersions = (nodes: readonly NodeReport[]): string[] =>
     [...new Set(nodes.flatMap((n) => (n.kubeletVersion ? [n.kubeletVersion] : [])))].sort();

@@ -9,9 +9,9 @@ export const USER_DATA_LIMIT = 16 * 1024;
 
 export const readScript = (file: string): string => fs.readFileSync(file, "utf8");
 
-/** `#!/bin/sh`, a comment naming the source, the settings, then the script without its shebang. */
-export function renderUserData(source: string, script: string, settings: Readonly<Record<string, string>>): string {
-    const body = script.replace(/^#!.*\n/, "");
+/** `#!/bin/sh`, a comment naming the source, the settings, then the scripts, in order, without their shebangs. */
+export function renderUserData(source: string, scripts: string | readonly string[], settings: Readonly<Record<string, string>>): string {
+    const body = (typeof scripts === "string" ? [scripts] : scripts).map((s) => s.replace(/^#!.*\n/, "")).join("\n");
     const assignments = Object.entries(settings).map(([name, value]) => `${name}=${shellQuote(value)}`);
     const userData = ["#!/bin/sh", `# meshbench: ${source} with its settings.`, ...assignments, body].join("\n");
     const size = Buffer.byteLength(userData);
