@@ -26,6 +26,7 @@ REPOSITORY="https://pkgs.k8s.io/core:/stable:/${MESHBENCH_REPOSITORY_MINOR}/deb/
 # Overridable only so that test/cluster/vms/prepare-node.test.ts can run the apt steps unprivileged.
 KEYRING=${MESHBENCH_KEYRING:-/etc/apt/keyrings/kubernetes-apt-keyring.gpg}
 SOURCES_LIST=${MESHBENCH_SOURCES_LIST:-/etc/apt/sources.list.d/kubernetes.list}
+MODULES_FILE=${MESHBENCH_MODULES_FILE:-/etc/modules-load.d/kubernetes.conf}
 STATE_DIR=/var/lib/meshbench
 ARCH=amd64
 export DEBIAN_FRONTEND=noninteractive
@@ -43,7 +44,7 @@ apt_update() {
     until apt_get update; do
         [ "$attempt" -lt "${1:-10}" ] || return 1
         attempt=$((attempt + 1))
-        sleep "${MESHBENCH_APT_RETRY_SECONDS:-15}"
+        sleep 15
     done
 }
 
@@ -54,19 +55,23 @@ quiet_background_jobs() {
     systemctl stop apt-daily.service apt-daily-upgrade.service 2>/dev/null || true
 }
 
-kernel_settings() {
-    printf 'overlay\nbr_netfilter\n' > /etc/modules-load.d/kubernetes.conf
-    modprobe overlay
-    modprobe br_netfilter
-    # What the mesh needs of the nodes (Cilium: wireguard for its transparent encryption),
-    # loaded now so that a kernel without it fails here, before any chart is installed.
+# What the mesh needs of the nodes (Cilium: wireguard for its transparent encryption),
+# loaded now so that a kernel without it fails here, before any chart is installed.
+load_mesh_modules() {
     for module in $MESHBENCH_KERNEL_MODULES; do
         if ! modprobe "$module"; then
             log "the mesh needs kernel module ${module}, and this kernel ($(uname -r)) cannot load it"
             return 1
         fi
-        echo "$module" >> /etc/modules-load.d/kubernetes.conf
+        echo "$module" >> "$MODULES_FILE"
     done
+}
+
+kernel_settings() {
+    printf 'overlay\nbr_netfilter\n' > "$MODULES_FILE"
+    modprobe overlay
+    modprobe br_netfilter
+    load_mesh_modules || return 1
     printf '%s\n' \
         'net.bridge.bridge-nf-call-iptables = 1' \
         'net.bridge.bridge-nf-call-ip6tables = 1' \
@@ -74,6 +79,15 @@ kernel_settings() {
     sysctl --system > /dev/null
     # Ubuntu's EC2 images have no swap; make sure, since the kubelet refuses to run with it.
     swapoff -a
+}
+
+# Downloads containerd's release tarball and runc into directory $1, each SHA-256 checked.
+download_containerd() {
+    tarball="containerd-${MESHBENCH_CONTAINERD_VERSION}-linux-${ARCH}.tar.gz"
+    url="https://github.com/containerd/containerd/releases/download/v${MESHBENCH_CONTAINERD_VERSION}/${tarball}"
+    download_verified "$url" "$1/containerd.tar.gz" "${url}.sha256sum" || return 1
+    runc="https://github.com/opencontainers/runc/releases/download/${MESHBENCH_RUNC_VERSION}"
+    download_verified "${runc}/runc.${ARCH}" "$1/runc" "${runc}/runc.sha256sum"
 }
 
 # containerd from its release tarball, not Ubuntu's package: jammy-updates moved to
@@ -84,12 +98,8 @@ install_containerd() {
     apt_update || return 1
     apt_get install --no-install-recommends ca-certificates curl gpg conntrack socat ebtables ethtool || return 1
     work=$(mktemp -d)
-    tarball="containerd-${MESHBENCH_CONTAINERD_VERSION}-linux-${ARCH}.tar.gz"
-    url="https://github.com/containerd/containerd/releases/download/v${MESHBENCH_CONTAINERD_VERSION}/${tarball}"
-    download_verified "$url" "${work}/${tarball}" "${url}.sha256sum" || return 1
-    tar -C /usr/local -xzf "${work}/${tarball}"
-    runc="https://github.com/opencontainers/runc/releases/download/${MESHBENCH_RUNC_VERSION}"
-    download_verified "${runc}/runc.${ARCH}" "${work}/runc" "${runc}/runc.sha256sum" || return 1
+    download_containerd "$work" || return 1
+    tar -C /usr/local -xzf "${work}/containerd.tar.gz"
     install -m 0755 "${work}/runc" /usr/local/sbin/runc
     rm -rf "$work"
     installed=$(containerd --version)
