@@ -167,5 +167,8 @@ export const ubuntuEksSsmParameter = (minor: string): string =>
 export const EKS_ADDONS = ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver"] as const;
 export type EksAddonName = (typeof EKS_ADDONS)[number];
 
+/** The eks cluster's Service range (outside the VPC's 10.20.0.0/16); the DNS Service is its 10th address. */
+export const EKS_SERVICE_CIDR = "10.100.0.0/16";
+
 /** The default StorageClass on eks: gp3 volumes through the EBS CSI driver. */
 export const EKS_STORAGE_CLASS = "meshbench-gp3";
