@@ -13,7 +13,7 @@ set -eu
 : "${MESHBENCH_KUBERNETES_VERSION:?}"   # e.g. 1.29.1
 : "${MESHBENCH_REPOSITORY_MINOR:?}"     # e.g. v1.29: the pkgs.k8s.io repository
 : "${MESHBENCH_PACKAGE_REVISION:?}"     # e.g. 1.1: pkgs.k8s.io ships 1.29.1 as 1.29.1-1.1
-: "${MESHBENCH_CURRENT_KEY_MINORS:?}"   # e.g. "v1.34 v1.33": repositories whose key may replace an expired one
+: "${MESHBENCH_CURRENT_KEY_MINORS:?}"   # e.g. "v1.37 v1.36": supported minors whose key may replace an expired one
 : "${MESHBENCH_PAUSE_IMAGE:?}"          # e.g. registry.k8s.io/pause:3.9
 : "${MESHBENCH_CONTAINERD_VERSION:?}"   # e.g. 1.7.34: containerd's release tarball
 : "${MESHBENCH_RUNC_VERSION:?}"         # e.g. v1.3.6: the runc that containerd release is tested with
@@ -37,8 +37,8 @@ log() { echo "meshbench-prepare: $*"; }
 apt_get() { apt-get -o DPkg::Lock::Timeout=600 -y -q "$@"; }
 
 # DPkg::Lock::Timeout covers the dpkg lock only: `apt-get update` takes the lists lock
-# without waiting (apt 2.4 pkgAcquire::GetLock: "Unable to lock directory"), so retry it.
-# One failure is never proof: a repository that cannot be verified fails every attempt.
+# without waiting (apt 2.4 pkgAcquire::GetLock: "Unable to lock directory"), so retry it,
+# at most $1 times (default 10): a repository apt cannot verify fails every attempt.
 apt_update() {
     attempt=1
     until apt_get update; do
