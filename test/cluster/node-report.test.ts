@@ -28,6 +28,7 @@ describe("node report", () => {
         const drifted = nodes.map((n, i) => (i === 2 ? { ...n, containerRuntime: "containerd://2.2.1" } : n));
         assert.deepStrictEqual(runtimeProblems(drifted, expected), ["node client-1 runs containerd://2.2.1, not the pinned containerd://1.7.34"]);
         assert.deepStrictEqual(runtimeProblems([planned[0]], expected), [], "a node that could not be read is reported elsewhere");
+        assert.deepStrictEqual(runtimeProblems([{ ...nodes[0], containerRuntime: "containerd://v1.7.34" }], expected), [], "the same version, spelt with a v");
     });
 
     it("reports a node that never joined, without facts it could not give", () => {
