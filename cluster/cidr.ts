@@ -19,6 +19,14 @@ export function canonicalCidr(cidr: string): string {
     return `${[24, 16, 8, 0].map((shift) => (network >>> shift) & 255).join(".")}/${prefix}`;
 }
 
+/** The cluster DNS Service address of a Service range: its 10th address, as kubeadm and EKS choose it (10.96.0.0/12 → 10.96.0.10). */
+export function dnsServiceAddress(serviceCidr: string): string {
+    const [value, prefix] = parseCidr(canonicalCidr(serviceCidr));
+    if (prefix > 28) throw new Error(`Service range ${serviceCidr} has no 10th address`);
+    const address = value + 10;
+    return [24, 16, 8, 0].map((shift) => (address >>> shift) & 255).join(".");
+}
+
 export function cidrsOverlap(a: string, b: string): boolean {
     const [va, pa] = parseCidr(a);
     const [vb, pb] = parseCidr(b);

@@ -13,6 +13,8 @@ export interface ClusterNeeds {
     readonly mesh: MeshName;
     /** False when the mesh is itself the CNI (Cilium): the cluster then comes up without one. */
     readonly installCni: boolean;
+    /** Kernel modules the mesh needs on every node (Mesh.nodeKernelModules), loaded by targets that prepare their nodes. Default: none. */
+    readonly nodeKernelModules?: readonly string[];
 }
 
 export interface ClusterTarget {

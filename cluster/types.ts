@@ -6,8 +6,8 @@ import type { Toleration } from "kubernetes-types/core/v1";
 import type { FieldValues } from "../config/fields";
 import type { CLUSTER_FIELDS, TargetName } from "./settings";
 
-/** Parsed cluster keys, plus `aws:region` (the AWS provider's key, read alongside them). */
-export type ClusterSettings = FieldValues<typeof CLUSTER_FIELDS> & { readonly awsRegion?: string };
+/** Parsed cluster keys, plus `aws:region` and `aws:profile` (the AWS provider's keys, read alongside them). */
+export type ClusterSettings = FieldValues<typeof CLUSTER_FIELDS> & { readonly awsRegion?: string; readonly awsProfile?: string };
 
 /** Where one kind of pod may run: added to its pod spec as given. */
 export interface NodePlacement {

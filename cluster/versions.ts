@@ -22,10 +22,16 @@ export interface KubeadmRelease {
     readonly repositoryMinor: string;
     /** Debian revision pkgs.k8s.io appends to every version: 1.29.1 ships as 1.29.1-1.1. */
     readonly packageRevision: string;
-    /** Last patch release of the minor; 1.29 reached end of life with 1.29.14 (kubernetes/website eol.yaml). */
+    /**
+     * Last patch release of the minor. 1.29's is 1.29.15 (released after its end of life;
+     * pkgs.k8s.io's v1.29 repository offers 1.29.15-1.1), though kubernetes/website
+     * data/releases/eol.yaml still names 1.29.14 as the final patch.
+     */
     readonly lastPatch: number;
     /** The sandbox image kubeadm 1.29 expects; containerd must use the same, or kubeadm warns and two pause images run. */
     readonly pauseImage: string;
+    /** The container runtime the nodes install, from containerd's release tarball (see ContainerdPin). */
+    readonly containerd: ContainerdPin;
     /** kubeadm config API; v1beta4 arrived in 1.31, and kubeadm 1.29 only knows v1beta3. */
     readonly kubeadmApiVersion: string;
     /** Fallback when the apt repository fails: CNI plugins as pkgs.k8s.io packages them for this minor (kubernetes-cni 1.3.0). */
@@ -34,12 +40,27 @@ export interface KubeadmRelease {
     readonly crictlVersion: string;
 }
 
+/**
+ * containerd and the runc it runs. containerd's RELEASES.md (Kubernetes support table at
+ * v2.0.0) recommends 1.7.11+ or 1.6.27+ for Kubernetes 1.29 and lists 2.x only from 1.30;
+ * 1.6 is end of life, so the last 1.7 patch (v1.7.34, 2026-07-09). Ubuntu cannot provide it:
+ * jammy has 1.5.9 and jammy-updates moved to 2.2.1, and the archive keeps no older
+ * version installable. The release tarball stays published, with its SHA-256.
+ */
+export interface ContainerdPin {
+    /** Without the leading v: the tarball is containerd-<version>-linux-amd64.tar.gz of release v<version>. */
+    readonly version: string;
+    /** The runc release containerd's script/setup/runc-version names at that tag. */
+    readonly runcVersion: string;
+}
+
 export const KUBEADM_RELEASES: { readonly [minor: string]: KubeadmRelease } = {
     "1.29": {
         repositoryMinor: "v1.29",
         packageRevision: "1.1",
-        lastPatch: 14,
+        lastPatch: 15,
         pauseImage: "registry.k8s.io/pause:3.9",
+        containerd: { version: "1.7.34", runcVersion: "v1.3.6" },
         kubeadmApiVersion: "kubeadm.k8s.io/v1beta3",
         cniPluginsVersion: "v1.3.0",
         crictlVersion: "v1.29.0",
@@ -47,12 +68,20 @@ export const KUBEADM_RELEASES: { readonly [minor: string]: KubeadmRelease } = {
 };
 
 /**
- * Minors whose pkgs.k8s.io Release.key is fetched when the chosen minor's own key has
- * expired. All pkgs.k8s.io repositories are signed by the same OBS project key; when it
- * expired for the end-of-life repositories (kubernetes/release#3818, kubernetes/kubernetes#128609)
- * the maintainers' workaround was to import a current minor's Release.key.
+ * Minors whose pkgs.k8s.io Release.key is tried, newest first, when apt cannot verify the
+ * chosen minor's repository with its own. All pkgs.k8s.io repositories are signed by one
+ * OBS project key, but a repository's Release.key is renewed only while the minor gets
+ * builds: when the key expired on 2024-11-02, the end-of-life repositories still published
+ * the expired one, and the maintainers' workaround was a supported minor's Release.key
+ * (kubernetes/release#3818, kubernetes/kubernetes#128609). So these must be minors still
+ * supported upstream: 1.37, 1.36 and 1.35 on CURRENT_KEY_MINORS_AS_OF (1.34, released
+ * 2025-08-27, is past the 14 months a minor is maintained). The node skips a minor that
+ * pkgs.k8s.io does not serve.
  */
-export const CURRENT_KEY_MINORS = ["v1.34", "v1.33", "v1.32"] as const;
+export const CURRENT_KEY_MINORS = ["v1.37", "v1.36", "v1.35"] as const;
+
+/** The day CURRENT_KEY_MINORS was last checked against the Kubernetes release calendar. */
+export const CURRENT_KEY_MINORS_AS_OF = "2026-12-01";
 
 /** A Helm chart the cluster installs itself, at a pinned version. */
 export interface ClusterChart {
@@ -137,6 +166,9 @@ export const ubuntuEksSsmParameter = (minor: string): string =>
  */
 export const EKS_ADDONS = ["vpc-cni", "kube-proxy", "coredns", "aws-ebs-csi-driver"] as const;
 export type EksAddonName = (typeof EKS_ADDONS)[number];
+
+/** The eks cluster's Service range (outside the VPC's 10.20.0.0/16); the DNS Service is its 10th address. */
+export const EKS_SERVICE_CIDR = "10.100.0.0/16";
 
 /** The default StorageClass on eks: gp3 volumes through the EBS CSI driver. */
 export const EKS_STORAGE_CLASS = "meshbench-gp3";

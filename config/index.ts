@@ -36,6 +36,8 @@ export interface MeshbenchConfig {
 export interface StackContext {
     /** `aws:region`: the AWS provider's own key, so not in the meshbench namespace; the region of clusters on AWS. */
     readonly awsRegion?: string;
+    /** `aws:profile`: the AWS provider's named profile, if the stack sets one; eks's kubeconfig then uses it too. */
+    readonly awsProfile?: string;
     /** Says whether a meshbench key's value is stored encrypted; undefined when that cannot be told. */
     readonly isSecret?: (key: string) => boolean;
 }
@@ -101,6 +103,7 @@ export function parseConfig(raw: RawConfig, context: StackContext = {}): Meshben
         ...clusterFields,
         kubernetesVersion: clusterFields.kubernetesVersion ?? target.defaultKubernetesVersion,
         awsRegion: context.awsRegion,
+        ...(context.awsProfile !== undefined ? { awsProfile: context.awsProfile } : {}),
     };
     const needs = { mesh, installCni: !meshModule.providesCni };
     const onTarget = target.meshSupport(needs);
@@ -149,5 +152,6 @@ function secretKeyCheck(): ((key: string) => boolean) | undefined {
 
 export const readStackConfig = (): MeshbenchConfig => parseConfig(readRawConfig(), {
     awsRegion: pulumi.runtime.allConfig()["aws:region"],
+    awsProfile: pulumi.runtime.allConfig()["aws:profile"],
     isSecret: secretKeyCheck(),
 });

@@ -128,6 +128,8 @@ export const cilium: Mesh = {
     mtlsOn: { supported: true },
     mtlsOff: { supported: true },
     providesCni: true,
+    // WireGuard's kernel module, for the transparent encryption of the mTLS-on profile.
+    nodeKernelModules: ["wireguard"],
     pins: (): Pin[] => [
         { kind: "chart", name: CILIUM_CHART.chart, version: CILIUM_CHART.version, source: CILIUM_CHART.repo },
         // The chart pins every image it runs by tag and digest (cilium-envoy and SPIRE's too);

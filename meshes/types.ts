@@ -118,6 +118,11 @@ export interface Mesh {
     readonly mtlsOff: ModeSupport;
     /** True when the mesh is the cluster's network plugin (Cilium); the cluster then comes up without one. */
     readonly providesCni: boolean;
+    /**
+     * Kernel modules the mesh needs on every node (Cilium: wireguard), loaded when the
+     * target prepares its nodes (vms), which then fail clearly if one is missing. Optional: none.
+     */
+    readonly nodeKernelModules?: readonly string[];
     /** Charts, images and manifests this mesh pins. */
     pins(ctx: MeshContext): Pin[];
     /**

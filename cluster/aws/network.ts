@@ -26,6 +26,13 @@ export class AwsNetwork extends pulumi.ComponentResource {
     public readonly subnets: aws.ec2.Subnet[];
     /** The nodes' security group. */
     public readonly nodeSecurityGroup: aws.ec2.SecurityGroup;
+    /**
+     * The nodes' route out: the internet gateway, the route table with its default route,
+     * each subnet's association with it, and the egress rule (the AWS provider removes a
+     * security group's default allow-all egress). Nodes that boot before these exist
+     * cannot reach a package mirror, and their first-boot preparation fails.
+     */
+    public readonly egress: pulumi.Resource[];
 
     constructor(name: string, args: AwsNetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("meshbench:cluster:AwsNetwork", name, {}, opts);
@@ -41,6 +48,7 @@ export class AwsNetwork extends pulumi.ComponentResource {
             routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: gateway.id }],
             tags: tags("routes"),
         }, childOpts);
+        const associations: aws.ec2.RouteTableAssociation[] = [];
         this.subnets = args.zones.map((zone, i) => {
             const subnet = new aws.ec2.Subnet(`${name}-subnet-${i + 1}`, {
                 vpcId: this.vpc.id,
@@ -50,9 +58,9 @@ export class AwsNetwork extends pulumi.ComponentResource {
                 mapPublicIpOnLaunch: true,
                 tags: tags(`subnet-${i + 1}`),
             }, childOpts);
-            new aws.ec2.RouteTableAssociation(`${name}-subnet-${i + 1}-routes`, {
+            associations.push(new aws.ec2.RouteTableAssociation(`${name}-subnet-${i + 1}-routes`, {
                 subnetId: subnet.id, routeTableId: routes.id,
-            }, childOpts);
+            }, childOpts));
             return subnet;
         });
 
@@ -73,9 +81,10 @@ export class AwsNetwork extends pulumi.ComponentResource {
                 securityGroupId: groupId, cidrIpv4: args.operatorCidr, ipProtocol: "tcp", fromPort: port, toPort: port, description,
             }, childOpts);
         }
-        new aws.vpc.SecurityGroupEgressRule(`${name}-nodes-to-anywhere`, {
+        const egressRule = new aws.vpc.SecurityGroupEgressRule(`${name}-nodes-to-anywhere`, {
             securityGroupId: groupId, cidrIpv4: "0.0.0.0/0", ipProtocol: "-1", description: "packages, images, AWS APIs",
         }, childOpts);
+        this.egress = [gateway, routes, ...associations, egressRule];
 
         this.registerOutputs({ vpcId: this.vpc.id, nodeSecurityGroupId: this.nodeSecurityGroup.id });
     }

@@ -11,8 +11,8 @@ import type { ClusterNeeds } from "../index";
 import { readNodes, reportNodes, runningVersions } from "../node-report";
 import { NODE_ROLES, rolePlacement } from "../node-roles";
 import type { ClusterHandle, ClusterReport, ClusterSettings } from "../types";
-import { EKS_STORAGE_CLASS, ubuntuEksSsmParameter } from "../versions";
-import { buildGp3StorageClass, eksAddon } from "./addons";
+import { EKS_SERVICE_CIDR, EKS_STORAGE_CLASS, ubuntuEksSsmParameter } from "../versions";
+import { buildGp3StorageClass, eksAddon, releaseVolumesOnDestroy } from "./addons";
 import { CLUSTER_ROLE_POLICIES, eksRole, NODE_ROLE_POLICIES } from "./iam";
 import { buildEksKubeconfig } from "./kubeconfig";
 import { createNodeGroup } from "./node-groups";
@@ -65,6 +65,9 @@ export class EksCluster extends pulumi.ComponentResource {
             upgradePolicy: { supportType: support },
             // No unpinned default add-ons: the pinned ones below are all the cluster gets.
             bootstrapSelfManagedAddons: false,
+            // Stated, not left to EKS (which picks 10.100.0.0/16 or 172.20.0.0/16 by the VPC's
+            // range), so that the nodes' bootstrap is told the DNS Service address.
+            kubernetesNetworkConfig: { ipFamily: "ipv4", serviceIpv4Cidr: EKS_SERVICE_CIDR },
             tags,
         }, { ...childOpts, dependsOn: clusterRole.policies });
 
@@ -92,7 +95,8 @@ export class EksCluster extends pulumi.ComponentResource {
             imageId: image.id,
             keepImage: awsSettings.amiId === undefined,
             tags,
-            after: [vpcCni, kubeProxy, ...nodeRole.policies, ...securityRules],
+            // The route out too: a node's bootstrap fetches its credentials and images at boot.
+            after: [vpcCni, kubeProxy, ...nodeRole.policies, ...securityRules, ...network.egress],
         }));
         const nodeGroups = groups.map((g) => g.nodeGroup);
         // These run Deployments: they need nodes to become ACTIVE.
@@ -104,7 +108,7 @@ export class EksCluster extends pulumi.ComponentResource {
         // endpoint and is a secret like every kubeconfig meshbench hands out.
         const kubeconfig = pulumi.secret(pulumi.all([cluster.name, cluster.endpoint, cluster.certificateAuthority.data])
             .apply(([clusterName, endpoint, certificateAuthority]) =>
-                buildEksKubeconfig({ clusterName, endpoint, certificateAuthority, region: awsSettings.region })));
+                buildEksKubeconfig({ clusterName, endpoint, certificateAuthority, region: awsSettings.region, awsProfile: eks.awsProfile })));
         const provider = new k8s.Provider(`${name}-provider`, {
             kubeconfig,
             // `pulumi destroy` still finishes if the cluster is already gone.
@@ -113,7 +117,8 @@ export class EksCluster extends pulumi.ComponentResource {
         const access = { kubeconfig };
         const storageClass = new k8s.storage.v1.StorageClass(`${name}-storage-class`, buildGp3StorageClass() as k8s.storage.v1.StorageClassArgs,
             { ...childOpts, provider, dependsOn: [ebsCsi] });
-        const ready: pulumi.Resource[] = [...nodeGroups, ...Object.values(addons), storageClass];
+        const releaseVolumes = releaseVolumesOnDestroy(`${name}-release-volumes`, kubeconfig, [ebsCsi, storageClass], this);
+        const ready: pulumi.Resource[] = [...nodeGroups, ...Object.values(addons), storageClass, releaseVolumes];
 
         // The AMI the nodes run: the launch template's, kept once created.
         const amiId = groups[0].launchTemplate.imageId.apply((id) => id!); // always set: meshbench names the AMI

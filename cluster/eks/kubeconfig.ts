@@ -1,6 +1,8 @@
 // The kubeconfig of an EKS cluster: its endpoint and CA, and the `aws eks get-token` exec
 // plugin, so no credential is stored in it; kubectl and the Kubernetes provider then need
-// the AWS CLI where `pulumi up` runs.
+// the AWS CLI where `pulumi up` runs. With `aws:profile` set, the plugin gets AWS_PROFILE:
+// the access entry is the identity that created the cluster, which is that profile's, and
+// the CLI would otherwise use whatever identity its environment names.
 import { stringify } from "yaml";
 
 export interface EksEndpoint {
@@ -9,6 +11,8 @@ export interface EksEndpoint {
     /** Base64 PEM, as EKS reports it. */
     readonly certificateAuthority: string;
     readonly region: string;
+    /** `aws:profile`, when the stack sets it: the identity the AWS provider used, and so the cluster's admin. */
+    readonly awsProfile?: string;
 }
 
 export function buildEksKubeconfig(cluster: EksEndpoint): string {
@@ -25,6 +29,7 @@ export function buildEksKubeconfig(cluster: EksEndpoint): string {
                     apiVersion: "client.authentication.k8s.io/v1beta1",
                     command: "aws",
                     args: ["--region", cluster.region, "eks", "get-token", "--cluster-name", cluster.clusterName, "--output", "json"],
+                    ...(cluster.awsProfile !== undefined ? { env: [{ name: "AWS_PROFILE", value: cluster.awsProfile }] } : {}),
                 },
             },
         }],

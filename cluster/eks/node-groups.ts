@@ -6,7 +6,9 @@ import * as aws from "@pulumi/aws";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { nodeLabelsFlag, nodeTaintsFlag, roleLabels, roleTaints, ROLE_KEY, type NodeRole } from "../node-roles";
+import { dnsServiceAddress } from "../cidr";
 import { readScript, renderUserData } from "../user-data";
+import { EKS_SERVICE_CIDR } from "../versions";
 
 const BOOTSTRAP_NODE = readScript(path.join(__dirname, "scripts", "bootstrap-node.sh"));
 
@@ -18,6 +20,8 @@ export interface NodeBootstrap {
     readonly endpoint: string;
     /** Base64 PEM. */
     readonly certificateAuthority: string;
+    /** The cluster's Service range; the kubelet's cluster DNS is its 10th address. */
+    readonly serviceCidr: string;
     readonly role: NodeRole;
 }
 
@@ -27,6 +31,7 @@ export function buildEksUserData(node: NodeBootstrap): string {
         MESHBENCH_CLUSTER_NAME: node.clusterName,
         MESHBENCH_API_SERVER: node.endpoint,
         MESHBENCH_CLUSTER_CA: node.certificateAuthority,
+        MESHBENCH_DNS_CLUSTER_IP: dnsServiceAddress(node.serviceCidr),
         MESHBENCH_NODE_LABELS: nodeLabelsFlag(roleLabels(node.role)),
         MESHBENCH_NODE_TAINTS: nodeTaintsFlag(roleTaints(node.role)),
     });
@@ -62,8 +67,9 @@ export interface EksNodeGroup {
 export function createNodeGroup(args: NodeGroupArgs): EksNodeGroup {
     const name = `${args.name}-${args.role}`;
     const userData = pulumi.all([args.cluster.name, args.cluster.endpoint, args.cluster.certificateAuthority.data])
-        .apply(([clusterName, endpoint, certificateAuthority]) =>
-            Buffer.from(buildEksUserData({ clusterName, endpoint, certificateAuthority, role: args.role })).toString("base64"));
+        .apply(([clusterName, endpoint, certificateAuthority]) => Buffer.from(buildEksUserData({
+            clusterName, endpoint, certificateAuthority, serviceCidr: EKS_SERVICE_CIDR, role: args.role,
+        })).toString("base64"));
     const tags = { ...args.tags, Name: name, [ROLE_KEY]: args.role };
     const launchTemplate = new aws.ec2.LaunchTemplate(name, {
         imageId: args.imageId,

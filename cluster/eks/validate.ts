@@ -10,6 +10,8 @@ import { EKS_VERSIONS, EKS_VERSIONS_AS_OF, KUBEADM_RELEASES } from "../versions"
 
 export interface EksSettings {
     readonly aws: AwsSettings;
+    /** `aws:profile`, if set: the kubeconfig's token comes from the same profile. */
+    readonly awsProfile?: string;
     /** A minor version, e.g. 1.32: EKS chooses the patch. */
     readonly kubernetesVersion: string;
 }
@@ -59,7 +61,10 @@ export function eksMeshSupport(needs: ClusterNeeds): ModeSupport {
 
 /** Defaults applied; call only after validateEksSettings found nothing. */
 export function resolveEksSettings(settings: ClusterSettings): EksSettings {
-    return { aws: resolveAwsSettings(settings), kubernetesVersion: settings.kubernetesVersion! };
+    return {
+        aws: resolveAwsSettings(settings), kubernetesVersion: settings.kubernetesVersion!,
+        ...(settings.awsProfile !== undefined ? { awsProfile: settings.awsProfile } : {}),
+    };
 }
 
 /**

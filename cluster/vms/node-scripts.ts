@@ -1,10 +1,11 @@
 // The shell scripts the nodes run, as the commands and user data that carry them. The
 // scripts live in cluster/vms/scripts/*.sh, where shellcheck checks them; the user data is
-// prepare-node.sh with its settings prepended, and is checked again as rendered.
+// prepare-node.sh with its settings and containerd-config.sh's functions prepended, and is
+// checked again as rendered.
 import { createHash } from "crypto";
 import * as path from "path";
 import { readScript, renderUserData } from "../user-data";
-import { CURRENT_KEY_MINORS, type KubeadmRelease } from "../versions";
+import { CURRENT_KEY_MINORS, type ContainerdPin, type KubeadmRelease } from "../versions";
 
 const script = (name: string): string => readScript(path.join(__dirname, "scripts", name));
 
@@ -19,23 +20,41 @@ export const JOIN_COMMAND_COMMAND = "sudo kubeadm token create --print-join-comm
 export const ADMIN_CONF_COMMAND = "sudo cat /etc/kubernetes/admin.conf";
 
 const PREPARE_NODE = script("prepare-node.sh");
+/** Writes and checks containerd's config; functions only, run by prepare-node.sh. */
+export const CONTAINERD_CONFIG_FUNCTIONS = script("containerd-config.sh");
+
+/** What the node preparation is given besides the release pins. */
+export interface NodePreparation {
+    /** Kernel modules the mesh needs on every node (Mesh.nodeKernelModules); loading one that is missing fails the node. */
+    readonly kernelModules: readonly string[];
+}
+
+const KERNEL_MODULE = /^[a-z0-9_-]+$/;
 
 /** The settings prepare-node.sh reads, by variable name. */
-export function prepareNodeSettings(kubernetesVersion: string, release: KubeadmRelease): Record<string, string> {
+export function prepareNodeSettings(
+    kubernetesVersion: string, release: KubeadmRelease, preparation: NodePreparation = { kernelModules: [] },
+): Record<string, string> {
+    const bad = preparation.kernelModules.find((m) => !KERNEL_MODULE.test(m));
+    if (bad !== undefined) throw new Error(`kernel module ${JSON.stringify(bad)} is not a module name`);
     return {
         MESHBENCH_KUBERNETES_VERSION: kubernetesVersion,
         MESHBENCH_REPOSITORY_MINOR: release.repositoryMinor,
         MESHBENCH_PACKAGE_REVISION: release.packageRevision,
         MESHBENCH_CURRENT_KEY_MINORS: CURRENT_KEY_MINORS.join(" "),
         MESHBENCH_PAUSE_IMAGE: release.pauseImage,
+        MESHBENCH_CONTAINERD_VERSION: release.containerd.version,
+        MESHBENCH_RUNC_VERSION: release.containerd.runcVersion,
+        MESHBENCH_KERNEL_MODULES: preparation.kernelModules.join(" "),
         MESHBENCH_CNI_PLUGINS_VERSION: release.cniPluginsVersion,
         MESHBENCH_CRICTL_VERSION: release.crictlVersion,
     };
 }
 
 /** The instance's user data: a shell script cloud-init runs once, as root, at first boot. */
-export const buildUserData = (kubernetesVersion: string, release: KubeadmRelease): string =>
-    renderUserData("cluster/vms/scripts/prepare-node.sh", PREPARE_NODE, prepareNodeSettings(kubernetesVersion, release));
+export const buildUserData = (kubernetesVersion: string, release: KubeadmRelease, preparation?: NodePreparation): string =>
+    renderUserData("cluster/vms/scripts/prepare-node.sh after containerd-config.sh",
+        [CONTAINERD_CONFIG_FUNCTIONS, PREPARE_NODE], prepareNodeSettings(kubernetesVersion, release, preparation));
 
 /** What await-node.sh printed: how Kubernetes was installed, and the kernel. */
 export interface PreparedNode {
@@ -50,3 +69,10 @@ export function parsePreparedNode(stdout: string): PreparedNode | undefined {
 
 /** A short digest of a script, for triggers: changing a step's script reruns the step. */
 export const scriptDigest = (text: string): string => createHash("sha256").update(text).digest("hex").slice(0, 16);
+
+/** The container runtime as the results record it: the pinned release and where it came from. */
+export const containerdProvenance = (pin: ContainerdPin): string =>
+    `containerd v${pin.version} (release tarball from github.com/containerd/containerd, SHA-256 checked), runc ${pin.runcVersion}`;
+
+/** What the kubelet reports as its runtime when the pinned containerd runs (node status containerRuntimeVersion). */
+export const expectedContainerRuntime = (pin: ContainerdPin): string => `containerd://${pin.version}`;

@@ -9,14 +9,14 @@ import * as tls from "@pulumi/tls";
 import { AwsNetwork } from "../aws/network";
 import { describeImage, distinctInstanceTypes, nodeImage, nodeProvenance, nodeZone } from "../aws/nodes";
 import type { ClusterNeeds } from "../index";
-import { reportNodes, readNodes, runningVersions } from "../node-report";
+import { reportNodes, readNodes, runningVersions, runtimeProblems } from "../node-report";
 import { ROLE_KEY, rolePlacement, type NodeRole } from "../node-roles";
 import type { ClusterHandle, ClusterReport, ClusterSettings } from "../types";
 import { FLANNEL_BACKEND, FLANNEL_CHART, LOCAL_PATH_CHART, LOCAL_PATH_STORAGE_CLASS, UBUNTU_JAMMY_SERVER_SSM_PARAMETER } from "../versions";
 import { installCniAndStorage } from "./addons";
 import { bootstrapCluster, type VmsNode } from "./bootstrap";
 import { API_SERVER_PORT } from "./kubeadm-config";
-import { buildUserData } from "./node-scripts";
+import { buildUserData, containerdProvenance, expectedContainerRuntime } from "./node-scripts";
 import { resolveVmsSettings, type VmsSettings } from "./validate";
 
 export interface VmsClusterArgs {
@@ -66,7 +66,7 @@ export class VmsCluster extends pulumi.ComponentResource {
         const ssh = this.sshKey(name, vms.sshPrivateKey);
         const keyPair = new aws.ec2.KeyPair(`${name}-ssh`, { publicKey: ssh.publicKey, tags }, childOpts);
 
-        const userData = buildUserData(vms.kubernetesVersion, vms.release);
+        const userData = buildUserData(vms.kubernetesVersion, vms.release, { kernelModules: args.needs.nodeKernelModules ?? [] });
         const nodes: VmsNode[] = planVmsNodes(vms).map((node) => ({
             ...node,
             instance: new aws.ec2.Instance(`${name}-${node.name}`, {
@@ -87,6 +87,8 @@ export class VmsCluster extends pulumi.ComponentResource {
                 tags: { ...tags, Name: `${name}-${node.name}`, [ROLE_KEY]: node.role },
             }, {
                 ...childOpts,
+                // cloud-init installs packages at first boot: the route out must exist by then.
+                dependsOn: network.egress,
                 // The replacement takes over the Kubernetes node of the same name, which kubeadm
                 // only allows once the old one is gone (NotReady).
                 deleteBeforeReplace: true,
@@ -125,7 +127,8 @@ export class VmsCluster extends pulumi.ComponentResource {
             return {
                 target: "vms" as const, region: awsSettings.region, availabilityZone: z,
                 kubernetes: { requested: vms.kubernetesVersion, running: runningVersions(reported) },
-                nodes: reported, problems,
+                nodes: reported,
+                problems: [...problems, ...runtimeProblems(reported, expectedContainerRuntime(vms.release.containerd))],
             };
         });
 
@@ -133,6 +136,7 @@ export class VmsCluster extends pulumi.ComponentResource {
         const provenance = pulumi.all([zone, amiId, amiName, bootstrap.prepared]).apply(([z, ami, name, prepared]): Record<string, string> => ({
             ...nodeProvenance(awsSettings, z, { id: ami, name, source: image.source }),
             kubeadmConfigApi: vms.release.kubeadmApiVersion,
+            containerd: containerdProvenance(vms.release.containerd),
             kubernetesInstall: nodes.map((n, i) => `${n.name}: ${prepared[i]?.install ?? "unknown"}`).join("; "),
             podCidr: vms.podCidr,
             cni: cni ?? "none installed by the cluster: the mesh is the CNI",

@@ -1,5 +1,7 @@
 import * as assert from "assert";
-import { parseNodeReading, reportNodes, runningVersions, type PlannedNode } from "../../cluster/node-report";
+import { parseNodeReading, reportNodes, runningVersions, runtimeProblems, type PlannedNode } from "../../cluster/node-report";
+import { expectedContainerRuntime } from "../../cluster/vms/node-scripts";
+import { KUBEADM_RELEASES } from "../../cluster/versions";
 import { VMS_STEP_STDOUT } from "../helpers/cloud-mocks";
 
 const planned: PlannedNode[] = ["control-plane", "server-1", "client-1"].map((name, i) => ({
@@ -13,9 +15,20 @@ describe("node report", () => {
         const { nodes, problems } = reportNodes(parseNodeReading(VMS_STEP_STDOUT["node-facts"]), planned, fallback);
         assert.deepStrictEqual(problems, []);
         assert.deepStrictEqual(nodes[1], {
-            ...planned[1], kernelVersion: "6.5.0-1014-aws", kubeletVersion: "v1.29.1", osImage: "Ubuntu 22.04.4 LTS", containerRuntime: "containerd://1.7.12",
+            ...planned[1], kernelVersion: "6.5.0-1014-aws", kubeletVersion: "v1.29.1", osImage: "Ubuntu 22.04.4 LTS", containerRuntime: "containerd://1.7.34",
         });
         assert.deepStrictEqual(runningVersions(nodes), ["v1.29.1"]);
+    });
+
+    it("names each node that runs another container runtime than the pinned containerd", () => {
+        const expected = expectedContainerRuntime(KUBEADM_RELEASES["1.29"].containerd);
+        assert.strictEqual(expected, "containerd://1.7.34");
+        const { nodes } = reportNodes(parseNodeReading(VMS_STEP_STDOUT["node-facts"]), planned, fallback);
+        assert.deepStrictEqual(runtimeProblems(nodes, expected), []);
+        const drifted = nodes.map((n, i) => (i === 2 ? { ...n, containerRuntime: "containerd://2.2.1" } : n));
+        assert.deepStrictEqual(runtimeProblems(drifted, expected), ["node client-1 runs containerd://2.2.1, not the pinned containerd://1.7.34"]);
+        assert.deepStrictEqual(runtimeProblems([planned[0]], expected), [], "a node that could not be read is reported elsewhere");
+        assert.deepStrictEqual(runtimeProblems([{ ...nodes[0], containerRuntime: "containerd://v1.7.34" }], expected), [], "the same version, spelt with a v");
     });
 
     it("reports a node that never joined, without facts it could not give", () => {

@@ -9,11 +9,14 @@ set -eu
 : "${MESHBENCH_CLUSTER_NAME:?}"
 : "${MESHBENCH_API_SERVER:?}"
 : "${MESHBENCH_CLUSTER_CA:?}"     # base64 PEM
+: "${MESHBENCH_DNS_CLUSTER_IP:?}" # the cluster's DNS Service, e.g. 10.100.0.10; bootstrap.sh would otherwise guess it from the VPC's range
 : "${MESHBENCH_NODE_LABELS:?}"    # kubelet --node-labels value
 MESHBENCH_NODE_TAINTS=${MESHBENCH_NODE_TAINTS:-}   # kubelet --register-with-taints value; empty on the system node
 
-# Background apt runs take CPU and may restart services in the middle of a benchmark.
+# Background apt runs take CPU and may restart services in the middle of a benchmark. A
+# disabled timer leaves a run it already started going, so stop the services too.
 systemctl disable --now unattended-upgrades.service apt-daily.timer apt-daily-upgrade.timer 2>/dev/null || true
+systemctl stop apt-daily.service apt-daily-upgrade.service 2>/dev/null || true
 
 kubelet_args="--node-labels=${MESHBENCH_NODE_LABELS}"
 if [ -n "$MESHBENCH_NODE_TAINTS" ]; then
@@ -23,4 +26,5 @@ fi
 exec /etc/eks/bootstrap.sh "$MESHBENCH_CLUSTER_NAME" \
     --apiserver-endpoint "$MESHBENCH_API_SERVER" \
     --b64-cluster-ca "$MESHBENCH_CLUSTER_CA" \
+    --dns-cluster-ip "$MESHBENCH_DNS_CLUSTER_IP" \
     --kubelet-extra-args "$kubelet_args"

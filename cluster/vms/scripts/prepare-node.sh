@@ -3,7 +3,8 @@
 # first boot (it is the instance's user data; cluster/vms/node-scripts.ts prepends the
 # MESHBENCH_* settings). It does everything that needs no other node: kernel modules and
 # sysctls, containerd, and kubelet/kubeadm/kubectl at exactly the chosen version. The
-# cluster steps (kubeadm init, join) run later, over SSH, from `pulumi up`.
+# cluster steps (kubeadm init, join) run later, over SSH, from `pulumi up`. The functions
+# of containerd-config.sh come before it in the user data.
 #
 # It ends by writing /var/lib/meshbench/prepared, which cluster/vms/scripts/await-node.sh
 # waits for: a node without that file failed here, and its log says where.
@@ -12,8 +13,11 @@ set -eu
 : "${MESHBENCH_KUBERNETES_VERSION:?}"   # e.g. 1.29.1
 : "${MESHBENCH_REPOSITORY_MINOR:?}"     # e.g. v1.29: the pkgs.k8s.io repository
 : "${MESHBENCH_PACKAGE_REVISION:?}"     # e.g. 1.1: pkgs.k8s.io ships 1.29.1 as 1.29.1-1.1
-: "${MESHBENCH_CURRENT_KEY_MINORS:?}"   # e.g. "v1.34 v1.33": repositories whose key may replace an expired one
+: "${MESHBENCH_CURRENT_KEY_MINORS:?}"   # e.g. "v1.37 v1.36": supported minors whose key may replace an expired one
 : "${MESHBENCH_PAUSE_IMAGE:?}"          # e.g. registry.k8s.io/pause:3.9
+: "${MESHBENCH_CONTAINERD_VERSION:?}"   # e.g. 1.7.34: containerd's release tarball
+: "${MESHBENCH_RUNC_VERSION:?}"         # e.g. v1.3.6: the runc that containerd release is tested with
+MESHBENCH_KERNEL_MODULES=${MESHBENCH_KERNEL_MODULES:-}   # modules the mesh needs (e.g. wireguard); may be empty
 : "${MESHBENCH_CNI_PLUGINS_VERSION:?}"  # fallback only
 : "${MESHBENCH_CRICTL_VERSION:?}"       # fallback only
 
@@ -22,6 +26,7 @@ REPOSITORY="https://pkgs.k8s.io/core:/stable:/${MESHBENCH_REPOSITORY_MINOR}/deb/
 # Overridable only so that test/cluster/vms/prepare-node.test.ts can run the apt steps unprivileged.
 KEYRING=${MESHBENCH_KEYRING:-/etc/apt/keyrings/kubernetes-apt-keyring.gpg}
 SOURCES_LIST=${MESHBENCH_SOURCES_LIST:-/etc/apt/sources.list.d/kubernetes.list}
+MODULES_FILE=${MESHBENCH_MODULES_FILE:-/etc/modules-load.d/kubernetes.conf}
 STATE_DIR=/var/lib/meshbench
 ARCH=amd64
 export DEBIAN_FRONTEND=noninteractive
@@ -31,15 +36,42 @@ log() { echo "meshbench-prepare: $*"; }
 # The first boot races apt-daily for the dpkg lock; wait for it rather than fail.
 apt_get() { apt-get -o DPkg::Lock::Timeout=600 -y -q "$@"; }
 
-# Background apt runs take CPU and may restart containerd in the middle of a benchmark.
+# DPkg::Lock::Timeout covers the dpkg lock only: `apt-get update` takes the lists lock
+# without waiting (apt 2.4 pkgAcquire::GetLock: "Unable to lock directory"), so retry it,
+# at most $1 times (default 10): a repository apt cannot verify fails every attempt.
+apt_update() {
+    attempt=1
+    until apt_get update; do
+        [ "$attempt" -lt "${1:-10}" ] || return 1
+        attempt=$((attempt + 1))
+        sleep 15
+    done
+}
+
+# Background apt runs take CPU and may restart services in the middle of a benchmark.
+# Disabling a timer does not stop the service it already started, so stop those too.
 quiet_background_jobs() {
     systemctl disable --now unattended-upgrades.service apt-daily.timer apt-daily-upgrade.timer 2>/dev/null || true
+    systemctl stop apt-daily.service apt-daily-upgrade.service 2>/dev/null || true
+}
+
+# What the mesh needs of the nodes (Cilium: wireguard for its transparent encryption),
+# loaded now so that a kernel without it fails here, before any chart is installed.
+load_mesh_modules() {
+    for module in $MESHBENCH_KERNEL_MODULES; do
+        if ! modprobe "$module"; then
+            log "the mesh needs kernel module ${module}, and this kernel ($(uname -r)) cannot load it"
+            return 1
+        fi
+        echo "$module" >> "$MODULES_FILE"
+    done
 }
 
 kernel_settings() {
-    printf 'overlay\nbr_netfilter\n' > /etc/modules-load.d/kubernetes.conf
+    printf 'overlay\nbr_netfilter\n' > "$MODULES_FILE"
     modprobe overlay
     modprobe br_netfilter
+    load_mesh_modules || return 1
     printf '%s\n' \
         'net.bridge.bridge-nf-call-iptables = 1' \
         'net.bridge.bridge-nf-call-ip6tables = 1' \
@@ -49,19 +81,61 @@ kernel_settings() {
     swapoff -a
 }
 
-# containerd from Ubuntu, with the systemd cgroup driver (Ubuntu 22.04 runs cgroup v2 and
-# kubeadm configures the kubelet for systemd) and the pause image kubeadm expects.
+# Downloads containerd's release tarball and runc into directory $1, each SHA-256 checked.
+download_containerd() {
+    tarball="containerd-${MESHBENCH_CONTAINERD_VERSION}-linux-${ARCH}.tar.gz"
+    url="https://github.com/containerd/containerd/releases/download/v${MESHBENCH_CONTAINERD_VERSION}/${tarball}"
+    download_verified "$url" "$1/containerd.tar.gz" "${url}.sha256sum" || return 1
+    runc="https://github.com/opencontainers/runc/releases/download/${MESHBENCH_RUNC_VERSION}"
+    download_verified "${runc}/runc.${ARCH}" "$1/runc" "${runc}/runc.sha256sum"
+}
+
+# containerd from its release tarball, not Ubuntu's package: jammy-updates moved to
+# containerd 2.x, which containerd's RELEASES.md recommends only from Kubernetes 1.30, and
+# Ubuntu keeps no older version installable. The tarball of a release stays published,
+# with its SHA-256 beside it. runc is the release containerd's script/setup/runc-version names.
 install_containerd() {
-    apt_get update
-    apt_get install --no-install-recommends containerd ca-certificates curl gpg conntrack socat ebtables ethtool
-    mkdir -p /etc/containerd
-    containerd config default > /etc/containerd/config.toml
-    sed -i -e 's/SystemdCgroup = false/SystemdCgroup = true/' \
-        -e "s#sandbox_image = .*#sandbox_image = \"${MESHBENCH_PAUSE_IMAGE}\"#" /etc/containerd/config.toml
-    grep -q 'SystemdCgroup = true' /etc/containerd/config.toml
-    grep -q "sandbox_image = \"${MESHBENCH_PAUSE_IMAGE}\"" /etc/containerd/config.toml
-    systemctl restart containerd
+    apt_update || return 1
+    apt_get install --no-install-recommends ca-certificates curl gpg conntrack socat ebtables ethtool || return 1
+    work=$(mktemp -d)
+    download_containerd "$work" || return 1
+    tar -C /usr/local -xzf "${work}/containerd.tar.gz"
+    install -m 0755 "${work}/runc" /usr/local/sbin/runc
+    rm -rf "$work"
+    installed=$(containerd --version)
+    case "$installed" in *" v${MESHBENCH_CONTAINERD_VERSION} "*) ;; *)
+        log "containerd reports \"${installed}\", not v${MESHBENCH_CONTAINERD_VERSION}"
+        return 1 ;;
+    esac
+    write_containerd_config /etc/containerd/config.toml "$MESHBENCH_PAUSE_IMAGE" || return 1
+    verify_containerd_config /etc/containerd/config.toml "$MESHBENCH_PAUSE_IMAGE" || return 1
+    # Delegate: containerd manages its containers' cgroups; KillMode=process: a restart
+    # leaves the shims, and with them the running containers, alone.
+    cat > /etc/systemd/system/containerd.service <<'UNIT'
+[Unit]
+Description=containerd container runtime
+After=network.target local-fs.target
+
+[Service]
+ExecStartPre=-/sbin/modprobe overlay
+ExecStart=/usr/local/bin/containerd
+Type=notify
+Delegate=yes
+KillMode=process
+Restart=always
+RestartSec=5
+LimitNPROC=infinity
+LimitCORE=infinity
+LimitNOFILE=infinity
+TasksMax=infinity
+OOMScoreAdjust=-999
+
+[Install]
+WantedBy=multi-user.target
+UNIT
+    systemctl daemon-reload
     systemctl enable containerd
+    systemctl restart containerd
 }
 
 # Writes the dearmored Release.key of each given minor's repository into the keyring.
@@ -83,13 +157,24 @@ install_from_packages() {
     install -d -m 0755 "$(dirname "$KEYRING")"
     fetch_keys "$MESHBENCH_REPOSITORY_MINOR" || return 1
     echo "deb [signed-by=${KEYRING}] ${REPOSITORY} /" > "$SOURCES_LIST"
-    if ! apt_get update; then
+    if ! apt_update 3; then
         # The repository's signing key has expired before (kubernetes/release#3818): the
-        # end-of-life repositories kept signatures from a key that current ones had renewed.
-        log "apt could not verify ${REPOSITORY}; trying the key of current repositories"
-        # shellcheck disable=SC2086 # one word per minor
-        fetch_keys "$MESHBENCH_REPOSITORY_MINOR" $MESHBENCH_CURRENT_KEY_MINORS || return 1
-        apt_get update || return 1
+        # Release.key of end-of-life repositories kept the expired key, while the repositories
+        # were signed with the renewed one that supported minors publish. Try those, newest
+        # first; a minor pkgs.k8s.io does not serve is skipped, not fatal.
+        log "apt could not verify ${REPOSITORY}; trying the key of supported minors"
+        verified=0
+        for minor in $MESHBENCH_CURRENT_KEY_MINORS; do
+            if ! fetch_keys "$MESHBENCH_REPOSITORY_MINOR" "$minor"; then
+                log "pkgs.k8s.io serves no Release.key for ${minor}; skipping it"
+                continue
+            fi
+            if apt_update 3; then
+                verified=1
+                break
+            fi
+        done
+        [ "$verified" = 1 ] || return 1
     fi
     if ! apt-cache madison kubeadm | grep -q " ${PACKAGE_VERSION} "; then
         log "pkgs.k8s.io does not offer kubeadm ${PACKAGE_VERSION}"
@@ -99,14 +184,18 @@ install_from_packages() {
     apt-mark hold kubelet kubeadm kubectl
 }
 
-# Downloads a file and checks it against the SHA-256 published beside it.
+# Downloads $1 to $2 and checks it against its published SHA-256: the checksum file $3
+# (default: $1.sha256) holds a bare hash, or `hash  name` lines, one of them for $1's name.
 download_verified() {
     url=$1
     target=$2
     curl -fsSL --retry 3 -o "$target" "$url" || return 1
-    checksum=$(curl -fsSL --retry 3 "${url}.sha256") || return 1
-    expected=${checksum%% *}
-    [ -n "$expected" ] && echo "${expected}  ${target}" | sha256sum -c - > /dev/null
+    checksums=$(curl -fsSL --retry 3 "${3:-${url}.sha256}") || return 1
+    expected=$(printf '%s\n' "$checksums" | awk -v name="${url##*/}" 'NF == 1 || $2 == name || $2 == "*" name { print $1; exit }')
+    if [ -z "$expected" ] || ! echo "${expected}  ${target}" | sha256sum -c - > /dev/null; then
+        log "${url} does not match its published SHA-256"
+        return 1
+    fi
 }
 
 # The fallback path: the release binaries (kubeadm's "without a package manager" install),

@@ -7,6 +7,7 @@ import { buildEksUserData } from "../../../cluster/eks/node-groups";
 import { validateKubeObject } from "../../helpers/schema";
 
 const endpoint = { clusterName: "cluster-eks-1a2b3c4", endpoint: "https://0123456789ABCDEF.gr7.us-east-1.eks.amazonaws.com", certificateAuthority: "bWVzaGJlbmNoLW1vY2stZWtzLWNh" };
+const SERVICE_CIDR = "10.100.0.0/16";
 
 describe("eks kubeconfig", () => {
     const config = parse(buildEksKubeconfig({ ...endpoint, region: "us-east-1" }));
@@ -25,11 +26,17 @@ describe("eks kubeconfig", () => {
             },
         });
     });
+
+    it("asks for the token as aws:profile, when the stack sets it, so that it is the identity with the access entry", () => {
+        const withProfile = parse(buildEksKubeconfig({ ...endpoint, region: "us-east-1", awsProfile: "bench" }));
+        assert.deepStrictEqual(withProfile.users[0].user.exec.env, [{ name: "AWS_PROFILE", value: "bench" }]);
+        assert.strictEqual(config.users[0].user.exec.env, undefined, "no env without aws:profile: the CLI's own defaults apply");
+    });
 });
 
 describe("eks node user data", () => {
-    const server = buildEksUserData({ ...endpoint, role: "server" });
-    const system = buildEksUserData({ ...endpoint, role: "system" });
+    const server = buildEksUserData({ ...endpoint, serviceCidr: SERVICE_CIDR, role: "server" });
+    const system = buildEksUserData({ ...endpoint, serviceCidr: SERVICE_CIDR, role: "system" });
 
     it("passes shellcheck as rendered", () => {
         for (const userData of [server, system]) {
@@ -45,6 +52,7 @@ describe("eks node user data", () => {
         assert.match(server, /^MESHBENCH_NODE_LABELS=meshbench\.io\/role=server$/m);
         assert.match(server, /^MESHBENCH_NODE_TAINTS=meshbench\.io\/role=server:NoSchedule$/m);
         assert.match(system, /^MESHBENCH_NODE_TAINTS=''$/m, "the system node is not tainted");
+        assert.match(server, /^MESHBENCH_DNS_CLUSTER_IP=10\.100\.0\.10$/m, "the cluster DNS: the 10th address of the Service range");
     });
 
     it("gives the kubelet the taint only when there is one", () => {
@@ -55,7 +63,8 @@ describe("eks node user data", () => {
         const serverArgs = run(server).stdout.toString().trim().split("\n");
         assert.deepStrictEqual(serverArgs.slice(-1), ["--node-labels=meshbench.io/role=server --register-with-taints=meshbench.io/role=server:NoSchedule"]);
         assert.deepStrictEqual(run(system).stdout.toString().trim().split("\n").slice(-1), ["--node-labels=meshbench.io/role=system"]);
-        assert.deepStrictEqual(serverArgs.slice(0, 5), [endpoint.clusterName, "--apiserver-endpoint", endpoint.endpoint, "--b64-cluster-ca", endpoint.certificateAuthority]);
+        assert.deepStrictEqual(serverArgs.slice(0, 7), [endpoint.clusterName, "--apiserver-endpoint", endpoint.endpoint,
+            "--b64-cluster-ca", endpoint.certificateAuthority, "--dns-cluster-ip", "10.100.0.10"]);
     });
 });
 

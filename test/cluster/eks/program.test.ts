@@ -7,7 +7,7 @@ import type { ClusterReport } from "../../../cluster/types";
 import { supportType } from "../../../cluster/eks/validate";
 import type { BenchmarkResults } from "../../../loadtest/results";
 import { EKS_STEP_STDOUT, MOCK_EKS, MOCK_SSM_AMIS, mockAddonVersion } from "../../helpers/cloud-mocks";
-import { DEFAULT_STEP_STDOUT, runProgram, named, ofType, type ProgramRun } from "../../helpers/mocks";
+import { DEFAULT_STEP_STDOUT, dependsOn, runProgram, named, ofType, type ProgramRun } from "../../helpers/mocks";
 import { isSecretValue, secretValue } from "../../helpers/secrets";
 import { validateKubeObject } from "../../helpers/schema";
 
@@ -156,6 +156,48 @@ describe("program, target eks, mesh none", function () {
             ["server", "c6i.4xlarge", EKS_AMI, "us-east-1a", "6.8.0-1024-aws"],
             ["system", "c6i.2xlarge", EKS_AMI, "us-east-1a", "6.8.0-1024-aws"],
         ]);
+    });
+
+    it("starts the node groups only once the nodes' route out exists", () => {
+        const routeOut = ["aws:ec2/internetGateway:InternetGateway", "aws:ec2/routeTable:RouteTable",
+            "aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"]
+            .flatMap((type) => ofType(run, type));
+        assert.strictEqual(routeOut.length, 5, "gateway, route table, two associations, egress rule");
+        for (const group of ofType(run, "aws:eks/nodeGroup:NodeGroup")) {
+            for (const resource of routeOut) assert.ok(dependsOn(group, resource), `${group.name} waits for ${resource.name}`);
+        }
+    });
+
+    it("states the Service range and tells every node's bootstrap the cluster DNS address in it", () => {
+        assert.deepStrictEqual(named(run, "cluster-eks").inputs.kubernetesNetworkConfig, { ipFamily: "ipv4", serviceIpv4Cidr: "10.100.0.0/16" });
+        for (const role of ["system", "server", "client"]) {
+            const userData = Buffer.from(named(run, `cluster-${role}`).inputs.userData as string, "base64").toString();
+            assert.match(userData, /^MESHBENCH_DNS_CLUSTER_IP=10\.100\.0\.10$/m, role);
+            assert.match(userData, /--dns-cluster-ip "\$MESHBENCH_DNS_CLUSTER_IP"/);
+        }
+    });
+
+    it("releases the EBS volumes on destroy after every chart and workload, and before the EBS CSI driver and its StorageClass", () => {
+        const release = named(run, "cluster-release-volumes");
+        assert.strictEqual(release.inputs.create, undefined, "does nothing on up");
+        assert.strictEqual(release.inputs.delete, 'sh -c "$MESHBENCH_RELEASE_VOLUMES"');
+        assert.ok(dependsOn(release, named(run, "cluster-aws-ebs-csi-driver")));
+        assert.ok(dependsOn(release, ofType(run, "kubernetes:storage.k8s.io/v1:StorageClass")[0]));
+        const kube = run.resources.filter((r) => r.type.startsWith("kubernetes:") && r.type !== "kubernetes:storage.k8s.io/v1:StorageClass"
+            && !r.type.startsWith("pulumi:providers"));
+        assert.ok(kube.length > 0);
+        // Namespaces come first in every chain of Kubernetes resources: each must wait for the step.
+        for (const ns of ofType(run, "kubernetes:core/v1:Namespace")) assert.ok(dependsOn(ns, release), ns.name);
+        const environment = secretValue(release.inputs.environment) as unknown as Record<string, string>;
+        assert.strictEqual(environment.MESHBENCH_STORAGE_CLASS, "meshbench-gp3");
+    });
+
+    it("gets the kubeconfig's tokens as aws:profile when the stack sets it", async () => {
+        const other = await runProgram({ ...EKS_CONFIG, "aws:profile": "bench" }, EKS_STEPS);
+        const kubeconfig = parse(secretValue(ofType(other, "pulumi:providers:kubernetes")[0].inputs.kubeconfig));
+        assert.deepStrictEqual(kubeconfig.users[0].user.exec.env, [{ name: "AWS_PROFILE", value: "bench" }]);
+        const without = parse(secretValue(ofType(run, "pulumi:providers:kubernetes")[0].inputs.kubeconfig));
+        assert.strictEqual(without.users[0].user.exec.env, undefined);
     });
 
     it("uses another EKS version's AMI when asked for that version", async () => {

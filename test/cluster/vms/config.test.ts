@@ -24,6 +24,11 @@ describe("config, target vms", () => {
         assert.strictEqual(parseConfig({ operatorCidr: "203.0.113.7/32" }, CONTEXT).cluster.target, "vms");
     });
 
+    it("accepts 1.29.15, the last 1.29 patch (pkgs.k8s.io offers 1.29.15-1.1)", () => {
+        assert.deepStrictEqual(problemsOf({ ...VMS, kubernetesVersion: "1.29.15" }), []);
+        assert.strictEqual(parseConfig({ ...VMS, kubernetesVersion: "1.29.15" }, CONTEXT).cluster.kubernetesVersion, "1.29.15");
+    });
+
     it("accepts every vms key", () => {
         const { cluster } = parseConfig({
             ...VMS, kubernetesVersion: "1.29.14", availabilityZone: "us-east-1c", systemInstanceType: "m6i.2xlarge",
@@ -50,11 +55,11 @@ describe("config, target vms", () => {
         ["a zone of another region", { ...VMS, availabilityZone: "eu-west-1a" }, CONTEXT, [
             'meshbench:availabilityZone: got "eu-west-1a"; allowed: an availability zone of aws:region us-east-1, such as us-east-1a']],
         ["Kubernetes 1.30", { ...VMS, kubernetesVersion: "1.30.2" }, CONTEXT, [
-            'meshbench:kubernetesVersion: got "1.30.2"; allowed: 1.29.0 to 1.29.14 on target vms (its package repository, pause image and kubeadm config API are pinned per minor in cluster/versions.ts)']],
+            'meshbench:kubernetesVersion: got "1.30.2"; allowed: 1.29.0 to 1.29.15 on target vms (its package repository, pause image and kubeadm config API are pinned per minor in cluster/versions.ts)']],
         ["a minor version (that is for eks)", { ...VMS, kubernetesVersion: "1.29" }, CONTEXT, [
-            'meshbench:kubernetesVersion: got "1.29"; allowed: 1.29.0 to 1.29.14 on target vms (its package repository, pause image and kubeadm config API are pinned per minor in cluster/versions.ts)']],
-        ["a 1.29 patch that never existed", { ...VMS, kubernetesVersion: "1.29.15" }, CONTEXT, [
-            'meshbench:kubernetesVersion: got "1.29.15"; allowed: 1.29.0 to 1.29.14 on target vms (its package repository, pause image and kubeadm config API are pinned per minor in cluster/versions.ts)']],
+            'meshbench:kubernetesVersion: got "1.29"; allowed: 1.29.0 to 1.29.15 on target vms (its package repository, pause image and kubeadm config API are pinned per minor in cluster/versions.ts)']],
+        ["a 1.29 patch that never existed", { ...VMS, kubernetesVersion: "1.29.16" }, CONTEXT, [
+            'meshbench:kubernetesVersion: got "1.29.16"; allowed: 1.29.0 to 1.29.15 on target vms (its package repository, pause image and kubeadm config API are pinned per minor in cluster/versions.ts)']],
         ["a pod network inside the VPC", { ...VMS, podCidr: "10.20.128.0/17" }, CONTEXT, [
             'meshbench:podCidr: got "10.20.128.0/17"; allowed: a range that does not overlap the VPC (10.20.0.0/16)']],
         ["a pod network over the Services", { ...VMS, podCidr: "10.96.0.0/16" }, CONTEXT, [

@@ -8,7 +8,7 @@ import type { BenchmarkResults } from "../../../loadtest/results";
 import type { ClusterReport } from "../../../cluster/types";
 import { TARGETS, type ClusterHandle } from "../../../cluster";
 import { parseConfig } from "../../../config";
-import { runProgram, unwrap, named, ofType, vmsStackConfig, VMS_STEPS, type ProgramRun } from "../../helpers/mocks";
+import { dependsOn, runProgram, unwrap, named, ofType, vmsStackConfig, VMS_STEPS, type ProgramRun } from "../../helpers/mocks";
 import {
     MOCK_ADMIN_KEY, MOCK_JOIN_TOKEN, MOCK_KERNEL, MOCK_SSH_PRIVATE_KEY, MOCK_SSH_PUBLIC_KEY, MOCK_SSM_AMIS,
 } from "../../helpers/cloud-mocks";
@@ -77,6 +77,19 @@ describe("program, target vms, mesh none", function () {
             assert.match(instance.inputs.userData, /^MESHBENCH_KUBERNETES_VERSION=1\.29\.1$/m);
             assert.match(instance.inputs.userData, /^MESHBENCH_PACKAGE_REVISION=1\.1$/m);
             assert.match(instance.inputs.userData, /"kubelet=\$\{PACKAGE_VERSION\}"/);
+            assert.match(instance.inputs.userData, /^MESHBENCH_CONTAINERD_VERSION=1\.7\.34$/m);
+            assert.match(instance.inputs.userData, /^MESHBENCH_KERNEL_MODULES=''$/m, "mesh none needs no kernel module");
+        }
+    });
+
+    it("boots the instances only once their route out exists: gateway, default route, subnet association, egress rule", () => {
+        const routeOut = ["aws:ec2/internetGateway:InternetGateway", "aws:ec2/routeTable:RouteTable",
+            "aws:ec2/routeTableAssociation:RouteTableAssociation", "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule"]
+            .flatMap((type) => ofType(run, type));
+        assert.strictEqual(routeOut.length, 4);
+        assert.deepStrictEqual(named(run, "cluster-network-routes").inputs.routes, [{ cidrBlock: "0.0.0.0/0", gatewayId: "cluster-network-gateway-id" }]);
+        for (const instance of ofType(run, "aws:ec2/instance:Instance")) {
+            for (const resource of routeOut) assert.ok(dependsOn(instance, resource), `${instance.name} waits for ${resource.name}`);
         }
     });
 
@@ -205,6 +218,8 @@ describe("program, target vms, mesh none", function () {
         assert.deepStrictEqual([cluster.region, cluster.availabilityZone, cluster.cni, cluster.kubeadmConfigApi],
             ["us-east-1", "us-east-1a", "flannel v0.26.7 (vxlan)", "kubeadm.k8s.io/v1beta3"]);
         assert.match(cluster.kubernetesInstall, /^control-plane: packages pkgs\.k8s\.io 1\.29\.1-1\.1; server-1: /);
+        assert.strictEqual(cluster.containerd, "containerd v1.7.34 (release tarball from github.com/containerd/containerd, SHA-256 checked), runc v1.3.6");
+        assert.deepStrictEqual([...new Set(results.provenance.nodes.map((n) => n.containerRuntime))], ["containerd://1.7.34"]);
         assert.deepStrictEqual(results.provenance.placement, { "http-server": "server-1", "netperf-server": "server-1", "wrk-client": "client-1", "netperf-client": "client-1" });
         assert.deepStrictEqual(results.provenance.nodes.map((n) => n.role), ["client", "system", "server"]);
     });
@@ -230,6 +245,21 @@ describe("program, target vms, mesh none", function () {
     it("refuses, before creating anything, an SSH key stored in plain text", async () => {
         await assert.rejects(runProgram({ ...VMS_CONFIG, sshPrivateKey: MOCK_SSH_PRIVATE_KEY }, VMS_STEPS),
             (e: Error) => /meshbench:sshPrivateKey: the value is stored in plain text/.test(e.message) && !e.message.includes("BEGIN OPENSSH"));
+    });
+});
+
+describe("program, target vms, mesh cilium", function () {
+    this.timeout(60_000);
+    let run: ProgramRun;
+
+    before(async () => {
+        run = await runProgram({ ...VMS_CONFIG, mesh: "cilium", mtls: "true" }, VMS_STEPS);
+    });
+
+    it("loads the kernel module Cilium declares (wireguard) while preparing every node", () => {
+        const instances = ofType(run, "aws:ec2/instance:Instance");
+        assert.strictEqual(instances.length, 3);
+        for (const instance of instances) assert.match(instance.inputs.userData, /^MESHBENCH_KERNEL_MODULES=wireguard$/m, instance.name);
     });
 });
 
