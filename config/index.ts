@@ -42,8 +42,11 @@ export interface StackContext {
     readonly isSecret?: (key: string) => boolean;
 }
 
-/** Bad stack config: every problem found, one per line. */
-export class ConfigError extends Error {
+/**
+ * Bad stack config: every problem found, one per line. A RunError, so that `pulumi preview`
+ * prints the message alone, not the program's stack trace.
+ */
+export class ConfigError extends pulumi.RunError {
     constructor(readonly problems: string[]) {
         super(`invalid stack config:\n  - ${problems.join("\n  - ")}`);
         this.name = "ConfigError";

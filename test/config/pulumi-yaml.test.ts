@@ -28,10 +28,16 @@ describe("Pulumi.yaml", () => {
         }
     });
 
-    it("declares the fixed key names from the design", () => {
-        for (const key of ["target", "mesh", "mtls", "kubernetesVersion", "operatorCidr"]) {
-            assert.ok(key in project.config, key);
+    it("declares no key without a default, since Pulumi would make it required", () => {
+        for (const [key, spec] of Object.entries<Record<string, unknown>>(project.config)) {
+            assert.ok(spec.default !== undefined, `${key} has no default: \`pulumi preview\` would demand it of every stack`);
         }
+    });
+
+    it("reads the fixed key names from the design", () => {
+        const keys = ALL_FIELDS.map((f) => f.key);
+        for (const key of ["target", "mesh", "mtls", "kubernetesVersion", "operatorCidr"]) assert.ok(keys.includes(key), key);
+        for (const key of ["target", "mesh"]) assert.ok(key in project.config, key);
     });
 });
 
