@@ -54,8 +54,8 @@ export async function reportMain(argv: readonly string[], io: ReportIo): Promise
         }
         const runDir = args.runDir!;
         const started = process.hrtime.bigint();
-        // Relative to the process, so that report.md names the folder as it was typed.
-        const inCwd = (p: string) => path.relative(process.cwd(), path.resolve(io.cwd, p)) || ".";
+        // Kept as typed when absolute, else relative to the process, so that messages and report.md name the folder as given.
+        const inCwd = (p: string) => (path.isAbsolute(p) ? p : path.relative(process.cwd(), path.resolve(io.cwd, p)) || ".");
         const files = await writeReport(inCwd(runDir), inCwd(args.out ?? path.join(runDir, "report")));
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
         const rel = (f: string) => path.relative(io.cwd, f) || ".";
