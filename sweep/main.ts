@@ -127,7 +127,11 @@ async function sweep(options: SweepOptions, url: string, io: SweepIo): Promise<n
 
     if (options.dryRun) {
         printStackConfig(plan, runId, options, io.say);
-        io.say(`\ndry run: nothing was touched${missing.length > 0 ? "; a real run would refuse to start until the MISSING prerequisites are there" : ""}`);
+        const then = [
+            ...(missing.length > 0 ? ["would refuse to start until the MISSING prerequisites are there"] : []),
+            ...(estimate.paid && !options.yes ? [`would ask before creating AWS resources on target ${config.cluster.target} (give --yes not to be asked; without a terminal, --yes is required)`] : []),
+        ];
+        io.say(`\ndry run: nothing was touched${then.length > 0 ? `; a real run ${then.join(", and ")}` : ""}`);
         return EXIT.ok;
     }
     if (missing.length > 0) throw cannotStart(missing);

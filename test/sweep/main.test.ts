@@ -120,7 +120,8 @@ describe("sweep command", () => {
             assert.ok(r.out.includes("  cost: about $1.73/h while a cluster is up → about $2.79–$3.94 on demand"), r.out.join("\n"));
             assert.ok(r.out.some((l) => l.startsWith("  state passphrase: MISSING: set PULUMI_CONFIG_PASSPHRASE")));
             assert.ok(r.out.includes("  meshbench:operatorCidr: 203.0.113.7/32"));
-            assert.strictEqual(r.out.at(-1), "\ndry run: nothing was touched; a real run would refuse to start until the MISSING prerequisites are there");
+            assert.strictEqual(r.out.at(-1), "\ndry run: nothing was touched; a real run would refuse to start until the MISSING prerequisites are there, "
+                + "and would ask before creating AWS resources on target vms (give --yes not to be asked; without a terminal, --yes is required)");
         });
     });
 
@@ -196,6 +197,14 @@ describe("sweep command", () => {
             assert.deepStrictEqual([r.code, r.asked], [EXIT.ok, []]);
             assert.deepStrictEqual(r.touched, ["open", "prepare none-mtls-off", "up none-mtls-off", "destroy none-mtls-off",
                 "prepare istio-mtls-on", "up istio-mtls-on", "destroy istio-mtls-on"]);
+        });
+
+        it("with --keep, leaves the stack up and says how to reach it with the plain CLI", async () => {
+            const r = await run([...KIND, "--meshes", "none", "--keep"]);
+            assert.deepStrictEqual([r.code, r.touched], [EXIT.ok, ["open", "prepare none-mtls-off", "up none-mtls-off"]]);
+            assert.ok(r.out.includes("STILL UP: none-mtls-off; tear down with: npm run sweep -- --destroy none-mtls-off"), r.out.join("\n"));
+            assert.strictEqual(r.out.at(-1), `with the plain CLI: PULUMI_BACKEND_URL=file://${dir}/.pulumi-state pulumi stack output results `
+                + `--stack none-mtls-off (or pulumi login file://${dir}/.pulumi-state once, then pulumi stack select none-mtls-off)`);
         });
 
         it("is 1 when a setup failed", async () => {
