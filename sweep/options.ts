@@ -53,16 +53,35 @@ export const OPTIONS = {
     yes: { type: "boolean", short: "y", help: "start a sweep on a paid target (vms, eks) without asking; required without a terminal" },
     "dry-run": { type: "boolean", help: "print the plan, the estimate and each stack's config; touch no stack" },
     destroy: { type: "string", multiple: true, value: "STACK",
-        help: "only destroy this stack (one a sweep left up); repeatable; with --dry-run, only say what would be destroyed" },
+        help: "only destroy this stack (one a sweep left up); repeatable; with --dry-run, only say what would be destroyed",
+        default: "none: run the sweep" },
     help: { type: "boolean", short: "h", help: "print this help" },
 } as const satisfies Record<string, OptionSpec>;
 
 type OptionName = keyof typeof OPTIONS;
 
+/** Words of `text` in lines of at most `width` columns. */
+function wrap(text: string, width: number): string[] {
+    const lines: string[] = [];
+    let line = "";
+    for (const word of text.split(" ")) {
+        if (line !== "" && line.length + 1 + word.length > width) {
+            lines.push(line);
+            line = word;
+        } else {
+            line = line === "" ? word : `${line} ${word}`;
+        }
+    }
+    return [...lines, line];
+}
+
+const FLAG_COLUMN = 27;
+
 const optionLine = (name: string, spec: OptionSpec): string => {
     const flag = `${spec.short ? `-${spec.short}, ` : ""}--${name}${spec.value ? ` ${spec.value}` : ""}`;
     const dflt = spec.type === "boolean" ? "" : ` (default: ${spec.default})`;
-    return `  ${flag.padEnd(26)} ${spec.help}${dflt}`;
+    const [first, ...rest] = wrap(`${spec.help}${dflt}`, 96 - FLAG_COLUMN);
+    return [`  ${flag.padEnd(FLAG_COLUMN - 3)} ${first}`, ...rest.map((l) => `${" ".repeat(FLAG_COLUMN)}${l}`)].join("\n");
 };
 
 export const SWEEP_USAGE = `usage: npm run sweep -- [options]

@@ -258,13 +258,22 @@ describe("sweep command", () => {
                 const r = await run([flag]);
                 assert.deepStrictEqual([r.code, r.out, r.touched], [EXIT.ok, [SWEEP_USAGE], []], flag);
             }
-            for (const [name, spec] of Object.entries(OPTIONS)) {
-                const line = SWEEP_USAGE.split("\n").find((l) => l.includes(`--${name}`));
-                assert.ok(line, `--help lists --${name}`);
-                if (spec.type === "string") assert.match(line!, /\(default: [^)]+\)$/, `--help names the default of --${name}`);
+            // Each option's entry: its line, and the indented lines that continue it.
+            const entries = new Map<string, string>();
+            let current: string | undefined;
+            for (const line of SWEEP_USAGE.split("\n")) {
+                const flag = line.match(/^ {2}(?:-\w, )?--([\w-]+)/)?.[1];
+                if (flag) entries.set((current = flag), line.trim());
+                else if (current && /^ {20,}\S/.test(line)) entries.set(current, `${entries.get(current)} ${line.trim()}`);
+                else current = undefined;
             }
-            assert.match(SWEEP_USAGE, /--target NAME .*\(default: vms: a fresh EC2 cluster per setup\)/);
-            assert.match(SWEEP_USAGE, /--repetitions N .*\(default: 5\)/);
+            assert.deepStrictEqual([...entries.keys()], Object.keys(OPTIONS), "--help lists every option, in order");
+            for (const [name, spec] of Object.entries(OPTIONS)) {
+                if (spec.type === "string") assert.match(entries.get(name)!, /\(default: [^)]+\)$/, `--help names the default of --${name}`);
+            }
+            assert.match(entries.get("target")!, /\(default: vms: a fresh EC2 cluster per setup\)$/);
+            assert.match(entries.get("repetitions")!, /\(default: 5\)$/);
+            assert.ok(SWEEP_USAGE.split("\n").every((l) => l.length <= 96), "--help fits 96 columns");
         });
     });
 });
