@@ -58,7 +58,10 @@ export async function reportMain(argv: readonly string[], io: ReportIo): Promise
         const inCwd = (p: string) => (path.isAbsolute(p) ? p : path.relative(process.cwd(), path.resolve(io.cwd, p)) || ".");
         const files = await writeReport(inCwd(runDir), inCwd(args.out ?? path.join(runDir, "report")));
         const ms = Number(process.hrtime.bigint() - started) / 1e6;
-        const rel = (f: string) => path.relative(io.cwd, f) || ".";
+        const rel = (f: string) => {
+            const relative = path.relative(io.cwd, path.resolve(f));
+            return relative.startsWith("..") ? path.resolve(f) : relative || ".";
+        };
         for (const s of files.run.skipped) io.warn(`warning: skipped ${rel(s.file)}: ${s.problem}`);
         const notOk = notOkSetups(files.run, files.rows);
         io.say(`report of ${runDir} in ${ms.toFixed(0)} ms: ${files.rows.length} setup(s) with results, `
