@@ -43,7 +43,9 @@ describe("docs examples", () => {
     it("the README's kind cluster is the one its sweep example uses", () => {
         const names = [...readme.matchAll(/kind create cluster(?: --name (\S+))?/g)].map((m) => m[1] ?? "kind");
         assert.ok(names.length > 0, "the README shows how to make a kind cluster");
-        const contexts = new Set([...readme.matchAll(/\bkind-[a-z0-9-]+/g)].map((m) => m[0]));
+        // Every kube context the README names for a kind cluster: kubeContext=..., kubeContext ..., --context ...
+        const contexts = new Set([...readme.matchAll(/(?:kubeContext[= ]|--context[= ])(kind-[a-z0-9-]+)/g)].map((m) => m[1]));
+        assert.ok(contexts.size > 0, "the README's sweep example names a kind context");
         assert.deepStrictEqual([...contexts], [...new Set(names.map((n) => `kind-${n}`))]);
     });
 });
