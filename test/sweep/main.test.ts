@@ -96,7 +96,8 @@ describe("sweep command", () => {
         it(`in all ${2 ** GROUPS.length} combinations of --destroy, --keep, --yes, --all, targets, run id, meshes and a bad value`, async () => {
             for (const combo of combos(GROUPS)) {
                 for (const argv of [["--dry-run", ...combo], [...combo, "--dry-run"]]) {
-                    const r = await run(argv, { env: {} });
+                    // A machine with every prerequisite and a user who says yes: only the dry run stands between argv and the stacks.
+                    const r = await run(argv, { env: { ...PASS, AWS_PROFILE: "bench" }, interactive: true, answer: "y", awsCli: true });
                     assert.deepStrictEqual(r.touched, [], argv.join(" "));
                     assert.ok(r.code === EXIT.ok || r.code === EXIT.usage, `${argv.join(" ")}: exit ${r.code}`);
                     assert.ok(!fs.existsSync(path.join(dir, "results")), `${argv.join(" ")} wrote results`);
