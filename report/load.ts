@@ -1,10 +1,25 @@
 // Reads a run folder: every `<stack>.json` results file, and the sweep's record if there
-// is one. Anything else that looks like results but is not is an error, not a silent skip.
+// is one. A file that is not readable results is skipped and named, never silently: one
+// corrupt file must not cost the report of every other setup.
 import * as fs from "fs";
 import * as path from "path";
 import type { BenchmarkResults } from "../loadtest/results";
 import { SWEEP_RECORD_FILE, type SweepRecord } from "../sweep/record";
-import { asResults } from "./results-file";
+import { resultsProblem } from "./results-file";
+
+/** The run folder cannot be reported at all: a wrong argument rather than a failure (exit status 2). */
+export class RunFolderError extends Error {
+    constructor(message: string) {
+        super(message);
+        this.name = "RunFolderError";
+    }
+}
+
+/** A file of the run folder that was left out, and why. */
+export interface SkippedFile {
+    readonly file: string;
+    readonly problem: string;
+}
 
 export interface LoadedRun {
     readonly dir: string;
@@ -12,25 +27,52 @@ export interface LoadedRun {
     readonly runId: string;
     readonly results: BenchmarkResults[];
     readonly record?: SweepRecord;
+    /** Files that looked like results (or the record) but could not be read as such. */
+    readonly skipped: SkippedFile[];
+}
+
+function readJson(file: string): { value?: unknown; problem?: string } {
+    try {
+        return { value: JSON.parse(fs.readFileSync(file, "utf8")) };
+    } catch (e) {
+        return { problem: `not JSON: ${(e as Error).message}` };
+    }
+}
+
+function checkFolder(dir: string): void {
+    if (!fs.existsSync(dir)) throw new RunFolderError(`${dir}: no such run folder`);
+    if (!fs.statSync(dir).isDirectory()) {
+        throw new RunFolderError(`${dir}: a file, not a run folder; give the folder that holds the results files `
+            + `(e.g. npm run report -- ${path.dirname(dir)})`);
+    }
 }
 
 export function loadRun(dir: string): LoadedRun {
-    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) throw new Error(`${dir}: no such run folder`);
+    checkFolder(dir);
+    const skipped: SkippedFile[] = [];
     const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json") && f !== SWEEP_RECORD_FILE).sort();
-    const results = files.map((f) => {
+    const results: BenchmarkResults[] = [];
+    for (const f of files) {
         const file = path.join(dir, f);
-        let value: unknown;
-        try {
-            value = JSON.parse(fs.readFileSync(file, "utf8"));
-        } catch (e) {
-            throw new Error(`${file}: not JSON: ${(e as Error).message}`);
-        }
-        return asResults(value, file);
-    });
+        const { value, problem } = readJson(file);
+        const notResults = problem ?? resultsProblem(value);
+        if (notResults) skipped.push({ file, problem: problem ?? `not meshbench results: ${notResults}` });
+        else results.push(value as BenchmarkResults);
+    }
+
     const recordFile = path.join(dir, SWEEP_RECORD_FILE);
-    const record = fs.existsSync(recordFile) ? (JSON.parse(fs.readFileSync(recordFile, "utf8")) as SweepRecord) : undefined;
-    if (results.length === 0 && !record) throw new Error(`${dir}: no results (*.json) to report`);
+    let record: SweepRecord | undefined;
+    if (fs.existsSync(recordFile)) {
+        const { value, problem } = readJson(recordFile);
+        const isRecord = typeof value === "object" && value !== null && Array.isArray((value as SweepRecord).setups);
+        if (problem || !isRecord) skipped.push({ file: recordFile, problem: problem ?? "not a sweep record (no setups)" });
+        else record = value as SweepRecord;
+    }
+    if (results.length === 0 && !record) {
+        const why = skipped.length > 0 ? `; skipped ${skipped.map((s) => `${s.file} (${s.problem})`).join(", ")}` : "";
+        throw new RunFolderError(`${dir}: no results (*.json) to report${why}`);
+    }
 
     const runIds = [...new Set(results.map((r) => r.provenance.runId))];
-    return { dir, runId: runIds.length === 1 ? runIds[0] : record?.runId ?? path.basename(path.resolve(dir)), results, record };
+    return { dir, runId: runIds.length === 1 ? runIds[0] : record?.runId ?? path.basename(path.resolve(dir)), results, record, skipped };
 }

@@ -1,5 +1,6 @@
 // The report as Markdown: our numbers, each mesh's overhead against this run's baseline,
 // the paper beside them, and everything that was not ok, with why.
+import * as path from "path";
 import type { NetperfSettings, WrkSettings } from "../loadtest/results";
 import { formatChange, formatCount, formatMicros, formatPercent, markdownTable, MISSING } from "./format";
 import type { LoadedRun } from "./load";
@@ -90,19 +91,26 @@ function paperSection(rows: readonly SetupRow[]): string[] {
     ];
 }
 
-/** Setups that did not give clean numbers: not-ok results, and what the sweep recorded as failed or skipped. */
-function problemLines(run: LoadedRun, rows: readonly SetupRow[]): string[] {
-    const lines = rows.filter((r) => r.status !== "ok").map((r) => `- ${r.label}: ${r.status}: ${r.reasons.join("; ") || "no reason given"}`);
+/** Setups that did not give clean numbers: not-ok results, and what the sweep recorded as failed or not run. */
+export function notOkSetups(run: LoadedRun, rows: readonly SetupRow[]): string[] {
+    const lines = rows.filter((r) => r.status !== "ok").map((r) => `${r.label}: ${r.status}: ${r.reasons.join("; ") || "no reason given"}`);
     const measured = new Set(rows.map((r) => r.stack));
     for (const s of run.record?.setups ?? []) {
         if (measured.has(s.stack)) continue;
         const what = s.outcome.kind === "failed" ? `failed at ${s.outcome.stage}: ${s.outcome.reason}`
-            : s.outcome.kind === "not run" ? `not run: ${s.outcome.reason}` : `${s.outcome.kind}, but its results file is missing`;
-        lines.push(`- ${setupLabel(s.mesh, s.mtls)}: ${what}${s.teardown.kind === "failed" ? `; DESTROY FAILED: ${s.teardown.reason}` : ""}`);
+            : s.outcome.kind === "not run" ? `not run: ${s.outcome.reason}` : `${s.outcome.kind}, but its results file is missing or unreadable`;
+        lines.push(`${setupLabel(s.mesh, s.mtls)}: ${what}${s.teardown.kind === "failed" ? `; DESTROY FAILED: ${s.teardown.reason}` : ""}`);
     }
+    return lines;
+}
+
+/** Everything not ok: the setups, what the sweep skipped, files the report could not read, an unfinished sweep. */
+function problemLines(run: LoadedRun, rows: readonly SetupRow[]): string[] {
+    const lines = notOkSetups(run, rows).map((l) => `- ${l}`);
     for (const s of run.record?.skipped ?? []) {
         lines.push(`- ${s.mtls === undefined ? s.mesh : setupLabel(s.mesh, s.mtls)}: skipped: ${s.reason}`);
     }
+    for (const f of run.skipped) lines.push(`- file \`${path.basename(f.file)}\` left out of this report: ${f.problem}`);
     if (run.record && !run.record.finished) lines.push(`- the sweep did not finish${run.record.stopped ? `: ${run.record.stopped}` : ""}`);
     return lines;
 }

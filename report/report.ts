@@ -2,13 +2,16 @@
 import * as fs from "fs";
 import * as path from "path";
 import { latencyChartSpec, rpsChartSpec } from "./charts";
-import { loadRun } from "./load";
+import { loadRun, type LoadedRun } from "./load";
 import { renderMarkdown } from "./markdown";
 import { checkFont, renderChart } from "./render";
 import { smpExport } from "./smp";
-import { setupRows } from "./summarize";
+import { setupRows, type SetupRow } from "./summarize";
 
 export interface ReportFiles {
+    /** What was read, for the console's summary. */
+    readonly run: LoadedRun;
+    readonly rows: SetupRow[];
     readonly markdown: string;
     readonly charts: { readonly rps: { svg: string; png: string }; readonly latency: { svg: string; png: string } };
     readonly smp: string;
@@ -32,5 +35,5 @@ export async function writeReport(runDir: string, outDir: string): Promise<Repor
     fs.writeFileSync(markdown, renderMarkdown(run, rows, { rps: "rps.png", latency: "latency.png" }));
     const smp = out("smp.json");
     fs.writeFileSync(smp, `${JSON.stringify(smpExport(run.runId, rows), null, 2)}\n`);
-    return { markdown, charts, smp };
+    return { run, rows, markdown, charts, smp };
 }

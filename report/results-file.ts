@@ -1,6 +1,6 @@
 // Checks that a value read from a stack output or a results file is the foundation's
 // `results` object at the schema version this code reads, before anything trusts it.
-import { RESULTS_SCHEMA_VERSION, type BenchmarkResults } from "../loadtest/results";
+import { RESULTS_SCHEMA_VERSION } from "../loadtest/results";
 import { MESH_NAMES } from "../meshes/types";
 
 const RUN_STATUSES = ["ok", "saturated", "failed"];
@@ -23,11 +23,4 @@ export function resultsProblem(value: unknown): string | undefined {
     }
     if (!Array.isArray(value.reasons)) return "reasons is missing";
     return undefined;
-}
-
-/** The value as BenchmarkResults; throws naming `where` when it is not one. */
-export function asResults(value: unknown, where: string): BenchmarkResults {
-    const problem = resultsProblem(value);
-    if (problem) throw new Error(`${where}: not meshbench results: ${problem}`);
-    return value as BenchmarkResults;
 }

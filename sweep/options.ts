@@ -1,36 +1,100 @@
 // The sweep's command line: `npm run sweep -- [options]`. Pure: argv in, typed options out.
+// One table (OPTIONS) gives each option its type, its default and its help line, so that
+// --help cannot forget a default and the parser cannot drift from the help.
 import { parseArgs } from "node:util";
+import { CLUSTER_FIELDS } from "../cluster/settings";
+import { ALL_FIELDS } from "../config";
+import { LOAD_FIELDS } from "../loadtest/settings";
 import { MESH_NAMES, type MeshName } from "../meshes/types";
-import { MTLS_CHOICES, type MtlsChoice, type PlanRequest } from "./plan";
+import { MTLS_CHOICES, PAPER_MESHES, type MtlsChoice, type PlanRequest } from "./plan";
 
-export const SWEEP_USAGE = `usage: npm run sweep -- [options]
-
-Runs one stack per setup (mesh × mTLS mode): up, save its results, destroy.
-Default: the paper's five setups (none, istio, linkerd, consul, kuma), mTLS on.
-
-  --all                  every mesh, mTLS on and off wherever off is possible
-  --meshes a,b,...       these meshes only (${MESH_NAMES.join(", ")})
-  --mtls on|off|both     mTLS modes to cover (default: on; both with --all)
-  --target NAME          meshbench:target of every stack (kubeconfig, vms, eks)
-  --repetitions N        meshbench:repetitions of every stack
-  --config KEY=VALUE     any other meshbench config key, or aws:region, for every stack;
-                         repeatable (e.g. --config kubeContext=kind-meshbench --config wrkCpu=2,
-                         or --config aws:region=us-east-1 --config operatorCidr=203.0.113.7/32)
-  --run-id ID            results go to results/ID; an existing ID resumes that run,
-                         skipping setups whose results are saved (default: a new ID
-                         from the current UTC time)
-  --keep                 leave each stack up after its run (no destroy)
-  --results DIR          where run folders go (default: results)
-  --dry-run              print the plan and each stack's config; run nothing
-  --destroy STACK        only destroy this stack (one a sweep left up); repeatable
-  --help`;
-
-/** Config keys the sweep sets itself, per setup or per run. */
+/** Config keys the sweep sets itself, per setup or per run, and the option to use instead. */
 const SWEEP_OWNED_KEYS: Readonly<Record<string, string>> = {
     mesh: "use --meshes or --all",
     mtls: "use --mtls",
     runId: "use --run-id",
 };
+
+/** Keys `--config` takes: every meshbench key but the sweep's own, and the AWS provider's region. */
+export const CONFIG_KEYS: readonly string[] = [
+    ...ALL_FIELDS.map((f) => f.key).filter((k) => !SWEEP_OWNED_KEYS[k]),
+    "aws:region",
+].sort((a, b) => a.localeCompare(b));
+
+interface OptionSpec {
+    readonly type: "string" | "boolean";
+    readonly multiple?: boolean;
+    readonly short?: string;
+    /** The value's placeholder in the help. */
+    readonly value?: string;
+    readonly help: string;
+    /** What happens without the option; every string option has one. */
+    readonly default?: string;
+}
+
+/** Every option, in the order --help lists them. */
+export const OPTIONS = {
+    all: { type: "boolean", help: "every mesh, mTLS on and off wherever off is possible" },
+    meshes: { type: "string", value: "a,b,...", help: `these meshes only (${MESH_NAMES.join(", ")})`,
+        default: `the paper's: ${PAPER_MESHES.join(", ")}` },
+    mtls: { type: "string", value: MTLS_CHOICES.join("|"), help: "mTLS modes to cover", default: "on; both with --all" },
+    target: { type: "string", value: "NAME", help: "where each setup's cluster comes from (kubeconfig, vms, eks); vms and eks cost money",
+        default: `${CLUSTER_FIELDS.target.default}: a fresh EC2 cluster per setup` },
+    repetitions: { type: "string", value: "N", help: "measured repetitions of each tool, 1 to 50",
+        default: String(LOAD_FIELDS.repetitions.default) },
+    config: { type: "string", multiple: true, value: "KEY=VALUE",
+        help: "any other config key for every stack, repeatable (e.g. --config kubeContext=kind-meshbench --config wrkCpu=2, "
+            + "or --config aws:region=us-east-1 --config operatorCidr=203.0.113.7/32)",
+        default: "each key's default in Pulumi.yaml" },
+    "run-id": { type: "string", value: "ID", help: "results go to <results>/ID; an existing ID resumes that run, skipping setups whose results are saved",
+        default: "a new ID from the current UTC time" },
+    results: { type: "string", value: "DIR", help: "where run folders go", default: "results" },
+    keep: { type: "boolean", help: "leave each stack up after its run (no destroy)" },
+    yes: { type: "boolean", short: "y", help: "start a sweep on a paid target (vms, eks) without asking; required without a terminal" },
+    "dry-run": { type: "boolean", help: "print the plan, the estimate and each stack's config; touch no stack" },
+    destroy: { type: "string", multiple: true, value: "STACK",
+        help: "only destroy this stack (one a sweep left up); repeatable; with --dry-run, only say what would be destroyed",
+        default: "none: run the sweep" },
+    help: { type: "boolean", short: "h", help: "print this help" },
+} as const satisfies Record<string, OptionSpec>;
+
+type OptionName = keyof typeof OPTIONS;
+
+/** Words of `text` in lines of at most `width` columns. */
+function wrap(text: string, width: number): string[] {
+    const lines: string[] = [];
+    let line = "";
+    for (const word of text.split(" ")) {
+        if (line !== "" && line.length + 1 + word.length > width) {
+            lines.push(line);
+            line = word;
+        } else {
+            line = line === "" ? word : `${line} ${word}`;
+        }
+    }
+    return [...lines, line];
+}
+
+const FLAG_COLUMN = 27;
+
+const optionLine = (name: string, spec: OptionSpec): string => {
+    const flag = `${spec.short ? `-${spec.short}, ` : ""}--${name}${spec.value ? ` ${spec.value}` : ""}`;
+    const dflt = spec.type === "boolean" ? "" : ` (default: ${spec.default})`;
+    const [first, ...rest] = wrap(`${spec.help}${dflt}`, 96 - FLAG_COLUMN);
+    return [`  ${flag.padEnd(FLAG_COLUMN - 3)} ${first}`, ...rest.map((l) => `${" ".repeat(FLAG_COLUMN)}${l}`)].join("\n");
+};
+
+export const SWEEP_USAGE = `usage: npm run sweep -- [options]
+
+Runs one stack per setup (mesh × mTLS mode): up, save its results, destroy.
+With no options: the paper's five setups, mTLS on, each on a fresh EC2 cluster
+(target ${CLUSTER_FIELDS.target.default}), which costs money: the sweep shows an estimate and asks first.
+
+${Object.entries(OPTIONS).map(([name, spec]) => optionLine(name, spec)).join("\n")}
+
+exit status: 0 every setup gave results; 1 a setup or a teardown failed, or the sweep was
+not confirmed; 2 the sweep refused to start (bad options or config, missing prerequisites);
+130 interrupted.`;
 
 export interface SweepOptions {
     readonly plan: PlanRequest;
@@ -38,6 +102,8 @@ export interface SweepOptions {
     readonly runId?: string;
     readonly keep: boolean;
     readonly dryRun: boolean;
+    /** Start on a paid target without asking. */
+    readonly yes: boolean;
     /** Only destroy these stacks. */
     readonly destroy: readonly string[];
     readonly help: boolean;
@@ -54,14 +120,19 @@ export class UsageError extends Error {
     }
 }
 
+const SEE_HELP = "(npm run sweep -- --help lists the options)";
+
 const optionProblem = (option: string, raw: string, allowed: string): UsageError =>
     new UsageError(`--${option}: got ${JSON.stringify(raw)}; allowed: ${allowed}`);
 
 function parseMeshes(raw: string): MeshName[] {
     const names = raw.split(",").map((s) => s.trim()).filter(Boolean);
+    if (names.length === 0) throw optionProblem("meshes", raw, `a comma-separated list of ${MESH_NAMES.join(", ")}`);
     const unknown = names.filter((n) => !(MESH_NAMES as readonly string[]).includes(n));
-    if (names.length === 0 || unknown.length > 0) {
-        throw optionProblem("meshes", raw, `a comma-separated list of ${MESH_NAMES.join(", ")}`);
+    if (unknown.length > 0) {
+        // Only the bad entries: echoing the whole list makes the reader hunt for them.
+        const what = unknown.length === 1 ? "unknown mesh" : "unknown meshes";
+        throw new UsageError(`--meshes: ${what} ${unknown.map((n) => JSON.stringify(n)).join(", ")}; allowed: ${MESH_NAMES.join(", ")}`);
     }
     return names as MeshName[];
 }
@@ -74,44 +145,92 @@ function parseConfigPairs(pairs: readonly string[]): Record<string, string> {
         if (!m) throw optionProblem("config", pair, "KEY=VALUE with a meshbench config key or aws:region, e.g. kubeContext=kind-meshbench");
         const [, key, value] = m;
         if (SWEEP_OWNED_KEYS[key]) throw optionProblem("config", pair, `any key but ${key}, which the sweep sets (${SWEEP_OWNED_KEYS[key]})`);
+        if (!CONFIG_KEYS.includes(key)) {
+            throw new UsageError(`--config ${pair}: unknown config key ${JSON.stringify(key)}; allowed: ${CONFIG_KEYS.join(", ")}`);
+        }
         if (key in config) throw optionProblem("config", pair, `one value per key; ${key} is already ${JSON.stringify(config[key])}`);
         config[key] = value;
     }
     return config;
 }
 
+/**
+ * parseArgs reads `--repetitions -1` as an option missing its value ("argument is
+ * ambiguous"). A value that starts with a dash and is not one of our options is meant as
+ * the value: join it as `--repetitions=-1`, so that its own check says what is allowed.
+ */
+function joinDashValues(argv: readonly string[]): string[] {
+    const out: string[] = [];
+    const known = new Set(Object.entries(OPTIONS).flatMap(([name, spec]) =>
+        [`--${name}`, ...("short" in spec ? [`-${spec.short}`] : [])]));
+    for (let i = 0; i < argv.length; i++) {
+        const spec = (OPTIONS as Record<string, OptionSpec>)[argv[i].replace(/^--/, "")];
+        const next = argv[i + 1];
+        if (argv[i].startsWith("--") && spec?.type === "string" && next !== undefined && next.startsWith("-")
+            && !known.has(next.split("=")[0])) {
+            out.push(`${argv[i]}=${next}`);
+            i++;
+        } else {
+            out.push(argv[i]);
+        }
+    }
+    return out;
+}
+
+/** parseArgs's own errors, in our words. */
+function parseArgsProblem(e: Error & { code?: string }): UsageError {
+    const quoted = e.message.match(/'([^']+)'/)?.[1] ?? "";
+    switch (e.code) {
+        case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
+            return new UsageError(`unknown option ${quoted} ${SEE_HELP}`);
+        case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE": {
+            const name = quoted.split(" ")[0];
+            const spec = (OPTIONS as Record<string, OptionSpec>)[name.replace(/^--/, "")];
+            return spec?.type === "boolean"
+                ? new UsageError(`${name} takes no value`)
+                : new UsageError(`${name} needs a value${spec?.value ? ` (${name} ${spec.value})` : ""}`);
+        }
+        case "ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL":
+            return new UsageError(`unexpected argument ${JSON.stringify(quoted)}: every value follows its option ${SEE_HELP}`);
+        default:
+            return new UsageError(`${e.message} ${SEE_HELP}`);
+    }
+}
+
+/** Options that shape a sweep, which --destroy does not run. */
+const SWEEP_ONLY: readonly OptionName[] = ["all", "meshes", "mtls", "target", "repetitions", "config", "run-id", "results", "keep", "yes"];
+
 export function parseSweepArgs(argv: readonly string[]): SweepOptions {
     let parsed;
     try {
         parsed = parseArgs({
-            args: [...argv],
+            args: joinDashValues(argv),
             strict: true,
             allowPositionals: false,
-            options: {
-                all: { type: "boolean", default: false },
-                meshes: { type: "string" },
-                mtls: { type: "string" },
-                target: { type: "string" },
-                repetitions: { type: "string" },
-                config: { type: "string", multiple: true, default: [] },
-                "run-id": { type: "string" },
-                keep: { type: "boolean", default: false },
-                results: { type: "string", default: "results" },
-                "dry-run": { type: "boolean", default: false },
-                destroy: { type: "string", multiple: true, default: [] },
-                help: { type: "boolean", default: false },
-            },
+            // Only what parseArgs reads: its `default` would apply our help text as a value.
+            options: Object.fromEntries(Object.entries(OPTIONS as Record<string, OptionSpec>).map(([name, spec]) =>
+                [name, { type: spec.type, ...(spec.multiple ? { multiple: true } : {}), ...(spec.short ? { short: spec.short } : {}) }])),
         });
     } catch (e) {
-        throw new UsageError(`${(e as Error).message}\n\n${SWEEP_USAGE}`);
+        throw parseArgsProblem(e as Error);
     }
-    const v = parsed.values;
+    const v = parsed.values as {
+        all?: boolean; meshes?: string; mtls?: string; target?: string; repetitions?: string; config?: string[];
+        "run-id"?: string; results?: string; keep?: boolean; yes?: boolean; "dry-run"?: boolean; destroy?: string[]; help?: boolean;
+    };
+    const destroy = v.destroy ?? [];
+    if (destroy.length > 0) {
+        const extra = SWEEP_ONLY.filter((o) => v[o] !== undefined).map((o) => `--${o}`);
+        if (extra.length > 0) throw new UsageError(`--destroy runs no sweep, so ${extra.join(", ")} would do nothing; give --destroy alone (or with --dry-run)`);
+        const bad = destroy.filter((s) => !/^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(s));
+        if (bad.length > 0) throw new UsageError(`--destroy: got ${bad.map((s) => JSON.stringify(s)).join(", ")}; allowed: a stack name such as istio-mtls-on`);
+    }
     if (v.all && v.meshes !== undefined) throw new UsageError("--all and --meshes: choose one; --all already covers every mesh");
     if (v.mtls !== undefined && !(MTLS_CHOICES as readonly string[]).includes(v.mtls)) {
         throw optionProblem("mtls", v.mtls, MTLS_CHOICES.join(", "));
     }
 
-    const config = parseConfigPairs(v.config);
+    const config = parseConfigPairs(v.config ?? []);
     // --target and --repetitions are shorthands for the two keys every sweep sets.
     for (const key of ["target", "repetitions"] as const) {
         const value = v[key];
@@ -122,16 +241,17 @@ export function parseSweepArgs(argv: readonly string[]): SweepOptions {
 
     return {
         plan: {
-            all: v.all,
+            all: v.all ?? false,
             meshes: v.meshes === undefined ? undefined : parseMeshes(v.meshes),
             mtls: v.mtls as MtlsChoice | undefined,
         },
         runId: v["run-id"],
-        keep: v.keep,
-        dryRun: v["dry-run"],
-        destroy: v.destroy,
-        help: v.help,
-        resultsDir: v.results,
+        keep: v.keep ?? false,
+        dryRun: v["dry-run"] ?? false,
+        yes: v.yes ?? false,
+        destroy,
+        help: v.help ?? false,
+        resultsDir: v.results ?? OPTIONS.results.default,
         config,
     };
 }

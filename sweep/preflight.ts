@@ -1,11 +1,11 @@
 // Checks made before the first stack is touched, so that a sweep of several hours does
 // not fail on its third setup for a reason that was knowable at the start.
-import * as path from "path";
 import { ConfigError, parseConfig } from "../config";
 import type { RawConfig } from "../config/fields";
 import type { Plan } from "./plan";
 import type { SweepRecord } from "./record";
 import { parserInput, setupRawConfig } from "./stack-config";
+import { sweepWording } from "./wording";
 
 export interface PreflightInput {
     readonly runId: string;
@@ -22,12 +22,12 @@ const describe = (settings: RawConfig): string =>
 export function preflightProblems(input: PreflightInput): string[] {
     const { plan } = input;
     if (plan.setups.length === 0) {
-        const skipped = plan.skipped.map((s) => `${s.mesh}${s.mtls === undefined ? "" : ` mTLS ${s.mtls ? "on" : "off"}`}: ${s.reason}`);
+        const skipped = plan.skipped.map((s) => `${s.mesh}${s.mtls === undefined ? "" : ` mTLS ${s.mtls ? "on" : "off"}`}: ${sweepWording(s.reason)}`);
         return [`nothing to run${skipped.length ? `; skipped: ${skipped.join("; ")}` : ""}`];
     }
 
     // Every stack's config, checked by the program's own parser: the same messages a
-    // preview would print, but before anything is deployed.
+    // preview would print, but before anything is deployed, and worded as flags.
     const problems = new Set<string>();
     let target: string | undefined;
     for (const setup of plan.setups) {
@@ -36,7 +36,7 @@ export function preflightProblems(input: PreflightInput): string[] {
             target = parseConfig(meshbench, context).cluster.target;
         } catch (e) {
             if (!(e instanceof ConfigError)) throw e;
-            e.problems.forEach((p) => problems.add(p));
+            e.problems.forEach((p) => problems.add(sweepWording(p)));
         }
     }
 
@@ -52,17 +52,4 @@ export function preflightProblems(input: PreflightInput): string[] {
             + `this sweep has ${describe(input.settings)}. Resume with the same options, or start a new run without --run-id`);
     }
     return [...problems];
-}
-
-/** Where Pulumi keeps state: $PULUMI_BACKEND_URL if set, else `.pulumi-state/` in the project. */
-export function backendUrl(env: NodeJS.ProcessEnv, projectDir: string): string {
-    return env.PULUMI_BACKEND_URL || `file://${path.join(projectDir, ".pulumi-state")}`;
-}
-
-/** A local backend encrypts stack secrets with a passphrase, which Pulumi reads from the environment. */
-export function passphraseProblem(env: NodeJS.ProcessEnv, url: string): string | undefined {
-    if (!url.startsWith("file://")) return undefined;
-    if (env.PULUMI_CONFIG_PASSPHRASE !== undefined || env.PULUMI_CONFIG_PASSPHRASE_FILE) return undefined;
-    return "set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE): it encrypts the stacks' secrets "
-        + `(kubeconfigs, keys) in the local state at ${url.slice("file://".length)}`;
 }

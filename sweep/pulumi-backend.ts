@@ -4,6 +4,7 @@
 import * as fs from "fs";
 import { LocalWorkspace, PulumiCommand, type ConfigMap, type Stack } from "@pulumi/pulumi/automation";
 import type { StackBackend } from "./backend";
+import type { PulumiCliProbe } from "./prerequisites";
 import { staleConfigKeys, type ConfigEntry } from "./stack-config";
 
 const toConfigMap = (entries: readonly ConfigEntry[]): ConfigMap =>
@@ -15,14 +16,18 @@ export interface PulumiBackendOptions {
     readonly backendUrl: string;
 }
 
-/** Finds the Pulumi CLI on PATH, never downloading one; throws with what to do if absent. */
-export async function findPulumiCli(): Promise<PulumiCommand> {
+/**
+ * Looks for the Pulumi CLI on PATH, never downloading one: its version, or why it cannot
+ * be used (absent, or older than this Automation API needs).
+ */
+export async function probePulumiCli(): Promise<{ probe: PulumiCliProbe; command?: PulumiCommand }> {
     try {
-        return await PulumiCommand.get();
+        const command = await PulumiCommand.get();
+        return { probe: { found: true, version: `pulumi ${command.version?.toString() ?? "(version unknown)"}` }, command };
     } catch (e) {
         const said = String((e as Error).message).split("\n").map((l) => l.trim()).filter(Boolean).pop();
-        throw new Error(`the sweep drives the Pulumi CLI, which was not found or is too old (${said}); `
-            + "install it (https://www.pulumi.com/docs/install/) and make sure `pulumi` is on PATH");
+        return { probe: { found: false, problem: `not found, or too old (${said}); install it (https://www.pulumi.com/docs/install/) `
+            + "and make sure `pulumi` is on PATH" } };
     }
 }
 

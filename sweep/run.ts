@@ -45,7 +45,7 @@ export function errorText(e: unknown): string {
 
 async function teardown(setup: PlannedSetup, run: SweepRun, deps: SweepDeps, say: (s: string) => void): Promise<Teardown> {
     if (run.keep) {
-        say("kept (--keep): destroy it yourself when done");
+        say(`kept (--keep): tear it down with npm run sweep -- --destroy ${setup.stack}`);
         return { kind: "kept" };
     }
     const destroy = async (): Promise<Teardown> => {

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { loadRun } from "../../report/load";
+import { loadRun, RunFolderError } from "../../report/load";
 import { buildFixtureRun, FIXTURE_RUN_DIR } from "../fixtures/results/build";
 
 describe("report input", () => {
@@ -15,6 +15,7 @@ describe("report input", () => {
         assert.strictEqual(run.runId, "fixture");
         assert.strictEqual(run.results.length, 6);
         assert.strictEqual(run.record, undefined);
+        assert.deepStrictEqual(run.skipped, []);
     });
 
     it("reads the sweep's record beside the results, not as results", () => {
@@ -24,16 +25,36 @@ describe("report input", () => {
         assert.deepStrictEqual([run.results.length, run.record?.runId], [1, "fixture"]);
     });
 
-    it("refuses a file that is not results, naming it and what is wrong", () => {
+    it("skips a file that is not results, naming it and what is wrong, and reads the rest", () => {
+        fs.writeFileSync(path.join(dir, "none-mtls-off.json"), JSON.stringify(buildFixtureRun()["none-mtls-off"]));
         const file = path.join(dir, "istio-mtls-on.json");
         fs.writeFileSync(file, JSON.stringify({ ...buildFixtureRun()["istio-mtls-on"], schemaVersion: 2 }));
-        assert.throws(() => loadRun(dir), { message: `${file}: not meshbench results: schemaVersion is 2; this meshbench reads 1` });
-        fs.writeFileSync(file, "{");
-        assert.throws(() => loadRun(dir), new RegExp(`^Error: ${file.replace(/[.]/g, "\\.")}: not JSON: `));
+        const broken = path.join(dir, "kuma-mtls-on.json");
+        fs.writeFileSync(broken, "{");
+        const run = loadRun(dir);
+        assert.deepStrictEqual(run.results.map((r) => r.mesh), ["none"]);
+        assert.deepStrictEqual(run.skipped.map((s) => [s.file, s.problem.replace(/ in JSON at .*| \(line .*/, "")]), [
+            [file, "not meshbench results: schemaVersion is 2; this meshbench reads 1"],
+            [broken, "not JSON: Expected property name or '}'"],
+        ]);
     });
 
-    it("refuses an empty or missing folder", () => {
-        assert.throws(() => loadRun(dir), { message: `${dir}: no results (*.json) to report` });
-        assert.throws(() => loadRun(path.join(dir, "nope")), { message: `${path.join(dir, "nope")}: no such run folder` });
+    it("skips a corrupt sweep record too, and still reports the results", () => {
+        fs.writeFileSync(path.join(dir, "none-mtls-off.json"), JSON.stringify(buildFixtureRun()["none-mtls-off"]));
+        fs.writeFileSync(path.join(dir, "sweep.json"), "[]");
+        const run = loadRun(dir);
+        assert.deepStrictEqual([run.results.length, run.record, run.skipped],
+            [1, undefined, [{ file: path.join(dir, "sweep.json"), problem: "not a sweep record (no setups)" }]]);
+    });
+
+    it("refuses an empty or missing folder, a folder of only unreadable files, and a file given for a folder", () => {
+        assert.throws(() => loadRun(dir), new RunFolderError(`${dir}: no results (*.json) to report`));
+        assert.throws(() => loadRun(path.join(dir, "nope")), new RunFolderError(`${path.join(dir, "nope")}: no such run folder`));
+        const file = path.join(dir, "istio-mtls-on.json");
+        fs.writeFileSync(file, "not json");
+        assert.throws(() => loadRun(dir), (e: Error) => e instanceof RunFolderError
+            && e.message.startsWith(`${dir}: no results (*.json) to report; skipped ${file} (not JSON: `));
+        assert.throws(() => loadRun(file), new RunFolderError(
+            `${file}: a file, not a run folder; give the folder that holds the results files (e.g. npm run report -- ${dir})`));
     });
 });

@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { newRunId, parseSweepArgs } from "../../sweep/options";
+import { ALL_FIELDS } from "../../config";
+import { CONFIG_KEYS, newRunId, parseSweepArgs } from "../../sweep/options";
 
 describe("sweep command line", () => {
     it("defaults to the paper's plan, new run, teardown after each setup", () => {
@@ -23,8 +24,10 @@ describe("sweep command line", () => {
 
     it("names the option, the value and what is allowed when refusing", () => {
         const refuses = (argv: string[], message: string) => assert.throws(() => parseSweepArgs(argv), { message });
-        refuses(["--meshes", "istio,istoi"],
-            '--meshes: got "istio,istoi"; allowed: a comma-separated list of none, istio, istio-ambient, linkerd, consul, kuma, cilium');
+        refuses(["--meshes", "istio,istoi"], '--meshes: unknown mesh "istoi"; allowed: none, istio, istio-ambient, linkerd, consul, kuma, cilium');
+        refuses(["--meshes", "istio,bogus,Linkerd"],
+            '--meshes: unknown meshes "bogus", "Linkerd"; allowed: none, istio, istio-ambient, linkerd, consul, kuma, cilium');
+        refuses(["--meshes", ","], '--meshes: got ","; allowed: a comma-separated list of none, istio, istio-ambient, linkerd, consul, kuma, cilium');
         refuses(["--mtls", "yes"], '--mtls: got "yes"; allowed: on, off, both');
         refuses(["--config", "mesh=istio"], '--config: got "mesh=istio"; allowed: any key but mesh, which the sweep sets (use --meshes or --all)');
         refuses(["--config", "runId=x"], '--config: got "runId=x"; allowed: any key but runId, which the sweep sets (use --run-id)');
@@ -32,7 +35,27 @@ describe("sweep command line", () => {
         refuses(["--config", "wrkCpu=2", "--config", "wrkCpu=4"], '--config: got "wrkCpu=4"; allowed: one value per key; wrkCpu is already "2"');
         refuses(["--target", "kubeconfig", "--config", "target=eks"], "--target and --config target=...: give it once");
         refuses(["--all", "--meshes", "istio"], "--all and --meshes: choose one; --all already covers every mesh");
-        assert.throws(() => parseSweepArgs(["--mesh", "istio"]), /Unknown option '--mesh'/);
+        refuses(["--mesh", "istio"], "unknown option --mesh (npm run sweep -- --help lists the options)");
+        refuses(["-x"], "unknown option -x (npm run sweep -- --help lists the options)");
+    });
+
+    it("lists the allowed keys when a --config key is unknown", () => {
+        assert.throws(() => parseSweepArgs(["--config", "wrkThreds=4"]), {
+            message: `--config wrkThreds=4: unknown config key "wrkThreds"; allowed: ${CONFIG_KEYS.join(", ")}` });
+        assert.ok(CONFIG_KEYS.includes("wrkThreads") && CONFIG_KEYS.includes("aws:region") && CONFIG_KEYS.includes("kubeContext"));
+        assert.ok(!CONFIG_KEYS.includes("mesh") && !CONFIG_KEYS.includes("runId"), "the keys the sweep sets itself are not offered");
+        assert.strictEqual(CONFIG_KEYS.length, ALL_FIELDS.length - 3 + 1);
+    });
+
+    it("takes a value that starts with a dash as the value, so that its own check explains it", () => {
+        assert.strictEqual(parseSweepArgs(["--repetitions", "-1"]).config.repetitions, "-1");
+        assert.strictEqual(parseSweepArgs(["--run-id", "-x", "--keep"]).runId, "-x");
+        assert.throws(() => parseSweepArgs(["--meshes", "--all"]), { message: "--meshes needs a value (--meshes a,b,...)" },
+            "an option after an option is not taken as its value");
+    });
+
+    it("takes -h for --help and -y for --yes", () => {
+        assert.deepStrictEqual([parseSweepArgs(["-h"]).help, parseSweepArgs(["-y"]).yes, parseSweepArgs([]).yes], [true, true, false]);
     });
 
     it("makes run ids that are valid meshbench:runId values and sort by time", () => {

@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import { none } from "../../meshes/none";
 import type { Plan } from "../../sweep/plan";
-import { backendUrl, passphraseProblem, preflightProblems } from "../../sweep/preflight";
+import { preflightProblems } from "../../sweep/preflight";
+import { backendUrl, passphraseProblem } from "../../sweep/prerequisites";
 import type { SweepRecord } from "../../sweep/record";
 import { setupRawConfig, staleConfigKeys, stackConfigEntries } from "../../sweep/stack-config";
 
@@ -34,15 +35,15 @@ describe("sweep preflight", () => {
         assert.deepStrictEqual(preflightProblems({ runId: "r1", plan: BASELINE, settings: { target: "kubeconfig" }, keep: false }), []);
     });
 
-    it("checks every stack's config with the program's parser before touching a stack", () => {
+    it("checks every stack's config with the program's parser before touching a stack, naming the flags", () => {
         assert.deepStrictEqual(preflightProblems({ runId: "R 1", plan: BASELINE, settings: { target: "kubeconfig", wrkThreds: "4", repetitions: "0" }, keep: false }), [
-            "meshbench:wrkThreds: unknown config key; did you mean meshbench:wrkThreads?",
-            'meshbench:repetitions: got "0"; allowed: an integer from 1 to 50',
-            'meshbench:runId: got "R 1"; allowed: lowercase letters, digits and dashes, at most 32 characters',
+            "--config wrkThreds: unknown config key; did you mean wrkThreads?",
+            '--repetitions: got "0"; allowed: an integer from 1 to 50',
+            '--run-id: got "R 1"; allowed: lowercase letters, digits and dashes, at most 32 characters',
         ]);
         assert.deepStrictEqual(preflightProblems({ runId: "r1", plan: BASELINE, settings: {}, keep: false }), [
-            "aws:region: not set; allowed: an AWS region such as us-east-1 (target vms makes its cluster there: pulumi config set aws:region us-east-1)",
-            "meshbench:operatorCidr: not set; allowed: the IPv4 CIDR you run pulumi from, such as 203.0.113.7/32 (target vms opens SSH and the Kubernetes API only to it; there is no default)",
+            "--config aws:region: not set; allowed: an AWS region such as us-east-1 (target vms makes its cluster there: --config aws:region=us-east-1)",
+            "--config operatorCidr: not set; allowed: the IPv4 CIDR you run pulumi from, such as 203.0.113.7/32 (target vms opens SSH and the Kubernetes API only to it; there is no default)",
         ]);
         assert.deepStrictEqual(preflightProblems({
             runId: "r1", plan: BASELINE, settings: { "aws:region": "us-east-1", operatorCidr: "203.0.113.7/32" }, keep: false,
@@ -86,6 +87,6 @@ describe("sweep preflight", () => {
     it("uses the registry's baseline, which the program's parser accepts with mtls false only", () => {
         assert.strictEqual(none.mtlsOn.supported, false);
         const bad: Plan = { setups: [{ mesh: "none", mtls: true, stack: "none-mtls-on" }], skipped: [] };
-        assert.match(preflightProblems({ runId: "r1", plan: bad, settings: { target: "kubeconfig" }, keep: false })[0], /^meshbench:mtls: got "true"; allowed: false for mesh none/);
+        assert.match(preflightProblems({ runId: "r1", plan: bad, settings: { target: "kubeconfig" }, keep: false })[0], /^--mtls: got "true"; allowed: false for mesh none/);
     });
 });

@@ -246,7 +246,7 @@ describe("sweep run", () => {
         const { record, backend, lines } = await sweep(new FakeBackend(), { keep: true, plan: { setups: [PLAN.setups[0]], skipped: [] } });
         assert.deepStrictEqual(backend.calls, ["prepare none-mtls-off", "up none-mtls-off"]);
         assert.deepStrictEqual(outcomes(record), [["none-mtls-off", "measured", "kept"]]);
-        assert.ok(lines.includes("[1/1] none-mtls-off: kept (--keep): destroy it yourself when done"));
+        assert.ok(lines.includes("[1/1] none-mtls-off: kept (--keep): tear it down with npm run sweep -- --destroy none-mtls-off"));
     });
 
     it("prints a summary with each setup's headline numbers and what was skipped", async () => {

@@ -1,0 +1,171 @@
+// What `npm run sweep` does, from argv to exit status, with everything that touches the
+// machine passed in (cli.ts wires the real ones; the tests, fakes). The order is the
+// contract: options, plan, config, estimate, prerequisites, confirmation, and only then
+// a stack. A dry run stops before the first stack, whatever else it is given.
+import * as path from "path";
+import { TARGETS, type TargetName } from "../cluster";
+import { CLUSTER_FIELDS } from "../cluster/settings";
+import { parseConfig } from "../config";
+import { MESHES } from "../meshes";
+import type { StackBackend, SweepControl } from "./backend";
+import { sweepEstimate } from "./estimate";
+import { newRunId, parseSweepArgs, SWEEP_USAGE, UsageError, type SweepOptions } from "./options";
+import { buildPlan, type Plan } from "./plan";
+import { preflightProblems } from "./preflight";
+import { backendUrl, prerequisiteChecks, prerequisiteLines, prerequisiteProblems, type MachineFacts } from "./prerequisites";
+import { RunDirectory } from "./run-directory";
+import { runSweep } from "./run";
+import { parserInput, setupRawConfig, stackConfigEntries } from "./stack-config";
+import { summaryLines, sweepSucceeded } from "./summary";
+import { sweepWording } from "./wording";
+
+/** Exit statuses, as --help states them. */
+export const EXIT = { ok: 0, failed: 1, usage: 2, interrupted: 130 } as const;
+
+export interface SweepIo {
+    readonly projectDir: string;
+    readonly cwd: string;
+    readonly env: NodeJS.ProcessEnv;
+    /** A line on stdout. */
+    readonly say: (line: string) => void;
+    /** A line on stderr. */
+    readonly warn: (line: string) => void;
+    /** Pulumi's own output, as it comes. */
+    readonly write: (text: string) => void;
+    /** Whether someone can answer a question: stdin and stdout are terminals. */
+    readonly interactive: boolean;
+    /** Asks a question; undefined when the user interrupted instead of answering. */
+    readonly ask: (question: string) => Promise<string | undefined>;
+    /** Probes the Pulumi CLI and the environment; reads, never changes, anything. */
+    readonly machine: () => Promise<MachineFacts>;
+    /** The only door to stacks. */
+    readonly openBackend: (url: string) => Promise<StackBackend>;
+    readonly control: SweepControl;
+    /** Installs the Ctrl-C handling of a running sweep. */
+    readonly handleSignals: (control: SweepControl) => void;
+    readonly now: () => Date;
+}
+
+function printPlan(plan: Plan, runId: string, options: SweepOptions, say: (s: string) => void): void {
+    const target = options.config.target ?? CLUSTER_FIELDS.target.default;
+    say(`run ${runId}: ${plan.setups.length} setup(s) on target ${target}${options.config.target ? "" : " (the default)"}`
+        + `${options.keep ? ", stacks kept" : ", each destroyed after its run"}`);
+    for (const s of plan.setups) say(`  ${s.stack}`);
+    for (const s of plan.skipped) say(`  skipped ${s.mesh}${s.mtls === undefined ? "" : ` mTLS ${s.mtls ? "on" : "off"}`}: ${sweepWording(s.reason)}`);
+}
+
+function printStackConfig(plan: Plan, runId: string, options: SweepOptions, say: (s: string) => void): void {
+    for (const setup of plan.setups) {
+        say(`\n${setup.stack}:`);
+        for (const e of stackConfigEntries(setupRawConfig(setup, options.config, runId))) {
+            say(`  ${e.key}: ${e.secret ? "[secret]" : e.value}`);
+        }
+    }
+}
+
+/** How to reach the sweep's stacks with the plain Pulumi CLI, which logs in elsewhere by default. */
+export function plainCliHint(url: string, stack: string): string {
+    return `with the plain CLI: PULUMI_BACKEND_URL=${url} pulumi stack output results --stack ${stack} `
+        + `(or pulumi login ${url} once, then pulumi stack select ${stack})`;
+}
+
+const cannotStart = (problems: readonly string[]): UsageError => new UsageError(`cannot start:\n  - ${problems.join("\n  - ")}`);
+
+async function destroyOnly(options: SweepOptions, url: string, io: SweepIo): Promise<number> {
+    if (options.dryRun) {
+        for (const stack of options.destroy) io.say(`dry run: would destroy ${stack} (state: ${url}); nothing was touched`);
+        return EXIT.ok;
+    }
+    const problems = prerequisiteProblems(prerequisiteChecks(undefined, url, await io.machine()));
+    if (problems.length > 0) throw cannotStart(problems);
+    const backend = await io.openBackend(url);
+    for (const stack of options.destroy) {
+        io.say(`${stack}: destroy`);
+        await backend.destroy(stack, io.write);
+        io.say(`${stack}: destroyed`);
+    }
+    return EXIT.ok;
+}
+
+/** Asks before spending money; the answer as an exit status, or undefined to go on. */
+async function confirm(target: string, options: SweepOptions, io: SweepIo): Promise<number | undefined> {
+    if (options.yes) return undefined;
+    if (!io.interactive) {
+        throw new UsageError(`target ${target} creates AWS resources that cost money (estimate above), and there is no terminal `
+            + "to confirm on: add --yes to start anyway, or --dry-run to see the plan");
+    }
+    const answer = await io.ask(`start? this creates AWS resources that cost money (target ${target}) [y/N] `);
+    if (answer === undefined) return EXIT.interrupted;
+    if (/^y(es)?$/i.test(answer.trim())) return undefined;
+    io.say("not started (answer y to start, or give --yes)");
+    return EXIT.failed;
+}
+
+async function sweep(options: SweepOptions, url: string, io: SweepIo): Promise<number> {
+    const runId = options.runId ?? newRunId(io.now());
+    const resultsDir = path.resolve(io.cwd, options.resultsDir, runId);
+    const directory = new RunDirectory(resultsDir);
+    // A mesh the target cannot run (Cilium on an existing cluster or on eks) is skipped, with the target's reason.
+    const targetName = (options.config.target ?? CLUSTER_FIELDS.target.default) as TargetName;
+    const target = TARGETS[targetName] ?? TARGETS.vms;
+    const plan = buildPlan(options.plan, MESHES, (mesh) => target.meshSupport({ mesh: mesh.name, installCni: !mesh.providesCni }));
+    printPlan(plan, runId, options, io.say);
+
+    const problems = preflightProblems({ runId, plan, settings: options.config, keep: options.keep, earlier: directory.readRecord() });
+    if (problems.length > 0) throw cannotStart(problems);
+
+    const { meshbench, context } = parserInput(setupRawConfig(plan.setups[0], options.config, runId));
+    const config = parseConfig(meshbench, context);
+    const estimate = sweepEstimate({ cluster: config.cluster, load: config.load, setups: plan.setups.length, keep: options.keep,
+        today: io.now().toISOString().slice(0, 10) });
+    estimate.lines.forEach(io.say);
+
+    const checks = prerequisiteChecks(config.cluster.target, url, await io.machine());
+    io.say(`prerequisites (state: ${url}):`);
+    prerequisiteLines(checks).forEach(io.say);
+    const missing = prerequisiteProblems(checks);
+
+    if (options.dryRun) {
+        printStackConfig(plan, runId, options, io.say);
+        const then = [
+            ...(missing.length > 0 ? ["would refuse to start until the MISSING prerequisites are there"] : []),
+            ...(estimate.paid && !options.yes ? [`would ask before creating AWS resources on target ${config.cluster.target} (give --yes not to be asked; without a terminal, --yes is required)`] : []),
+        ];
+        io.say(`\ndry run: nothing was touched${then.length > 0 ? `; a real run ${then.join(", and ")}` : ""}`);
+        return EXIT.ok;
+    }
+    if (missing.length > 0) throw cannotStart(missing);
+    if (estimate.paid) {
+        const answer = await confirm(config.cluster.target, options, io);
+        if (answer !== undefined) return answer;
+    }
+
+    const backend = await io.openBackend(url);
+    io.handleSignals(io.control);
+    const record = await runSweep(
+        { runId, plan, settings: options.config, keep: options.keep },
+        { backend, directory, control: io.control, log: io.say, now: io.now },
+    );
+    const stacks = plan.setups.map((s) => s.stack);
+    summaryLines(record, path.relative(io.cwd, resultsDir) || ".", stacks, (s) => directory.savedResults(s)).forEach(io.say);
+    const leftUp = record.setups.filter((s) => stacks.includes(s.stack) && (s.teardown.kind === "kept" || s.teardown.kind === "failed"));
+    if (leftUp.length > 0) io.say(plainCliHint(url, leftUp[0].stack));
+    return io.control.stopRequested ? EXIT.interrupted : sweepSucceeded(record, stacks) ? EXIT.ok : EXIT.failed;
+}
+
+/** The whole command; resolves to the exit status and never rejects. */
+export async function sweepMain(argv: readonly string[], io: SweepIo): Promise<number> {
+    try {
+        const options = parseSweepArgs(argv);
+        if (options.help) {
+            io.say(SWEEP_USAGE);
+            return EXIT.ok;
+        }
+        const url = backendUrl(io.env, io.projectDir);
+        return options.destroy.length > 0 ? await destroyOnly(options, url, io) : await sweep(options, url, io);
+    } catch (e) {
+        // Our errors say what to do; a stack trace only helps when debugging the sweep itself.
+        io.warn(e instanceof Error && !io.env.MESHBENCH_DEBUG ? e.message : String((e as Error)?.stack ?? e));
+        return e instanceof UsageError ? EXIT.usage : EXIT.failed;
+    }
+}

@@ -1,0 +1,280 @@
+// The sweep command end to end, argv to exit status, with the machine faked: what it
+// prints, what it refuses, and above all which stacks it touches. A stack is touched only
+// through SweepIo.openBackend, so "never touched" is "openBackend never called".
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { SweepControl, type StackBackend } from "../../sweep/backend";
+import { EXIT, sweepMain, type SweepIo } from "../../sweep/main";
+import { OPTIONS, SWEEP_USAGE } from "../../sweep/options";
+import type { MachineFacts } from "../../sweep/prerequisites";
+import { buildFixtureRun } from "../fixtures/results/build";
+
+const FIXTURES = buildFixtureRun();
+const KIND = ["--target", "kubeconfig", "--config", "kubeContext=kind-meshbench"];
+const AWS = ["--config", "aws:region=us-east-1", "--config", "operatorCidr=203.0.113.7/32"];
+
+interface Fake {
+    io: SweepIo;
+    out: string[];
+    err: string[];
+    /** Every call that reached a stack: "open", "prepare x", "up x", "destroy x". */
+    touched: string[];
+    asked: string[];
+    probed: number;
+}
+
+interface FakeOptions {
+    env?: NodeJS.ProcessEnv;
+    interactive?: boolean;
+    answer?: string;
+    pulumiFound?: boolean;
+    awsCli?: boolean;
+    /** Per stack: what `up` does instead of returning the fixture. */
+    up?: Record<string, (control: SweepControl) => Promise<Record<string, unknown>>>;
+}
+
+const PASS = { PULUMI_CONFIG_PASSPHRASE: "test" };
+
+function fake(cwd: string, o: FakeOptions = {}): Fake {
+    const f: Fake = { out: [], err: [], touched: [], asked: [], probed: 0, io: undefined as unknown as SweepIo };
+    const control = new SweepControl();
+    const backend: StackBackend = {
+        async prepare(stack) { f.touched.push(`prepare ${stack}`); },
+        async up(stack) {
+            f.touched.push(`up ${stack}`);
+            const scripted = o.up?.[stack];
+            return scripted ? scripted(control) : { results: FIXTURES[stack] };
+        },
+        async destroy(stack) { f.touched.push(`destroy ${stack}`); },
+    };
+    const machine: MachineFacts = {
+        env: o.env ?? PASS,
+        home: path.join(cwd, "home"),
+        pulumi: o.pulumiFound === false ? { found: false, problem: "not found (spawn pulumi ENOENT)" } : { found: true, version: "pulumi 3.248.0" },
+        fileExists: () => false,
+        onPath: (c) => (c === "aws" && o.awsCli ? "/usr/bin/aws" : undefined),
+    };
+    f.io = {
+        projectDir: cwd,
+        cwd,
+        env: o.env ?? PASS,
+        say: (l) => f.out.push(l),
+        warn: (l) => f.err.push(l),
+        write: () => undefined,
+        interactive: o.interactive ?? false,
+        ask: async (q) => { f.asked.push(q); return o.answer; },
+        machine: async () => { f.probed++; return machine; },
+        openBackend: async () => { f.touched.push("open"); return backend; },
+        control,
+        handleSignals: () => undefined,
+        now: () => new Date("2026-12-01T20:00:00Z"),
+    };
+    return f;
+}
+
+describe("sweep command", () => {
+    let dir: string;
+    beforeEach(() => { dir = fs.mkdtempSync(path.join(os.tmpdir(), "meshbench-main-")); });
+    afterEach(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const run = async (argv: string[], o?: FakeOptions) => {
+        const f = fake(dir, o);
+        const code = await sweepMain(argv, f.io);
+        return { ...f, code };
+    };
+
+    describe("a dry run never touches a stack", () => {
+        // Every combination of these, each with --dry-run: none may reach a stack or write results.
+        const GROUPS: string[][] = [
+            ["--destroy", "istio-mtls-on"], ["--destroy", "kuma-mtls-on"], ["--keep"], ["--yes"], ["--all"], KIND, AWS,
+            ["--run-id", "r1"], ["--meshes", "none,istio"], ["--repetitions", "0"],
+        ];
+        const combos = (groups: string[][]): string[][] => groups.reduce<string[][]>(
+            (acc, g) => [...acc, ...acc.map((c) => [...c, ...g])], [[]]);
+
+        it(`in all ${2 ** GROUPS.length} combinations of --destroy, --keep, --yes, --all, targets, run id, meshes and a bad value`, async () => {
+            for (const combo of combos(GROUPS)) {
+                for (const argv of [["--dry-run", ...combo], [...combo, "--dry-run"]]) {
+                    // A machine with every prerequisite and a user who says yes: only the dry run stands between argv and the stacks.
+                    const r = await run(argv, { env: { ...PASS, AWS_PROFILE: "bench" }, interactive: true, answer: "y", awsCli: true });
+                    assert.deepStrictEqual(r.touched, [], argv.join(" "));
+                    assert.ok(r.code === EXIT.ok || r.code === EXIT.usage, `${argv.join(" ")}: exit ${r.code}`);
+                    assert.ok(!fs.existsSync(path.join(dir, "results")), `${argv.join(" ")} wrote results`);
+                }
+            }
+        });
+
+        it("says what --destroy would destroy, and that nothing was touched", async () => {
+            const r = await run(["--destroy", "istio-mtls-on", "--destroy", "kuma-mtls-on", "--dry-run"]);
+            assert.deepStrictEqual([r.code, r.touched, r.probed], [EXIT.ok, [], 0]);
+            assert.deepStrictEqual(r.out, [
+                `dry run: would destroy istio-mtls-on (state: file://${dir}/.pulumi-state); nothing was touched`,
+                `dry run: would destroy kuma-mtls-on (state: file://${dir}/.pulumi-state); nothing was touched`,
+            ]);
+        });
+
+        it("prints the target, the estimate, the prerequisites and each stack's config", async () => {
+            const r = await run(["--dry-run", ...AWS], { env: {} });
+            assert.strictEqual(r.code, EXIT.ok);
+            assert.strictEqual(r.out[0], "run 20261201-200000: 5 setup(s) on target vms (the default), each destroyed after its run");
+            assert.ok(r.out.includes("  cost: about $1.73/h while a cluster is up → about $2.79–$3.94 on demand"), r.out.join("\n"));
+            assert.ok(r.out.some((l) => l.startsWith("  state passphrase: MISSING: set PULUMI_CONFIG_PASSPHRASE")));
+            assert.ok(r.out.includes("  meshbench:operatorCidr: 203.0.113.7/32"));
+            assert.strictEqual(r.out.at(-1), "\ndry run: nothing was touched; a real run would refuse to start until the MISSING prerequisites are there, "
+                + "and would ask before creating AWS resources on target vms (give --yes not to be asked; without a terminal, --yes is required)");
+        });
+    });
+
+    describe("--destroy", () => {
+        it("destroys exactly the stacks named, once the prerequisites are there", async () => {
+            const r = await run(["--destroy", "istio-mtls-on", "--destroy", "kuma-mtls-on"]);
+            assert.deepStrictEqual([r.code, r.touched], [EXIT.ok, ["open", "destroy istio-mtls-on", "destroy kuma-mtls-on"]]);
+        });
+
+        it("refuses options it would ignore, and bad stack names, before touching anything", async () => {
+            for (const [argv, message] of [
+                [["--destroy", "istio-mtls-on", "--keep", ...KIND], "--destroy runs no sweep, so --target, --config, --keep would do nothing; give --destroy alone (or with --dry-run)"],
+                [["--destroy", "istio-mtls-on", "--yes"], "--destroy runs no sweep, so --yes would do nothing; give --destroy alone (or with --dry-run)"],
+                [["--destroy", "../x"], '--destroy: got "../x"; allowed: a stack name such as istio-mtls-on'],
+            ] as const) {
+                const r = await run([...argv]);
+                assert.deepStrictEqual([r.code, r.touched, r.err], [EXIT.usage, [], [message]], argv.join(" "));
+            }
+        });
+
+        it("needs the Pulumi CLI and the passphrase, and says both at once", async () => {
+            const r = await run(["--destroy", "istio-mtls-on"], { env: {}, pulumiFound: false });
+            assert.deepStrictEqual([r.code, r.touched], [EXIT.usage, []]);
+            assert.deepStrictEqual(r.err, [[
+                "cannot start:",
+                "  - Pulumi CLI: not found (spawn pulumi ENOENT)",
+                `  - state passphrase: set PULUMI_CONFIG_PASSPHRASE (or PULUMI_CONFIG_PASSPHRASE_FILE): it encrypts the stacks' secrets (kubeconfigs, keys) in the local state at ${dir}/.pulumi-state`,
+            ].join("\n")]);
+        });
+    });
+
+    describe("on a paid target", () => {
+        it("refuses without a terminal and without --yes, saying so, and exits 2", async () => {
+            const r = await run(AWS, { env: { ...PASS, AWS_PROFILE: "bench" } });
+            assert.deepStrictEqual([r.code, r.touched, r.asked], [EXIT.usage, [], []]);
+            assert.deepStrictEqual(r.err, ["target vms creates AWS resources that cost money (estimate above), and there is no terminal "
+                + "to confirm on: add --yes to start anyway, or --dry-run to see the plan"]);
+            assert.ok(r.out.some((l) => l.startsWith("estimate (rough")), "the estimate came first");
+        });
+
+        it("asks on a terminal, and starts only on yes", async () => {
+            const env = { ...PASS, AWS_PROFILE: "bench" };
+            const no = await run(AWS, { env, interactive: true, answer: "" });
+            assert.deepStrictEqual([no.code, no.touched, no.asked], [EXIT.failed, [], ["start? this creates AWS resources that cost money (target vms) [y/N] "]]);
+            const interrupted = await run(AWS, { env, interactive: true, answer: undefined });
+            assert.deepStrictEqual([interrupted.code, interrupted.touched], [EXIT.interrupted, []]);
+            const yes = await run([...AWS, "--meshes", "none"], { env, interactive: true, answer: "y" });
+            assert.deepStrictEqual([yes.code, yes.touched], [EXIT.ok, ["open", "prepare none-mtls-off", "up none-mtls-off", "destroy none-mtls-off"]]);
+        });
+
+        it("starts without asking with --yes (or -y)", async () => {
+            for (const flag of ["--yes", "-y"]) {
+                const r = await run([...AWS, "--meshes", "none", flag], { env: { ...PASS, AWS_PROFILE: "bench" } });
+                assert.deepStrictEqual([r.code, r.asked, r.touched[0]], [EXIT.ok, [], "open"], flag);
+            }
+        });
+
+        it("reports every missing prerequisite together before anything runs", async () => {
+            const r = await run(["--target", "eks", ...AWS, "--yes"], { env: {}, pulumiFound: false, awsCli: false });
+            assert.deepStrictEqual([r.code, r.touched], [EXIT.usage, []]);
+            const lines = r.err[0].split("\n");
+            assert.deepStrictEqual(lines.map((l) => l.split(":")[0]),
+                ["cannot start", "  - Pulumi CLI", "  - state passphrase", "  - AWS credentials", "  - AWS CLI"]);
+            assert.strictEqual(lines[3], "  - AWS credentials: target eks creates AWS resources and found no AWS credentials: set AWS_PROFILE, "
+                + "or AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or write ~/.aws/credentials (aws configure)");
+            assert.match(lines[4], /^ {2}- AWS CLI: target eks needs the AWS CLI \(v2\) on PATH: the kubeconfig gets its tokens from `aws eks get-token`/);
+        });
+    });
+
+    describe("exit status", () => {
+        it("is 0 when every setup gave results, on a free target without asking", async () => {
+            const r = await run([...KIND, "--meshes", "none,istio"]);
+            assert.deepStrictEqual([r.code, r.asked], [EXIT.ok, []]);
+            assert.deepStrictEqual(r.touched, ["open", "prepare none-mtls-off", "up none-mtls-off", "destroy none-mtls-off",
+                "prepare istio-mtls-on", "up istio-mtls-on", "destroy istio-mtls-on"]);
+        });
+
+        it("with --keep, leaves the stack up and says how to reach it with the plain CLI", async () => {
+            const r = await run([...KIND, "--meshes", "none", "--keep"]);
+            assert.deepStrictEqual([r.code, r.touched], [EXIT.ok, ["open", "prepare none-mtls-off", "up none-mtls-off"]]);
+            assert.ok(r.out.includes("STILL UP: none-mtls-off; tear down with: npm run sweep -- --destroy none-mtls-off"), r.out.join("\n"));
+            assert.strictEqual(r.out.at(-1), `with the plain CLI: PULUMI_BACKEND_URL=file://${dir}/.pulumi-state pulumi stack output results `
+                + `--stack none-mtls-off (or pulumi login file://${dir}/.pulumi-state once, then pulumi stack select none-mtls-off)`);
+        });
+
+        it("is 1 when a setup failed", async () => {
+            const r = await run([...KIND, "--meshes", "none,istio"], { up: { "istio-mtls-on": async () => { throw new Error("error: boom"); } } });
+            assert.strictEqual(r.code, EXIT.failed);
+            assert.ok(r.out.some((l) => l.includes("FAILED at up: error: boom")));
+        });
+
+        it("is 130 when interrupted", async () => {
+            const r = await run([...KIND, "--meshes", "none,istio"], { up: { "none-mtls-off": async (control) => {
+                control.requestStop("Ctrl-C", false);
+                return { results: FIXTURES["none-mtls-off"] };
+            } } });
+            assert.strictEqual(r.code, EXIT.interrupted);
+            assert.ok(!r.touched.includes("up istio-mtls-on"), "no setup starts after the interrupt");
+        });
+
+        it("is 2 for every usage error, and the message names the flag typed", async () => {
+            const cases: [string[], string][] = [
+                [["--repetitions", "0", ...KIND], 'cannot start:\n  - --repetitions: got "0"; allowed: an integer from 1 to 50'],
+                [["--repetitions", "-1", ...KIND], 'cannot start:\n  - --repetitions: got "-1"; allowed: an integer from 1 to 50'],
+                [["--config", "wrkCpu=0", ...KIND], 'cannot start:\n  - --config wrkCpu: got "0"; allowed: an integer from 1 to 256'],
+                [["--target", "gke"], 'cannot start:\n  - --target: got "gke"; allowed: kubeconfig, vms, eks'],
+                [["--run-id", "R 1", ...KIND], 'cannot start:\n  - --run-id: got "R 1"; allowed: lowercase letters, digits and dashes, at most 32 characters'],
+                [["--meshes", "istio,bogus,Linkerd"], '--meshes: unknown meshes "bogus", "Linkerd"; allowed: none, istio, istio-ambient, linkerd, consul, kuma, cilium'],
+                [["--mesh", "istio"], "unknown option --mesh (npm run sweep -- --help lists the options)"],
+                [["--meshes"], "--meshes needs a value (--meshes a,b,...)"],
+                [["--keep=yes"], "--keep takes no value"],
+                [["istio"], 'unexpected argument "istio": every value follows its option (npm run sweep -- --help lists the options)'],
+            ];
+            for (const [argv, message] of cases) {
+                const r = await run(argv);
+                assert.deepStrictEqual([r.code, r.err, r.touched], [EXIT.usage, [message], []], argv.join(" "));
+            }
+        });
+
+        it("speaks sweep flags in its hints, not per-stack pulumi config set", async () => {
+            const r = await run([]);
+            assert.deepStrictEqual(r.err, [[
+                "cannot start:",
+                "  - --config aws:region: not set; allowed: an AWS region such as us-east-1 (target vms makes its cluster there: --config aws:region=us-east-1)",
+                "  - --config operatorCidr: not set; allowed: the IPv4 CIDR you run pulumi from, such as 203.0.113.7/32 (target vms opens SSH and the Kubernetes API only to it; there is no default)",
+            ].join("\n")]);
+            assert.ok(!r.err[0].includes("pulumi config set"));
+        });
+    });
+
+    describe("--help and -h", () => {
+        it("print the usage, naming every default, and exit 0", async () => {
+            for (const flag of ["--help", "-h"]) {
+                const r = await run([flag]);
+                assert.deepStrictEqual([r.code, r.out, r.touched], [EXIT.ok, [SWEEP_USAGE], []], flag);
+            }
+            // Each option's entry: its line, and the indented lines that continue it.
+            const entries = new Map<string, string>();
+            let current: string | undefined;
+            for (const line of SWEEP_USAGE.split("\n")) {
+                const flag = line.match(/^ {2}(?:-\w, )?--([\w-]+)/)?.[1];
+                if (flag) entries.set((current = flag), line.trim());
+                else if (current && /^ {20,}\S/.test(line)) entries.set(current, `${entries.get(current)} ${line.trim()}`);
+                else current = undefined;
+            }
+            assert.deepStrictEqual([...entries.keys()], Object.keys(OPTIONS), "--help lists every option, in order");
+            for (const [name, spec] of Object.entries(OPTIONS)) {
+                if (spec.type === "string") assert.match(entries.get(name)!, /\(default: [^)]+\)$/, `--help names the default of --${name}`);
+            }
+            assert.match(entries.get("target")!, /\(default: vms: a fresh EC2 cluster per setup\)$/);
+            assert.match(entries.get("repetitions")!, /\(default: 5\)$/);
+            assert.ok(SWEEP_USAGE.split("\n").every((l) => l.length <= 96), "--help fits 96 columns");
+        });
+    });
+});
