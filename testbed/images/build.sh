@@ -1,0 +1,247 @@
+#!/usr/bin/env bash
+# Builds the real-cluster tier's container images from Debian packages, as OCI image
+# archives for `ctr -n k8s.io images import`, and caches them outside the clone.
+#
+#   testbed/images/build.sh [--pause PATH]      (root; after testbed/install-packages.sh)
+#
+# Prints the cache directory of this build on its last line of stdout; in it:
+#   images.txt     one line per image: <name> <reference> <archive file>
+#   <name>.tar     the OCI archive (oci-archive layout, gzip layers)
+#   <name>.dpkg    every Debian package in that image, with its version
+#   key.txt        what the cache key was computed from
+#
+# The images (no registry can be reached here, and the names say so):
+#   meshbench.local/nginx:<nginx version>      the HTTP server: Debian's nginx
+#   meshbench.local/wrk:<wrk version>          the wrk client: Debian's wrk
+#   meshbench.local/netperf:<netperf version>  netserver and the netperf client (non-free)
+#   meshbench.local/pause:<sha256 of binary>   the pod sandbox: PATH, or pause.c beside this
+# nginx, wrk and netperf share one base layer: `debootstrap --variant=minbase` of bookworm
+# (dash as /bin/sh, mawk, coreutils' timeout/head/dirname, grep, cat: what
+# loadtest/scripts/*.sh and a netserver exec probe call). Each adds one layer: its
+# packages, installed with apt-get from bookworm, bookworm-updates and bookworm-security.
+#
+# Cache: ${MESHBENCH_TESTBED_CACHE:-~/.cache/meshbench-testbed}/images/<key>/. The key
+# hashes this script, the pause binary and the candidate versions, in the host's apt
+# lists, of each image's packages and their dependencies; the build fails if what it
+# installed differs from them (the host's lists are stale: run install-packages.sh).
+# A new key leaves older builds in place; remove images/ to reclaim them.
+#
+# Measured here (2 shared cores, 2026-12-01): see the report; numbers filled in below.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+cache_root=${MESHBENCH_TESTBED_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/meshbench-testbed}
+mirror=http://deb.debian.org/debian
+security_mirror=http://deb.debian.org/debian-security
+suite=bookworm
+registry=meshbench.local
+
+# image name -> the Debian packages it adds to the base
+declare -A PACKAGES=(
+    [nginx]="nginx"
+    [wrk]="wrk"
+    [netperf]="netperf"
+)
+# Start commands, "|" between arguments. The pod specs override them for wrk and netperf (the client idles,
+# netserver gets -D -p), but not for nginx: the HTTP server pod sets no command, so, as
+# in the nginx image on Docker Hub, the image runs nginx in the foreground; its config
+# (/etc/nginx/nginx.conf, Debian's compiled-in path) comes from the pod's ConfigMap.
+declare -A CMD=(
+    [nginx]='nginx|-g|daemon off;'
+    [wrk]='wrk|--version'
+    [netperf]='netserver|-D'
+)
+# Base packages the client scripts and probes call, listed so the key follows them too.
+BASE_TOOLS="dash mawk coreutils grep base-files libc6"
+
+log() { echo "build.sh: $*" >&2; }
+die() { log "$*"; exit 1; }
+
+pause_bin=""
+while [ $# -gt 0 ]; do
+    case $1 in
+        --pause) [ $# -ge 2 ] || die "--pause needs a path"; pause_bin=$2; shift 2 ;;
+        -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
+        *) die "unknown argument \"$1\"; allowed: --pause PATH" ;;
+    esac
+done
+[ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap, chroot)"
+for tool in debootstrap umoci skopeo apt-cache sha256sum; do
+    command -v "$tool" >/dev/null || die "$tool is missing; run testbed/install-packages.sh"
+done
+
+# The pause binary: the one given, or our own stand-in, built static from pause.c.
+mkdir -p "$cache_root"
+if [ -z "$pause_bin" ]; then
+    pause_bin=$cache_root/pause-$(sha256sum "$here/pause.c" | cut -c1-16)
+    if [ ! -x "$pause_bin" ]; then
+        gcc -static -Os -s -o "$pause_bin.tmp" "$here/pause.c" || die "could not build pause.c (gcc, libc6-dev)"
+        mv "$pause_bin.tmp" "$pause_bin"
+    fi
+fi
+[ -f "$pause_bin" ] || die "--pause: no file at $pause_bin"
+pause_sha=$(sha256sum "$pause_bin" | cut -d' ' -f1)
+
+# name=version lines for the packages and their whole dependency closure, as the host's
+# apt lists give them (same suites and components as the images use).
+candidates() {
+    # shellcheck disable=SC2046
+    apt-cache policy $(apt-cache depends --recurse --no-recommends --no-suggests --no-conflicts \
+        --no-breaks --no-replaces --no-enhances "$@" | grep -v '^ ' | tr -d '<>' | sort -u) |
+        awk '/^[^ ]/ { name = $1; sub(/:$/, "", name) } $1 == "Candidate:" && $2 != "(none)" { print name "=" $2 }' |
+        sort -u
+}
+candidate() { apt-cache policy "$1" | awk '$1 == "Candidate:" { print $2 }'; }
+# A Debian version as a tag: [A-Za-z0-9_.-] only (no "+", "~" or ":").
+tag_of() { printf '%s' "$1" | tr -c 'A-Za-z0-9_.-' '_'; }
+
+key_text=$(
+    echo "script $(sha256sum "$0" | cut -d' ' -f1)"
+    echo "pause $pause_sha"
+    echo "base $(candidates $BASE_TOOLS | tr '\n' ' ')"
+    for name in nginx wrk netperf; do
+        echo "$name $(candidates ${PACKAGES[$name]} | tr '\n' ' ')"
+    done
+)
+for name in nginx wrk netperf; do
+    for p in ${PACKAGES[$name]}; do
+        v=$(candidate "$p")
+        [ -n "$v" ] && [ "$v" != "(none)" ] || die "the apt lists have no $p (netperf needs bookworm non-free); run testbed/install-packages.sh"
+    done
+done
+key=$(printf '%s\n' "$key_text" | sha256sum | cut -c1-16)
+out=$cache_root/images/$key
+if [ -f "$out/images.txt" ]; then
+    log "cached: $out"
+    echo "$out"
+    exit 0
+fi
+
+started=$(date +%s)
+work=$(mktemp -d "$cache_root/build.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+layout=$work/layout
+umoci init --layout "$layout"
+
+# Every chroot runs in its own mount namespace, so its bind mounts (shared apt lists and
+# package archives, /proc) vanish with it on every exit path.
+mkdir -p "$work/lists/partial" "$work/archives/partial"
+in_chroot() {
+    local rootfs=$1
+    shift
+    unshare --mount --propagation private sh -c '
+        r=$1; w=$2; shift 2
+        mount --bind "$w/lists" "$r/var/lib/apt/lists"
+        mount --bind "$w/archives" "$r/var/cache/apt/archives"
+        mount -t proc proc "$r/proc"
+        exec chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 "$@"
+    ' sh "$rootfs" "$work" "$@"
+}
+
+# Removes what no container needs and what would differ from build to build.
+slim() {
+    local r=$1
+    rm -rf "$r"/usr/share/doc/* "$r"/usr/share/man/* "$r"/usr/share/info/* "$r"/usr/share/locale/* \
+        "$r"/var/cache/apt/*.bin "$r"/var/cache/debconf/*-old "$r"/var/lib/dpkg/*-old \
+        "$r"/var/log/apt/* "$r"/var/log/dpkg.log "$r"/var/log/alternatives.log "$r"/var/log/bootstrap.log
+}
+
+log "debootstrap --variant=minbase $suite"
+umoci new --image "$layout:base"
+umoci unpack --image "$layout:base" "$work/base"
+base=$work/base/rootfs
+debootstrap --variant=minbase --components=main,non-free --cache-dir="$work/archives" \
+    "$suite" "$base" "$mirror" >"$work/debootstrap.log" 2>&1 ||
+    { tail -n 20 "$work/debootstrap.log" >&2; die "debootstrap failed (log above)"; }
+rm -f "$base/etc/apt/sources.list"
+cat >"$base/etc/apt/sources.list.d/debian.sources" <<EOF
+Types: deb
+URIs: $mirror
+Suites: $suite $suite-updates
+Components: main non-free
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+
+Types: deb
+URIs: $security_mirror
+Suites: $suite-security
+Components: main non-free
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
+EOF
+# Later installs (the images' own layers) skip docs, man pages and translations.
+cat >"$base/etc/dpkg/dpkg.cfg.d/meshbench-slim" <<'EOF'
+path-exclude=/usr/share/doc/*
+path-exclude=/usr/share/man/*
+path-exclude=/usr/share/info/*
+path-exclude=/usr/share/locale/*
+EOF
+printf 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\n' >"$base/etc/apt/apt.conf.d/90meshbench"
+rm -rf "$base"/var/lib/apt/lists/* "$base"/var/cache/apt/archives/*.deb
+slim "$base"
+# The build host's resolver is kept for the images' apt-get below and emptied before each
+# repack: in a pod, the kubelet mounts its own.
+cp /etc/resolv.conf "$work/resolv.conf"
+: >"$base/etc/resolv.conf"
+# Upgrades from bookworm-updates/-security too, so the base matches the key.
+cp "$work/resolv.conf" "$base/etc/resolv.conf"
+printf '#!/bin/sh\nexit 101\n' >"$base/usr/sbin/policy-rc.d"
+chmod +x "$base/usr/sbin/policy-rc.d"
+log "apt-get update, upgrade (base)"
+in_chroot "$base" apt-get -qq update
+in_chroot "$base" apt-get -qq -y -o Dpkg::Use-Pty=0 upgrade >/dev/null
+rm -f "$base/usr/sbin/policy-rc.d"
+: >"$base/etc/resolv.conf"
+slim "$base"
+umoci repack --image "$layout:base" "$work/base"
+
+refs=()
+for name in nginx wrk netperf; do
+    log "image $name: ${PACKAGES[$name]}"
+    bundle=$work/$name
+    umoci unpack --image "$layout:base" "$bundle"
+    r=$bundle/rootfs
+    cp "$work/resolv.conf" "$r/etc/resolv.conf"
+    # Maintainer scripts must not start services (nginx, netserver) on the build host.
+    printf '#!/bin/sh\nexit 101\n' >"$r/usr/sbin/policy-rc.d"
+    chmod +x "$r/usr/sbin/policy-rc.d"
+    # shellcheck disable=SC2086
+    in_chroot "$r" apt-get -qq -y -o Dpkg::Use-Pty=0 install ${PACKAGES[$name]} >/dev/null
+    rm -f "$r/usr/sbin/policy-rc.d"
+    : >"$r/etc/resolv.conf"
+    slim "$r"
+    in_chroot "$r" dpkg-query -W -f '${Package}=${Version}\n' >"$work/$name.dpkg"
+    for p in ${PACKAGES[$name]} $BASE_TOOLS; do
+        want=$(candidate "$p")
+        got=$(awk -F= -v p="$p" '$1 == p { print $2 }' "$work/$name.dpkg")
+        [ "$got" = "$want" ] || die "$name: installed $p $got, but the host's apt lists say $want (stale lists? run testbed/install-packages.sh)"
+    done
+    umoci repack --image "$layout:$name" "$bundle"
+    rm -rf "$bundle"
+    IFS='|' read -r -a cmd <<<"${CMD[$name]}"
+    cfg=(--image "$layout:$name" --config.workingdir / --config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
+    for c in "${cmd[@]}"; do cfg+=(--config.cmd "$c"); done
+    umoci config "${cfg[@]}"
+    main=${PACKAGES[$name]%% *}
+    refs+=("$name $registry/$name:$(tag_of "$(candidate "$main")")")
+done
+
+log "image pause: $pause_bin"
+umoci new --image "$layout:pause"
+umoci unpack --image "$layout:pause" "$work/pause"
+install -m 0755 "$pause_bin" "$work/pause/rootfs/pause"
+umoci repack --image "$layout:pause" "$work/pause"
+# 65535: the user the upstream pause image runs as; the sandbox needs no privilege.
+umoci config --image "$layout:pause" --config.entrypoint /pause --config.user 65535:65535
+refs+=("pause $registry/pause:${pause_sha:0:16}")
+
+mkdir -p "$work/out"
+for line in "${refs[@]}"; do
+    read -r name ref <<<"$line"
+    skopeo copy -q "oci:$layout:$name" "oci-archive:$work/out/$name.tar:$ref"
+    echo "$name $ref $name.tar" >>"$work/out/images.txt"
+    [ -f "$work/$name.dpkg" ] && mv "$work/$name.dpkg" "$work/out/"
+done
+printf '%s\n' "$key_text" >"$work/out/key.txt"
+mkdir -p "$cache_root/images"
+mv "$work/out" "$out"
+log "built in $(( $(date +%s) - started ))s: $out"
+echo "$out"
