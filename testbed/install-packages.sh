@@ -7,14 +7,19 @@
 #   containerd 1.6.20, runc 1.1.5  each node's container runtime (CRI plugin built in)
 #   containernetworking-plugins    /usr/lib/cni: bridge, host-local, loopback, portmap
 #   iptables, conntrack            kube-proxy's rules (iptables mode) and its conntrack flushes
-#   socat                          kubectl port-forward through the kubelet
-#   ethtool                        the kubelet and CNI plugins call it on veths
+#   socat, ethtool                 what the vms target's nodes get too (prepare-node.sh), for
+#                                  parity; kubeadm's preflight wants them, the local tier may not
 #   iproute2                       ip netns / ip route for the cluster's namespace
-#   etcd-server 3.4.23             kube-apiserver 1.29 accepts etcd >= 3.4 (etcd3 storage only)
+#   etcd-server 3.4.23             checked 2026-12-01: kube-apiserver v1.29.1 (testbed/tools'
+#                                  build) on it passed /readyz (etcd ok), created a ConfigMap and
+#                                  watched it. kubeadm 1.29 accepts external etcd >= 3.4.13; the
+#                                  Kubernetes docs recommend >= 3.4.22 in production.
 #   debootstrap                    testbed/images/build.sh: the images' Debian rootfs
 #   umoci, skopeo                  testbed/images/build.sh: rootfs -> OCI layout -> archive
-#   netperf 2.7.0 (non-free)       only to compare with the image's copy; the images get
-#                                  their own from the mirror through debootstrap
+#   netperf 2.7.0 (non-free)       the host's netperf/netserver; the images get their own copy
+#                                  from the mirror through debootstrap, and build.sh reads the
+#                                  version to expect from the host's lists of non-free
+# Measured here: a first run 26 s (12 packages and their dependencies), a second 5 s.
 # netperf is in bookworm's non-free component, which this machine's sources don't list:
 # the script adds it in its own deb822 file, so nothing of the machine's is edited.
 set -euo pipefail

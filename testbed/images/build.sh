@@ -21,7 +21,7 @@
 # packages, installed with apt-get from bookworm, bookworm-updates and bookworm-security.
 #
 # Cache: ${MESHBENCH_TESTBED_CACHE:-~/.cache/meshbench-testbed}/images/<key>/. The key
-# hashes this script, the pause binary and the candidate versions, in the host's apt
+# hashes this script (less its comment lines), the pause binary and the candidate versions, in the host's apt
 # lists, of each image's packages and their dependencies; the build fails if what it
 # installed differs from them (the host's lists are stale: run install-packages.sh).
 # A new key leaves older builds in place; remove images/ to reclaim them.
@@ -48,7 +48,7 @@ declare -A PACKAGES=(
 # (/etc/nginx/nginx.conf, Debian's compiled-in path) comes from the pod's ConfigMap.
 declare -A CMD=(
     [nginx]='nginx|-g|daemon off;'
-    [wrk]='wrk|--version'
+    [wrk]='sh'
     [netperf]='netserver|-D'
 )
 # Base packages the client scripts and probes call, listed so the key follows them too.
@@ -91,22 +91,22 @@ candidates() {
         awk '/^[^ ]/ { name = $1; sub(/:$/, "", name) } $1 == "Candidate:" && $2 != "(none)" { print name "=" $2 }' |
         sort -u
 }
-candidate() { apt-cache policy "$1" | awk '$1 == "Candidate:" { print $2 }'; }
+# shellcheck disable=SC2086 # lists of package names, split on purpose
+versions=$(candidates $BASE_TOOLS ${PACKAGES[nginx]} ${PACKAGES[wrk]} ${PACKAGES[netperf]})
+candidate() { awk -F= -v p="$1" '$1 == p { print $2 }' <<<"$versions"; }
 # A Debian version as a tag: [A-Za-z0-9_.-] only (no "+", "~" or ":").
 tag_of() { printf '%s' "$1" | tr -c 'A-Za-z0-9_.-' '_'; }
 
 key_text=$(
-    echo "script $(sha256sum "$0" | cut -d' ' -f1)"
+    # Comments don't change the images, so they don't change the key.
+    echo "script $(sed '/^[[:space:]]*#/d' "$0" | sha256sum | cut -d' ' -f1)"
     echo "pause $pause_sha"
-    echo "base $(candidates $BASE_TOOLS | tr '\n' ' ')"
-    for name in nginx wrk netperf; do
-        echo "$name $(candidates ${PACKAGES[$name]} | tr '\n' ' ')"
-    done
+    echo "$versions"
 )
 for name in nginx wrk netperf; do
     for p in ${PACKAGES[$name]}; do
         v=$(candidate "$p")
-        [ -n "$v" ] && [ "$v" != "(none)" ] || die "the apt lists have no $p (netperf needs bookworm non-free); run testbed/install-packages.sh"
+        if [ -z "$v" ]; then die "the apt lists have no $p (netperf needs bookworm non-free); run testbed/install-packages.sh"; fi
     done
 done
 key=$(printf '%s\n' "$key_text" | sha256sum | cut -c1-16)
@@ -120,6 +120,13 @@ fi
 started=$(date +%s)
 work=$(mktemp -d "$cache_root/build.XXXXXX")
 trap 'rm -rf "$work"' EXIT
+phase() { log "$(( $(date +%s) - started ))s: $*"; }
+# quietly LABEL CMD...: the command's output goes to a log, shown only if it fails.
+quietly() {
+    local label=$1
+    shift
+    "$@" >"$work/$label.log" 2>&1 || { tail -n 30 "$work/$label.log" >&2; die "$label failed (log above)"; }
+}
 layout=$work/layout
 umoci init --layout "$layout"
 
@@ -129,6 +136,7 @@ mkdir -p "$work/lists/partial" "$work/archives/partial"
 in_chroot() {
     local rootfs=$1
     shift
+    # shellcheck disable=SC2016 # expanded by the inner sh
     unshare --mount --propagation private sh -c '
         r=$1; w=$2; shift 2
         mount --bind "$w/lists" "$r/var/lib/apt/lists"
@@ -146,13 +154,12 @@ slim() {
         "$r"/var/log/apt/* "$r"/var/log/dpkg.log "$r"/var/log/alternatives.log "$r"/var/log/bootstrap.log
 }
 
-log "debootstrap --variant=minbase $suite"
+phase "debootstrap --variant=minbase $suite"
 umoci new --image "$layout:base"
 umoci unpack --image "$layout:base" "$work/base"
 base=$work/base/rootfs
-debootstrap --variant=minbase --components=main,non-free --cache-dir="$work/archives" \
-    "$suite" "$base" "$mirror" >"$work/debootstrap.log" 2>&1 ||
-    { tail -n 20 "$work/debootstrap.log" >&2; die "debootstrap failed (log above)"; }
+quietly debootstrap debootstrap --variant=minbase --components=main,non-free --cache-dir="$work/archives" \
+    "$suite" "$base" "$mirror"
 rm -f "$base/etc/apt/sources.list"
 cat >"$base/etc/apt/sources.list.d/debian.sources" <<EOF
 Types: deb
@@ -185,9 +192,9 @@ cp /etc/resolv.conf "$work/resolv.conf"
 cp "$work/resolv.conf" "$base/etc/resolv.conf"
 printf '#!/bin/sh\nexit 101\n' >"$base/usr/sbin/policy-rc.d"
 chmod +x "$base/usr/sbin/policy-rc.d"
-log "apt-get update, upgrade (base)"
-in_chroot "$base" apt-get -qq update
-in_chroot "$base" apt-get -qq -y -o Dpkg::Use-Pty=0 upgrade >/dev/null
+phase "base: apt-get update, upgrade"
+quietly apt-update in_chroot "$base" apt-get -q update
+quietly apt-upgrade in_chroot "$base" apt-get -q -y -o Dpkg::Use-Pty=0 upgrade
 rm -f "$base/usr/sbin/policy-rc.d"
 : >"$base/etc/resolv.conf"
 slim "$base"
@@ -195,7 +202,7 @@ umoci repack --image "$layout:base" "$work/base"
 
 refs=()
 for name in nginx wrk netperf; do
-    log "image $name: ${PACKAGES[$name]}"
+    phase "image $name: ${PACKAGES[$name]}"
     bundle=$work/$name
     umoci unpack --image "$layout:base" "$bundle"
     r=$bundle/rootfs
@@ -204,10 +211,11 @@ for name in nginx wrk netperf; do
     printf '#!/bin/sh\nexit 101\n' >"$r/usr/sbin/policy-rc.d"
     chmod +x "$r/usr/sbin/policy-rc.d"
     # shellcheck disable=SC2086
-    in_chroot "$r" apt-get -qq -y -o Dpkg::Use-Pty=0 install ${PACKAGES[$name]} >/dev/null
+    quietly "install-$name" in_chroot "$r" apt-get -q -y -o Dpkg::Use-Pty=0 install ${PACKAGES[$name]}
     rm -f "$r/usr/sbin/policy-rc.d"
     : >"$r/etc/resolv.conf"
     slim "$r"
+    # shellcheck disable=SC2016 # dpkg-query's own format
     in_chroot "$r" dpkg-query -W -f '${Package}=${Version}\n' >"$work/$name.dpkg"
     for p in ${PACKAGES[$name]} $BASE_TOOLS; do
         want=$(candidate "$p")
@@ -224,7 +232,7 @@ for name in nginx wrk netperf; do
     refs+=("$name $registry/$name:$(tag_of "$(candidate "$main")")")
 done
 
-log "image pause: $pause_bin"
+phase "image pause: $pause_bin"
 umoci new --image "$layout:pause"
 umoci unpack --image "$layout:pause" "$work/pause"
 install -m 0755 "$pause_bin" "$work/pause/rootfs/pause"
@@ -233,6 +241,7 @@ umoci repack --image "$layout:pause" "$work/pause"
 umoci config --image "$layout:pause" --config.entrypoint /pause --config.user 65535:65535
 refs+=("pause $registry/pause:${pause_sha:0:16}")
 
+phase "archives"
 mkdir -p "$work/out"
 for line in "${refs[@]}"; do
     read -r name ref <<<"$line"
@@ -241,7 +250,11 @@ for line in "${refs[@]}"; do
     [ -f "$work/$name.dpkg" ] && mv "$work/$name.dpkg" "$work/out/"
 done
 printf '%s\n' "$key_text" >"$work/out/key.txt"
+phase "done; the build used $(du -sh "$work" | cut -f1) of scratch space in $work"
 mkdir -p "$cache_root/images"
-mv "$work/out" "$out"
+# A build that ran at the same time may have stored the same key first; its copy wins.
+if ! mv -T "$work/out" "$out" 2>/dev/null; then
+    [ -f "$out/images.txt" ] || die "could not store $out"
+fi
 log "built in $(( $(date +%s) - started ))s: $out"
 echo "$out"

@@ -13,6 +13,8 @@
 # - netperf: netserver as the pod spec starts it, and loadtest/scripts/netperf-client.sh
 #   (TCP_RR) in the same image against it; an exec in the netserver container finds the
 #   tools a readiness probe may call (sh, grep, cat, netperf);
+# - the client pods' idle command (loadtest/clients.ts) runs in the wrk and netperf
+#   images and ends at once on SIGTERM;
 # - pause: starts, and ends on SIGTERM.
 # No packet leaves loopback: every container but pause runs in the one namespace made
 # here, which has no route out (only `lo` and a veth pair with both ends inside it), and
@@ -74,12 +76,15 @@ command ctr -a "$sock" version >/dev/null 2>&1 || fail "containerd did not answe
 command ctr -a "$sock" plugins ls | awk '$2 == "cri" && $4 == "ok"' | grep -q . || fail "the CRI plugin did not load"
 ctr() { command ctr -a "$sock" -n k8s.io "$@"; }
 
-while read -r name reference archive; do
+while read -r _name reference archive; do
     ctr images import "$dir/$archive" >/dev/null || fail "import of $archive"
     names=$(ctr images ls -q)
     grep -qx "$reference" <<<"$names" || fail "$archive imported, but not as $reference: $(tr '\n' ' ' <<<"$names")"
     ok "imported $reference"
 done <"$dir/images.txt"
+# What each node's containerd holds for them: the content store (the archives' blobs,
+# the base layer once) plus the unpacked snapshots.
+echo "check.sh: containerd root after the imports: $(du -sh "$tmp/root" | cut -f1)"
 
 ip netns add "$netns"
 ip -n "$netns" link set lo up
@@ -124,8 +129,9 @@ wrk_out=$(run "${scripts[@]}" --env MESHBENCH_URL=http://127.0.0.1:8080/ \
     --env MESHBENCH_WRK_THREADS=2 --env MESHBENCH_WRK_CONNECTIONS=2 --env MESHBENCH_DURATION_SECONDS=2 \
     --env MESHBENCH_WARMUP_SECONDS=0 --env MESHBENCH_REPETITIONS=1 --env MESHBENCH_RUN_TIMEOUT_SECONDS=30 \
     "$(ref wrk)" mb-wrk sh /meshbench/wrk-client.sh) || fail "wrk-client.sh: exit $?"
-grep -q '^MESHBENCH-END run=1 exit=0$' <<<"$wrk_out" && grep -q '^Requests/sec:' <<<"$wrk_out" &&
-    grep -q '^MESHBENCH-CPU run=1 usage_usec=' <<<"$wrk_out" || { echo "$wrk_out" >&2; fail "wrk-client.sh"; }
+for want in '^MESHBENCH-END run=1 exit=0$' '^Requests/sec:' '^MESHBENCH-CPU run=1 usage_usec='; do
+    grep -q "$want" <<<"$wrk_out" || { echo "$wrk_out" >&2; fail "wrk-client.sh: no line $want"; }
+done
 ok "wrk-client.sh: $(grep '^MESHBENCH-TOOL' <<<"$wrk_out"); $(grep '^Requests/sec:' <<<"$wrk_out")"
 
 # netserver, as the netperf server pod starts it.
@@ -144,15 +150,35 @@ np_out=$(run "${scripts[@]}" --env MESHBENCH_NETPERF_HOST=127.0.0.1 \
 grep -q '^MESHBENCH-END run=1 exit=0$' <<<"$np_out" || { echo "$np_out" >&2; fail "netperf-client.sh"; }
 ok "netperf-client.sh: $(grep '^MESHBENCH-TOOL' <<<"$np_out"); $(grep -A3 '^MESHBENCH-BEGIN run=1' <<<"$np_out" | tail -n 1)"
 
+# stops_on_term ID: the task runs, and a SIGTERM ends it within 5 s.
+stops_on_term() {
+    local state=""
+    sleep 0.5
+    state=$(ctr tasks ls | awk -v id="$1" '$1 == id { print $3 }')
+    [ "$state" = RUNNING ] || fail "$1 is not running (state: ${state:-none})"
+    ctr tasks kill -s SIGTERM "$1"
+    for _ in $(seq 25); do
+        state=$(ctr tasks ls | awk -v id="$1" '$1 == id { print $3 }')
+        [ "$state" = STOPPED ] && return 0
+        sleep 0.2
+    done
+    fail "$1 did not end on SIGTERM within 5s"
+}
+
+# The client pods' idle command (clientContainer in loadtest/clients.ts), in each client
+# image: it must run, and end at once on the kubelet's SIGTERM.
+mapfile -d '' idle < <(cd "$repo" && node -e 'require("ts-node/register/transpile-only");
+    const c = require("./loadtest/clients").clientContainer("c", "i", {}, { cpu: "1", memory: "1Mi" });
+    process.stdout.write(c.command.map((a) => a + "\0").join(""))')
+[ "${#idle[@]}" -gt 0 ] || fail "could not read the client pods' command from loadtest/clients.ts"
+for name in wrk netperf; do
+    ctr run -d "${net[@]}" "$(ref "$name")" "mb-idle-$name" "${idle[@]}" >/dev/null
+    stops_on_term "mb-idle-$name"
+    ok "$name: the client pods' idle command runs and ends on SIGTERM"
+done
+
 # pause: runs as the sandbox would, and a SIGTERM ends it at once.
 ctr run -d "$(ref pause)" mb-pause >/dev/null
-sleep 0.5
-ctr tasks ls | awk '$1 == "mb-pause" { print $3 }' | grep -qx RUNNING || fail "pause is not running"
-ctr tasks kill -s SIGTERM mb-pause
-for _ in $(seq 25); do
-    ctr tasks ls | awk '$1 == "mb-pause" { print $3 }' | grep -qx STOPPED && break
-    sleep 0.2
-done
-ctr tasks ls | awk '$1 == "mb-pause" { print $3 }' | grep -qx STOPPED || fail "pause did not end on SIGTERM within 5s"
+stops_on_term mb-pause
 ok "pause runs and ends on SIGTERM"
 echo "check.sh: all images run"
