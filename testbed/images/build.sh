@@ -26,7 +26,17 @@
 # installed differs from them (the host's lists are stale: run install-packages.sh).
 # A new key leaves older builds in place; remove images/ to reclaim them.
 #
-# Measured here (2 shared cores, 2026-12-01): see the report; numbers filled in below.
+# Measured here (2 cores shared with other jobs, load 10+, 2026-12-01; check.sh runs them):
+#   cold, empty cache: 3m12s to 3m44s wall, of which debootstrap 60-106 s, the base's
+#     apt-get update + upgrade ~27 s, each image's apt-get install 13-29 s, archives 1 s;
+#     about 25 MB downloaded from the mirror; 340 MB of scratch space, removed after.
+#   warm (cache hit): 5 s, the two apt-cache calls of the key.
+#   archives: nginx 35.6 MB, wrk 32.6 MB, netperf 30.0 MB (each 28.4 MB base layer plus
+#     5.5 / 2.7 / 0.2 MB of its own), pause 0.3 MB (pause.c) or 0.8 MB (testbed/tools');
+#     95 MB in the cache per key. One node's containerd holds 141 MB after importing all.
+# Found while checking: netperf resolves -H with AI_ADDRCONFIG, so it fails ("could not
+# resolve host '127.0.0.1'") in a network namespace whose only interface is `lo`; pods
+# have eth0 and are fine, a lo-only test namespace is not (check.sh adds a veth).
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)

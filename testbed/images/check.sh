@@ -9,9 +9,10 @@
 # - nginx: the default command of the image, with the config the program mounts from its
 #   ConfigMap (buildNginxConf, read from workloads/http-server.ts), serves "/" and the
 #   readiness path on 127.0.0.1:8080 inside a network namespace made here;
-# - wrk: loadtest/scripts/wrk-client.sh runs in the wrk image against that nginx;
+# - wrk: loadtest/scripts/wrk-client.sh runs in the wrk image against that nginx, and
+#   the program's parsers (loadtest/protocol.ts, wrk.ts) accept what it printed;
 # - netperf: netserver as the pod spec starts it, and loadtest/scripts/netperf-client.sh
-#   (TCP_RR) in the same image against it; an exec in the netserver container finds the
+#   (TCP_RR) in the same image against it, parsed by loadtest/netperf.ts; an exec in the netserver container finds the
 #   tools a readiness probe may call (sh, grep, cat, netperf);
 # - the client pods' idle command (loadtest/clients.ts) runs in the wrk and netperf
 #   images and ends at once on SIGTERM;
@@ -107,6 +108,18 @@ scripts=(--mount "type=bind,src=$repo/loadtest/scripts,dst=/meshbench,options=rb
 # Every task must end by itself within its bound; none may hang the check.
 run() { timeout 120 /usr/bin/ctr -a "$sock" -n k8s.io run --rm "${net[@]}" "$@"; }
 
+# parsed TOOL OUTPUT: the program's own parsers (loadtest/protocol.ts and the tool's) read
+# the client script's output, as the load test will; prints the parsed repetition.
+parsed() {
+    (cd "$repo" && node -e 'require("ts-node/register/transpile-only");
+        const [tool, output] = process.argv.slice(1);
+        const session = require("./loadtest/protocol").parseSession(output);
+        const failure = require("./loadtest/protocol").sessionFailure(session, 1, tool);
+        if (failure) { console.error(failure); process.exit(1); }
+        const parse = tool === "wrk" ? require("./loadtest/wrk").parseWrkRun : require("./loadtest/netperf").parseNetperfRun;
+        console.log(JSON.stringify(parse(session.repetitions[0].lines)));' "$1" "$2")
+}
+
 # nginx, started as the HTTP server pod starts it: the image's own command, the
 # program's nginx.conf mounted read-only over Debian's.
 (cd "$repo" && node -e 'require("ts-node/register/transpile-only");
@@ -132,7 +145,8 @@ wrk_out=$(run "${scripts[@]}" --env MESHBENCH_URL=http://127.0.0.1:8080/ \
 for want in '^MESHBENCH-END run=1 exit=0$' '^Requests/sec:' '^MESHBENCH-CPU run=1 usage_usec='; do
     grep -q "$want" <<<"$wrk_out" || { echo "$wrk_out" >&2; fail "wrk-client.sh: no line $want"; }
 done
-ok "wrk-client.sh: $(grep '^MESHBENCH-TOOL' <<<"$wrk_out"); $(grep '^Requests/sec:' <<<"$wrk_out")"
+wrk_parsed=$(parsed wrk "$wrk_out") || fail "loadtest/wrk.ts does not accept the output of Debian's wrk"
+ok "wrk-client.sh: $(grep '^MESHBENCH-TOOL' <<<"$wrk_out"); parsed: $wrk_parsed"
 
 # netserver, as the netperf server pod starts it.
 ctr run -d "${net[@]}" --log-uri "file://$tmp/netserver.log" "$(ref netperf)" mb-netserver \
@@ -148,7 +162,8 @@ np_out=$(run "${scripts[@]}" --env MESHBENCH_NETPERF_HOST=127.0.0.1 \
     --env MESHBENCH_RUN_TIMEOUT_SECONDS=30 \
     "$(ref netperf)" mb-netperf sh /meshbench/netperf-client.sh) || fail "netperf-client.sh: exit $?"
 grep -q '^MESHBENCH-END run=1 exit=0$' <<<"$np_out" || { echo "$np_out" >&2; fail "netperf-client.sh"; }
-ok "netperf-client.sh: $(grep '^MESHBENCH-TOOL' <<<"$np_out"); $(grep -A3 '^MESHBENCH-BEGIN run=1' <<<"$np_out" | tail -n 1)"
+np_parsed=$(parsed netperf "$np_out") || { echo "$np_out" >&2; fail "loadtest/netperf.ts does not accept the output of Debian's netperf"; }
+ok "netperf-client.sh: $(grep '^MESHBENCH-TOOL' <<<"$np_out"); parsed: $np_parsed"
 
 # stops_on_term ID: the task runs, and a SIGTERM ends it within 5 s.
 stops_on_term() {
