@@ -29,7 +29,7 @@
 # Measured here (2 cores shared with other jobs, load 10+, 2026-12-01; check.sh runs them):
 #   cold, empty cache: 3m12s to 3m44s wall, of which debootstrap 60-106 s, the base's
 #     apt-get update + upgrade ~27 s, each image's apt-get install 13-29 s, archives 1 s;
-#     about 25 MB downloaded from the mirror; 340 MB of scratch space, removed after.
+#     debootstrap fetches 31 MB of .debs; 340 MB of scratch space, removed after.
 #   warm (cache hit): 5 s, the two apt-cache calls of the key.
 #   archives: nginx 35.6 MB, wrk 32.6 MB, netperf 30.0 MB (each 28.4 MB base layer plus
 #     5.5 / 2.7 / 0.2 MB of its own), pause 0.3 MB (pause.c) or 0.8 MB (testbed/tools');
