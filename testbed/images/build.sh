@@ -3,6 +3,7 @@
 # archives for `ctr -n k8s.io images import`, and caches them outside the clone.
 #
 #   testbed/images/build.sh [--pause PATH]      (root; after testbed/install-packages.sh)
+#   testbed/images/check.sh "$(testbed/images/build.sh)"   runs each image once (~35 s)
 #
 # Prints the cache directory of this build on its last line of stdout; in it:
 #   images.txt     one line per image: <name> <reference> <archive file>
@@ -20,17 +21,19 @@
 # loadtest/scripts/*.sh and a netserver exec probe call). Each adds one layer: its
 # packages, installed with apt-get from bookworm, bookworm-updates and bookworm-security.
 #
-# Cache: ${MESHBENCH_TESTBED_CACHE:-~/.cache/meshbench-testbed}/images/<key>/. The key
-# hashes this script (less its comment lines), the pause binary and the candidate versions, in the host's apt
-# lists, of each image's packages and their dependencies; the build fails if what it
-# installed differs from them (the host's lists are stale: run install-packages.sh).
+# Cache: ${MESHBENCH_TESTBED_CACHE:-~/.cache/meshbench-testbed}/images/<key>/, whose
+# Debian images are hard links into images/debian-<dkey>/: <dkey> hashes this script
+# (less its comment lines) and the candidate versions, in the host's apt lists, of the
+# images' packages and all their dependencies; <key> hashes <dkey> and the pause binary,
+# so a new pause binary rebuilds only the pause image. The build fails if what it
+# installed differs from those versions (stale host lists: run install-packages.sh).
 # A new key leaves older builds in place; remove images/ to reclaim them.
 #
 # Measured here (2 cores shared with other jobs, load 10+, 2026-12-01; check.sh runs them):
-#   cold, empty cache: 3m12s to 3m44s wall, of which debootstrap 60-106 s, the base's
-#     apt-get update + upgrade ~27 s, each image's apt-get install 13-29 s, archives 1 s;
-#     debootstrap fetches 31 MB of .debs; 340 MB of scratch space, removed after.
-#   warm (cache hit): 5 s, the two apt-cache calls of the key.
+#   cold, empty cache (5 runs): 2m33s to 3m44s wall, of which debootstrap 60-106 s, the
+#     base's apt-get update + upgrade 26-39 s, each image's apt-get install 11-29 s,
+#     archives 2 s; debootstrap fetches 31 MB of .debs; 340 MB of scratch, removed after.
+#   warm (cache hit): 2-5 s, the two apt-cache calls of the key; a new pause binary alone: 3 s.
 #   archives: nginx 35.6 MB, wrk 32.6 MB, netperf 30.0 MB (each 28.4 MB base layer plus
 #     5.5 / 2.7 / 0.2 MB of its own), pause 0.3 MB (pause.c) or 0.8 MB (testbed/tools');
 #     95 MB in the cache per key. One node's containerd holds 141 MB after importing all.
@@ -107,12 +110,16 @@ candidate() { awk -F= -v p="$1" '$1 == p { print $2 }' <<<"$versions"; }
 # A Debian version as a tag: [A-Za-z0-9_.-] only (no "+", "~" or ":").
 tag_of() { printf '%s' "$1" | tr -c 'A-Za-z0-9_.-' '_'; }
 
-key_text=$(
+# The Debian images have a key of their own, so that a new pause binary rebuilds only the
+# pause image.
+deb_key_text=$(
     # Comments don't change the images, so they don't change the key.
     echo "script $(sed '/^[[:space:]]*#/d' "$0" | sha256sum | cut -d' ' -f1)"
-    echo "pause $pause_sha"
     echo "$versions"
 )
+deb_key=$(printf '%s\n' "$deb_key_text" | sha256sum | cut -c1-16)
+deb_dir=$cache_root/images/debian-$deb_key
+key_text=$(printf 'debian %s\npause %s\n' "$deb_key" "$pause_sha")
 for name in nginx wrk netperf; do
     for p in ${PACKAGES[$name]}; do
         v=$(candidate "$p")
@@ -137,41 +144,51 @@ quietly() {
     shift
     "$@" >"$work/$label.log" 2>&1 || { tail -n 30 "$work/$label.log" >&2; die "$label failed (log above)"; }
 }
-layout=$work/layout
-umoci init --layout "$layout"
-
-# Every chroot runs in its own mount namespace, so its bind mounts (shared apt lists and
-# package archives, /proc) vanish with it on every exit path.
-mkdir -p "$work/lists/partial" "$work/archives/partial"
-in_chroot() {
-    local rootfs=$1
-    shift
-    # shellcheck disable=SC2016 # expanded by the inner sh
-    unshare --mount --propagation private sh -c '
-        r=$1; w=$2; shift 2
-        mount --bind "$w/lists" "$r/var/lib/apt/lists"
-        mount --bind "$w/archives" "$r/var/cache/apt/archives"
-        mount -t proc proc "$r/proc"
-        exec chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 "$@"
-    ' sh "$rootfs" "$work" "$@"
+# store DIR TARGET MARKER: moves a finished build into the cache. A build that ran at the
+# same time may have stored the same key first; its copy wins.
+store() {
+    mkdir -p "$(dirname "$2")"
+    if ! mv -T "$1" "$2" 2>/dev/null; then
+        [ -f "$2/$3" ] || die "could not store $2"
+    fi
 }
 
-# Removes what no container needs and what would differ from build to build.
-slim() {
-    local r=$1
-    rm -rf "$r"/usr/share/doc/* "$r"/usr/share/man/* "$r"/usr/share/info/* "$r"/usr/share/locale/* \
-        "$r"/var/cache/apt/*.bin "$r"/var/cache/debconf/*-old "$r"/var/lib/dpkg/*-old \
-        "$r"/var/log/apt/* "$r"/var/log/dpkg.log "$r"/var/log/alternatives.log "$r"/var/log/bootstrap.log
-}
+build_debian_images() {
+    layout=$work/layout
+    umoci init --layout "$layout"
 
-phase "debootstrap --variant=minbase $suite"
-umoci new --image "$layout:base"
-umoci unpack --image "$layout:base" "$work/base"
-base=$work/base/rootfs
-quietly debootstrap debootstrap --variant=minbase --components=main,non-free --cache-dir="$work/archives" \
-    "$suite" "$base" "$mirror"
-rm -f "$base/etc/apt/sources.list"
-cat >"$base/etc/apt/sources.list.d/debian.sources" <<EOF
+    # Every chroot runs in its own mount namespace, so its bind mounts (shared apt lists and
+    # package archives, /proc) vanish with it on every exit path.
+    mkdir -p "$work/lists/partial" "$work/archives/partial"
+    in_chroot() {
+        local rootfs=$1
+        shift
+        # shellcheck disable=SC2016 # expanded by the inner sh
+        unshare --mount --propagation private sh -c '
+            r=$1; w=$2; shift 2
+            mount --bind "$w/lists" "$r/var/lib/apt/lists"
+            mount --bind "$w/archives" "$r/var/cache/apt/archives"
+            mount -t proc proc "$r/proc"
+            exec chroot "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive LANG=C.UTF-8 "$@"
+        ' sh "$rootfs" "$work" "$@"
+    }
+
+    # Removes what no container needs and what would differ from build to build.
+    slim() {
+        local r=$1
+        rm -rf "$r"/usr/share/doc/* "$r"/usr/share/man/* "$r"/usr/share/info/* "$r"/usr/share/locale/* \
+            "$r"/var/cache/apt/*.bin "$r"/var/cache/debconf/*-old "$r"/var/lib/dpkg/*-old \
+            "$r"/var/log/apt/* "$r"/var/log/dpkg.log "$r"/var/log/alternatives.log "$r"/var/log/bootstrap.log
+    }
+
+    phase "debootstrap --variant=minbase $suite"
+    umoci new --image "$layout:base"
+    umoci unpack --image "$layout:base" "$work/base"
+    base=$work/base/rootfs
+    quietly debootstrap debootstrap --variant=minbase --components=main,non-free --cache-dir="$work/archives" \
+        "$suite" "$base" "$mirror"
+    rm -f "$base/etc/apt/sources.list"
+    cat >"$base/etc/apt/sources.list.d/debian.sources" <<EOF
 Types: deb
 URIs: $mirror
 Suites: $suite $suite-updates
@@ -184,87 +201,99 @@ Suites: $suite-security
 Components: main non-free
 Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg
 EOF
-# Later installs (the images' own layers) skip docs, man pages and translations.
-cat >"$base/etc/dpkg/dpkg.cfg.d/meshbench-slim" <<'EOF'
+    # Later installs (the images' own layers) skip docs, man pages and translations.
+    cat >"$base/etc/dpkg/dpkg.cfg.d/meshbench-slim" <<'EOF'
 path-exclude=/usr/share/doc/*
 path-exclude=/usr/share/man/*
 path-exclude=/usr/share/info/*
 path-exclude=/usr/share/locale/*
 EOF
-printf 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\n' >"$base/etc/apt/apt.conf.d/90meshbench"
-rm -rf "$base"/var/lib/apt/lists/* "$base"/var/cache/apt/archives/*.deb
-slim "$base"
-# The build host's resolver is kept for the images' apt-get below and emptied before each
-# repack: in a pod, the kubelet mounts its own.
-cp /etc/resolv.conf "$work/resolv.conf"
-: >"$base/etc/resolv.conf"
-# Upgrades from bookworm-updates/-security too, so the base matches the key.
-cp "$work/resolv.conf" "$base/etc/resolv.conf"
-printf '#!/bin/sh\nexit 101\n' >"$base/usr/sbin/policy-rc.d"
-chmod +x "$base/usr/sbin/policy-rc.d"
-phase "base: apt-get update, upgrade"
-quietly apt-update in_chroot "$base" apt-get -q update
-quietly apt-upgrade in_chroot "$base" apt-get -q -y -o Dpkg::Use-Pty=0 upgrade
-rm -f "$base/usr/sbin/policy-rc.d"
-: >"$base/etc/resolv.conf"
-slim "$base"
-umoci repack --image "$layout:base" "$work/base"
+    printf 'APT::Install-Recommends "false";\nAPT::Install-Suggests "false";\n' >"$base/etc/apt/apt.conf.d/90meshbench"
+    rm -rf "$base"/var/lib/apt/lists/* "$base"/var/cache/apt/archives/*.deb
+    slim "$base"
+    # The build host's resolver serves the apt-get runs below; every copy is emptied
+    # before its repack (in a pod, the kubelet mounts its own).
+    cp /etc/resolv.conf "$work/resolv.conf"
+    cp "$work/resolv.conf" "$base/etc/resolv.conf"
+    printf '#!/bin/sh\nexit 101\n' >"$base/usr/sbin/policy-rc.d"
+    chmod +x "$base/usr/sbin/policy-rc.d"
+    # Upgrades from bookworm-updates and -security, so that the base matches the key.
+    phase "base: apt-get update, upgrade"
+    quietly apt-update in_chroot "$base" apt-get -q update
+    quietly apt-upgrade in_chroot "$base" apt-get -q -y -o Dpkg::Use-Pty=0 upgrade
+    rm -f "$base/usr/sbin/policy-rc.d"
+    : >"$base/etc/resolv.conf"
+    slim "$base"
+    umoci repack --image "$layout:base" "$work/base"
 
-refs=()
-for name in nginx wrk netperf; do
-    phase "image $name: ${PACKAGES[$name]}"
-    bundle=$work/$name
-    umoci unpack --image "$layout:base" "$bundle"
-    r=$bundle/rootfs
-    cp "$work/resolv.conf" "$r/etc/resolv.conf"
-    # Maintainer scripts must not start services (nginx, netserver) on the build host.
-    printf '#!/bin/sh\nexit 101\n' >"$r/usr/sbin/policy-rc.d"
-    chmod +x "$r/usr/sbin/policy-rc.d"
-    # shellcheck disable=SC2086
-    quietly "install-$name" in_chroot "$r" apt-get -q -y -o Dpkg::Use-Pty=0 install ${PACKAGES[$name]}
-    rm -f "$r/usr/sbin/policy-rc.d"
-    : >"$r/etc/resolv.conf"
-    slim "$r"
-    # shellcheck disable=SC2016 # dpkg-query's own format
-    in_chroot "$r" dpkg-query -W -f '${Package}=${Version}\n' >"$work/$name.dpkg"
-    for p in ${PACKAGES[$name]} $BASE_TOOLS; do
-        want=$(candidate "$p")
-        got=$(awk -F= -v p="$p" '$1 == p { print $2 }' "$work/$name.dpkg")
-        [ "$got" = "$want" ] || die "$name: installed $p $got, but the host's apt lists say $want (stale lists? run testbed/install-packages.sh)"
+    : >"$work/debian.txt"
+    for name in nginx wrk netperf; do
+        phase "image $name: ${PACKAGES[$name]}"
+        bundle=$work/$name
+        umoci unpack --image "$layout:base" "$bundle"
+        r=$bundle/rootfs
+        cp "$work/resolv.conf" "$r/etc/resolv.conf"
+        # Maintainer scripts must not start services (nginx, netserver) on the build host.
+        printf '#!/bin/sh\nexit 101\n' >"$r/usr/sbin/policy-rc.d"
+        chmod +x "$r/usr/sbin/policy-rc.d"
+        # shellcheck disable=SC2086
+        quietly "install-$name" in_chroot "$r" apt-get -q -y -o Dpkg::Use-Pty=0 install ${PACKAGES[$name]}
+        rm -f "$r/usr/sbin/policy-rc.d"
+        : >"$r/etc/resolv.conf"
+        slim "$r"
+        # shellcheck disable=SC2016 # dpkg-query's own format
+        in_chroot "$r" dpkg-query -W -f '${Package}=${Version}\n' >"$work/$name.dpkg"
+        for p in ${PACKAGES[$name]} $BASE_TOOLS; do
+            want=$(candidate "$p")
+            got=$(awk -F= -v p="$p" '$1 == p { print $2 }' "$work/$name.dpkg")
+            [ "$got" = "$want" ] || die "$name: installed $p $got, but the host's apt lists say $want (stale lists? run testbed/install-packages.sh)"
+        done
+        umoci repack --image "$layout:$name" "$bundle"
+        rm -rf "$bundle"
+        IFS='|' read -r -a cmd <<<"${CMD[$name]}"
+        cfg=(--image "$layout:$name" --config.workingdir / --config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
+        for c in "${cmd[@]}"; do cfg+=(--config.cmd "$c"); done
+        umoci config "${cfg[@]}"
+        main=${PACKAGES[$name]%% *}
+        echo "$name $registry/$name:$(tag_of "$(candidate "$main")") $name.tar" >>"$work/debian.txt"
     done
-    umoci repack --image "$layout:$name" "$bundle"
-    rm -rf "$bundle"
-    IFS='|' read -r -a cmd <<<"${CMD[$name]}"
-    cfg=(--image "$layout:$name" --config.workingdir / --config.env PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
-    for c in "${cmd[@]}"; do cfg+=(--config.cmd "$c"); done
-    umoci config "${cfg[@]}"
-    main=${PACKAGES[$name]%% *}
-    refs+=("$name $registry/$name:$(tag_of "$(candidate "$main")")")
-done
+
+    phase "archives"
+    mkdir -p "$work/deb"
+    while read -r name ref archive; do
+        skopeo copy -q "oci:$layout:$name" "oci-archive:$work/deb/$archive:$ref"
+        mv "$work/$name.dpkg" "$work/deb/"
+    done <"$work/debian.txt"
+    mv "$work/debian.txt" "$work/deb/"
+    printf '%s\n' "$deb_key_text" >"$work/deb/key.txt"
+    phase "the build used $(du -sh "$work" | cut -f1) of scratch space in $work"
+    store "$work/deb" "$deb_dir" debian.txt
+}
+if [ -f "$deb_dir/debian.txt" ]; then
+    log "cached: $deb_dir"
+else
+    build_debian_images
+fi
 
 phase "image pause: $pause_bin"
-umoci new --image "$layout:pause"
-umoci unpack --image "$layout:pause" "$work/pause"
+pause_layout=$work/pause-layout
+pause_ref=$registry/pause:${pause_sha:0:16}
+umoci init --layout "$pause_layout"
+umoci new --image "$pause_layout:pause"
+umoci unpack --image "$pause_layout:pause" "$work/pause"
 install -m 0755 "$pause_bin" "$work/pause/rootfs/pause"
-umoci repack --image "$layout:pause" "$work/pause"
+umoci repack --image "$pause_layout:pause" "$work/pause"
 # 65535: the user the upstream pause image runs as; the sandbox needs no privilege.
-umoci config --image "$layout:pause" --config.entrypoint /pause --config.user 65535:65535
-refs+=("pause $registry/pause:${pause_sha:0:16}")
-
-phase "archives"
+umoci config --image "$pause_layout:pause" --config.entrypoint /pause --config.user 65535:65535
 mkdir -p "$work/out"
-for line in "${refs[@]}"; do
-    read -r name ref <<<"$line"
-    skopeo copy -q "oci:$layout:$name" "oci-archive:$work/out/$name.tar:$ref"
-    echo "$name $ref $name.tar" >>"$work/out/images.txt"
-    [ -f "$work/$name.dpkg" ] && mv "$work/$name.dpkg" "$work/out/"
+skopeo copy -q "oci:$pause_layout:pause" "oci-archive:$work/out/pause.tar:$pause_ref"
+
+# The Debian images' files are hard links into their own cache dir: no second copy.
+for f in "$deb_dir"/*.tar "$deb_dir"/*.dpkg; do
+    ln "$f" "$work/out/" 2>/dev/null || cp "$f" "$work/out/"
 done
+{ cat "$deb_dir/debian.txt"; echo "pause $pause_ref pause.tar"; } >"$work/out/images.txt"
 printf '%s\n' "$key_text" >"$work/out/key.txt"
-phase "done; the build used $(du -sh "$work" | cut -f1) of scratch space in $work"
-mkdir -p "$cache_root/images"
-# A build that ran at the same time may have stored the same key first; its copy wins.
-if ! mv -T "$work/out" "$out" 2>/dev/null; then
-    [ -f "$out/images.txt" ] || die "could not store $out"
-fi
+store "$work/out" "$out" images.txt
 log "built in $(( $(date +%s) - started ))s: $out"
 echo "$out"
