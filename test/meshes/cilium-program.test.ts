@@ -13,7 +13,7 @@ import {
 } from "../helpers/mocks";
 import { validateKubeObject } from "../helpers/schema";
 
-const CILIUM_CRDS = loadCrdSchemas("cilium@main-02904c9b.json");
+const CILIUM_CRDS = loadCrdSchemas("cilium@1.17.17.json");
 const ctxOf = (mtls: boolean): MeshContext => ({ mtls, target: "vms", benchNamespace: "meshbench", storageClassName: "local-path" });
 
 /** The steps' stdout: the probe dropped (on) or served (off), and the evidence as the snippet prints it. */

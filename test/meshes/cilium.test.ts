@@ -19,7 +19,7 @@ import { fixture, kubeconfigStackConfig } from "../helpers/mocks";
 
 const on: MeshContext = { mtls: true, target: "vms", benchNamespace: "meshbench", storageClassName: "local-path" };
 const off: MeshContext = { ...on, mtls: false };
-const CILIUM_CRDS = loadCrdSchemas("cilium@main-02904c9b.json");
+const CILIUM_CRDS = loadCrdSchemas("cilium@1.17.17.json");
 const lines = (file: string) => fixture(file).split("\n");
 
 /** What the evidence says about a cluster in this state, read as the step reads it. */
