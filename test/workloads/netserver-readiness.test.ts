@@ -13,10 +13,11 @@ const has = (command: string, ...args: string[]) => spawnSync(command, args, { s
 
 /**
  * Runs the probe command in a fresh network namespace, after starting `listener` there (or
- * nothing), and returns its exit status. 124: `timeout` stopped it after 5 s, as the
+ * nothing) and, if given, a command `during` the probe, and returns the probe's exit status
+ * (or "other failed" when that command failed). 124: `timeout` stopped it after 5 s, as the
  * kubelet's timeoutSeconds would.
  */
-function probeAgainst(listener?: string): number {
+function probeAgainst(listener?: string, during?: string): number | string {
     const script = [
         "set -u",
         "ip link set lo up",
@@ -26,14 +27,16 @@ function probeAgainst(listener?: string): number {
         listener ? `${listener} >/dev/null 2>&1 & pid=$!` : "pid=",
         // Wait (at most 5 s) until the listener listens on 12865 (0x3241), so the probe does not race it.
         'i=0; while [ -n "$pid" ] && [ "$i" -lt 50 ] && ! grep -Eq ":3241 [0-9A-F]+:0000 0A" /proc/net/tcp /proc/net/tcp6; do sleep 0.1; i=$((i+1)); done',
+        during ? `${during} >/dev/null 2>&1 & other=$!; sleep 0.5` : "other=",
         'timeout 5 "$@" >/dev/null 2>&1; status=$?',
+        'if [ -n "$other" ]; then wait "$other" || status="other failed"; fi',
         'if [ -n "$pid" ]; then kill "$pid"; wait "$pid"; fi',
         'echo "PROBE $status"',
     ].join("\n");
     const run = spawnSync("unshare", ["-n", "sh", "-c", script, "sh", ...NETSERVER_READINESS_COMMAND], { encoding: "utf8", timeout: 30_000 });
-    const match = /PROBE (\d+)/.exec(run.stdout);
+    const match = /PROBE (\d+|other failed)/.exec(run.stdout);
     assert.ok(match, `probe run printed no status: ${run.stdout} ${run.stderr}`);
-    return Number(match[1]);
+    return /^\d+$/.test(match[1]) ? Number(match[1]) : match[1];
 }
 
 describe("netserver readiness probe", function () {
@@ -61,5 +64,8 @@ describe("netserver readiness probe", function () {
         const acceptAndHold = `node -e 'require("net").createServer(() => {}).listen(12865, "127.0.0.1")'`;
         assert.strictEqual(probeAgainst(acceptAndHold), 124, "a listener that accepts and never answers: the probe times out");
         assert.strictEqual(probeAgainst("netserver -D -p 12865"), 0, "netserver answers");
+        // A measured run holds the pinned data port 12866; the probe's data connection takes another.
+        assert.strictEqual(probeAgainst("netserver -D -p 12865", "netperf -H 127.0.0.1 -p 12865 -t TCP_RR -l 2 -P 0 -- -P ,12866"), 0,
+            "netserver answers the probe while a measured run goes on, and the run completes");
     });
 });
