@@ -122,6 +122,19 @@ export function buildCiliumPolicies(ctx: MeshContext): KubeObject[] {
 
 const OFF = "no CiliumNetworkPolicy and no encryption: pod traffic crosses the VXLAN tunnel in plaintext, unauthenticated";
 
+/**
+ * The images chart 1.17.17 runs by its own tag and digest (install/kubernetes/cilium/values.yaml
+ * @ v1.17.17): cilium-envoy, since l7Proxy is on and envoy.enabled unset means on from 1.16;
+ * with mTLS on, SPIRE's agent and server and the busybox init container of SPIRE's pods.
+ */
+const CILIUM_CHART_IMAGES = [
+    { name: "quay.io/cilium/cilium-envoy", tag: "v1.36.8-1781157951-a7f42a3390781539911b5b9107881b35ecc4e752",
+        digest: "sha256:326f872e19ce8aa45170efbf583b3f301586ba3feead14b864676d4baf3b45ed", mtlsOnly: false },
+    { name: "ghcr.io/spiffe/spire-agent", tag: "1.9.6", digest: "sha256:5106ac601272a88684db14daf7f54b9a45f31f77bb16a906bd5e87756ee7b97c", mtlsOnly: true },
+    { name: "ghcr.io/spiffe/spire-server", tag: "1.9.6", digest: "sha256:59a0b92b39773515e25e68a46c40d3b931b9c1860bc445a79ceb45a805cab8b4", mtlsOnly: true },
+    { name: "docker.io/library/busybox", tag: "1.37.0", digest: "sha256:9532d8c39891ca2ecde4d30d7710e01fb739c87a8b9299685c63704296b16028", mtlsOnly: true },
+] as const;
+
 export const cilium: Mesh = {
     name: "cilium",
     description: `Cilium ${CILIUM_VERSION} as the CNI: eBPF datapath without proxies; mTLS = SPIRE mutual authentication plus WireGuard.`,
@@ -130,11 +143,14 @@ export const cilium: Mesh = {
     providesCni: true,
     // WireGuard's kernel module, for the transparent encryption of the mTLS-on profile.
     nodeKernelModules: ["wireguard"],
-    pins: (): Pin[] => [
+    pins: (ctx): Pin[] => [
         { kind: "chart", name: CILIUM_CHART.chart, version: CILIUM_CHART.version, source: CILIUM_CHART.repo },
-        // The chart pins every image it runs by tag and digest (cilium-envoy and SPIRE's too);
-        // these two carry the release's own tag.
+        // These two carry the release's own tag (the operator's name gets the chart's "-generic").
         ...["cilium", "operator-generic"].map((name): Pin => ({ kind: "image", name: `quay.io/cilium/${name}`, version: `v${CILIUM_VERSION}`, source: "quay.io" })),
+        // The chart pins the others by tag and digest; listed so that the results name them.
+        ...CILIUM_CHART_IMAGES.filter((i) => ctx.mtls || !i.mtlsOnly).map((i): Pin => ({
+            kind: "image", name: i.name, version: `${i.tag}@${i.digest}`, source: i.name.split("/")[0],
+        })),
     ],
     releases: (ctx): HelmReleaseSpec[] => [{
         name: "cilium", ...CILIUM_CHART, namespace: CILIUM_NAMESPACE, values: buildCiliumValues(ctx),

@@ -74,6 +74,12 @@ export function buildConsulValues(ctx: MeshContext): Record<string, unknown> {
                 resources: { requests: { cpu: "100m", memory: "128Mi" } },
             },
         },
+        // dns.enableRedirection defaults to transparent proxy's setting, and with it the injector
+        // runs with -enable-consul-dns=true (templates/connect-inject-deployment.yaml @ v1.7.0): every
+        // injected pod gets dnsPolicy None and consul-dataplane's resolver at 127.0.0.1 before the
+        // cluster's (control-plane/connect-inject/webhook/dns.go). No other mesh touches the pods'
+        // resolver, so it stays off: lookups go to the cluster DNS as in the baseline.
+        dns: { enableRedirection: false },
     };
 }
 
@@ -194,6 +200,8 @@ export const consul: Mesh = {
         tracing: "off (no tracing configured)",
         telemetry: `no metrics (chart default); the two server sidecars serve Envoy's /stats on :${STATS_PORT} ` +
             "(envoy_stats_bind_addr), read once after the runs",
+        dns: "the cluster's DNS, as every other mesh: dns.enableRedirection false, so the injector leaves each pod's " +
+            "dnsPolicy and resolver alone (the chart's default follows transparent proxy and puts Consul DNS first)",
         clientServices: `${WRK_CLIENT} and ${NETPERF_CLIENT} each get a Service, because Consul registers only pods a Service selects; nothing dials them`,
     }),
 };

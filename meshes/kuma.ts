@@ -22,8 +22,24 @@ const CA_BACKEND = "ca-1";
 /** Removes the CPU limit Kuma's injector always sets on the sidecar (1000m by default). */
 const NO_CPU_LIMIT_PATCH = "meshbench-sidecar-no-cpu-limit";
 
-/** The images chart 2.9.0 runs (registry docker.io/kumahq, tag = the chart's appVersion); the chart version pins them. */
-const KUMA_IMAGES = ["kuma-cp", "kuma-dp", "kuma-init"].map((name) => ({ name: `kumahq/${name}`, version: "2.9.0" }));
+/**
+ * The Kuma images chart 2.9.0 runs (registry docker.io/kumahq, tag = the chart's appVersion);
+ * the chart version pins them. kumactl runs in the CRD hook job's init container, which is a
+ * pre-install hook as well as a pre-upgrade one (templates/pre-upgrade-install-crds-job.yaml).
+ */
+const KUMA_IMAGES = ["kuma-cp", "kuma-dp", "kuma-init", "kumactl"].map((name) => ({ name: `kumahq/${name}`, version: "2.9.0" }));
+
+/**
+ * The image of the chart's kubectl hook jobs: pre-install (label the namespace), pre-install
+ * and pre-upgrade (apply the CRDs, through `install_crds.sh`, a `#!/usr/bin/env sh` script)
+ * and pre-delete (remove the validating webhook). The chart's default, docker.io/bitnami/kubectl:1.27.5,
+ * is gone: Bitnami moved every versioned tag to docker.io/bitnamilegacy in 2025
+ * (bitnami/containers#83267), and a hook that cannot pull its image fails both `pulumi up`
+ * and `pulumi destroy`. Kuma's own fix (release-2.9, after 2.9.0) switched to images without
+ * a shell only after removing the shell script from the CRD job (kumahq/kuma#14287), so
+ * chart 2.9.0 needs kubectl and a shell: the same image, from where Bitnami moved it.
+ */
+export const KUMA_KUBECTL_IMAGE = { registry: "docker.io", repository: "bitnamilegacy/kubectl", tag: "1.27.5" } as const;
 
 export function buildKumaValues(): Record<string, unknown> {
     return {
@@ -44,6 +60,7 @@ export function buildKumaValues(): Record<string, unknown> {
         // /etc/cni/multus/net.d, cni.binDir /var/lib/cni/bin) are Multus-style and would need
         // /etc/cni/net.d and /opt/cni/bin on kubeadm if the plugin were turned on.
         cni: { enabled: false },
+        kubectl: { image: { ...KUMA_KUBECTL_IMAGE } },
     };
 }
 
@@ -93,6 +110,10 @@ export const kuma: Mesh = {
     pins: (): Pin[] => [
         { kind: "chart", name: KUMA_CHART.chart, version: KUMA_CHART.version, source: KUMA_CHART.repo },
         ...KUMA_IMAGES.map((i): Pin => ({ kind: "image", name: i.name, version: i.version, source: "docker.io" })),
+        {
+            kind: "image", name: `${KUMA_KUBECTL_IMAGE.registry}/${KUMA_KUBECTL_IMAGE.repository}`,
+            version: KUMA_KUBECTL_IMAGE.tag, source: KUMA_KUBECTL_IMAGE.registry,
+        },
     ],
     releases: (): HelmReleaseSpec[] => [{ name: "kuma", ...KUMA_CHART, namespace: KUMA_NAMESPACE, values: buildKumaValues() }],
     policies: buildKumaPolicies,

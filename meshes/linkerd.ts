@@ -41,9 +41,25 @@ const NETPERF_PORTS = `${NETPERF_CONTROL_PORT.port},${NETPERF_DATA_PORT.port}`;
 /** The Server that keeps the servers' proxy admin port readable without mTLS. */
 export const ADMIN_SERVER_NAME = "meshbench-proxy-admin";
 
+/**
+ * proxy-init's iptables back end. The chart's default is legacy (values.yaml @ edge-25.4.1);
+ * Ubuntu 22.04's iptables is the nft back end (the iptables-nft alternative), and so are
+ * the node's own rules (kube-proxy picks the back end the host uses). Pinned to nft, so
+ * that the pods' redirect rules go through the same kernel back end as the node's, and the
+ * mode does not depend on the chart's default.
+ */
+export const PROXY_INIT_IPTABLES_MODE = "nft";
+
 // The control-plane chart's values. Everything not set here is the chart's default.
 function controlPlaneValues(prerequisites: Record<string, unknown>): Record<string, unknown> {
     return {
+        // The chart's default, Ignore, admits a pod without its proxy when the injector is slow
+        // or down: a benchmark pod would then run unmeshed. Fail refuses it instead (Linkerd's
+        // own HA values, values-ha.yaml, do the same). The control plane's own pods are exempt
+        // through the webhook's objectSelector (linkerd.io/control-plane-component DoesNotExist),
+        // so the injector never waits for itself.
+        webhookFailurePolicy: "Fail",
+        proxyInit: { iptablesMode: PROXY_INIT_IPTABLES_MODE },
         identityTrustAnchorsPEM: prerequisites.trustAnchorPem,
         identity: { issuer: { tls: { crtPEM: prerequisites.issuerCertPem, keyPEM: prerequisites.issuerKeyPem } } },
         proxy: {
@@ -117,7 +133,8 @@ export const linkerd: Mesh = {
     }),
     evidence: linkerdEvidence,
     fairness: () => ({
-        dataPlane: `linkerd2-proxy ${PROXY_RELEASE} sidecar (image cr.l5d.io/linkerd/proxy:${LINKERD_VERSION}) in every benchmark pod; traffic redirected by the proxy-init container (iptables, chart default mode legacy), no linkerd2-cni`,
+        dataPlane: `linkerd2-proxy ${PROXY_RELEASE} sidecar (image cr.l5d.io/linkerd/proxy:${LINKERD_VERSION}) in every benchmark pod; traffic redirected by the proxy-init container (iptables, mode ${PROXY_INIT_IPTABLES_MODE} as on the Ubuntu 22.04 nodes; the chart's default is legacy), no linkerd2-cni`,
+        injection: "the proxy injector's webhook fails closed (webhookFailurePolicy Fail; the chart's default Ignore would admit a benchmark pod without its proxy when the injector is slow)",
         mtls: "on between meshed pods (Linkerd's default: TLS 1.3, one identity per ServiceAccount, 24 h proxy certificates); enforced by the namespace annotation config.linkerd.io/default-inbound-policy: all-authenticated",
         identity: `trust anchor and issuer made by the program, ECDSA P-256; anchor ${CERT_VALIDITY.trustAnchorHours} h, issuer ${CERT_VALIDITY.issuerHours} h, reissued on the last ${CERT_VALIDITY.issuerEarlyRenewalHours} h`,
         workerThreads: `${PROXY_WORKER_THREADS} per proxy: proxy.runtime.workers.minimum=${PROXY_WORKER_THREADS} (chart default 1)`,

@@ -17,12 +17,18 @@ export function benchLabels(app: string, side: Side): Record<string, string> {
     return { [APP_LABEL]: app, "app.kubernetes.io/part-of": "meshbench", [SIDE_LABEL]: side };
 }
 
-/** Required anti-affinity against the other side, on top of whatever placement the target gives. */
+/**
+ * Required anti-affinity against the other side, on top of whatever placement the target
+ * gives. In every namespace (`namespaceSelector: {}`): a term without one matches only pods
+ * of the pod's own namespace, so the plaintext probe in meshbench-probe would never see
+ * the servers in meshbench and could land on their node.
+ */
 export function awayFrom(other: Side): Affinity {
     return {
         podAntiAffinity: {
             requiredDuringSchedulingIgnoredDuringExecution: [{
                 labelSelector: { matchLabels: { [SIDE_LABEL]: other } },
+                namespaceSelector: {},
                 topologyKey: "kubernetes.io/hostname",
             }],
         },

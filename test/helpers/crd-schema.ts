@@ -8,6 +8,7 @@
 // x-kubernetes-preserve-unknown-fields). What it cannot check: the CEL rules in
 // x-kubernetes-validations, which only the API server evaluates.
 import * as fs from "fs";
+import * as net from "net";
 import * as path from "path";
 import Ajv, { type ErrorObject } from "ajv";
 
@@ -57,9 +58,18 @@ function strictUnknownFields(schema: Schema): Schema {
     return copy;
 }
 
+/** An address and a prefix length that fits it: `10.0.0.0/8`, `fd00::/64`. */
+function isCidr(text: string): boolean {
+    const [address, prefix, ...rest] = text.split("/");
+    const family = net.isIP(address);
+    return rest.length === 0 && family !== 0 && /^\d{1,3}$/.test(prefix ?? "") && Number(prefix) <= (family === 4 ? 32 : 128);
+}
+
 const ajv = new Ajv({ allErrors: true, strictTypes: false, formats: { "date-time": true, double: true, int32: true, int64: true,
     // Kuma's generated Mesh schema marks regular expressions; check that they compile.
-    regex: (text: string) => { try { new RegExp(text); return true; } catch { return false; } } } });
+    regex: (text: string) => { try { new RegExp(text); return true; } catch { return false; } },
+    // Cilium's CRDs mark CIDRs (the API server checks them) and FQDN patterns (it does not).
+    cidr: isCidr, "idn-hostname": true } });
 // Kubernetes' own schema extensions: known to the API server, no JSON-schema meaning...
 for (const keyword of ["x-kubernetes-validations", "x-kubernetes-preserve-unknown-fields", "x-kubernetes-list-type", "x-kubernetes-list-map-keys", "x-kubernetes-map-type"]) {
     ajv.addKeyword(keyword);
@@ -87,8 +97,9 @@ export function validateCustomResource(
     if (crd.scope === "Namespaced" && !obj.metadata.namespace) throw new Error(`${what}: a namespaced kind needs metadata.namespace`);
     // apiVersion, kind and metadata are the API server's, not the CRD's; the rest is the CRD's.
     const { apiVersion: _apiVersion, kind: _kind, metadata: _metadata, ...body } = obj;
-    const validate = ajv.compile(strictUnknownFields(crd.definitions
-        ? { ...crd.openAPIV3Schema, definitions: crd.definitions }
-        : crd.openAPIV3Schema));
+    // A CRD may require metadata at the top (Cilium's do); the API server's fields are not in the body.
+    const required = (crd.openAPIV3Schema.required as string[] | undefined)?.filter((f) => !["apiVersion", "kind", "metadata"].includes(f));
+    const top = { ...crd.openAPIV3Schema, ...(required ? { required } : {}) };
+    const validate = ajv.compile(strictUnknownFields(crd.definitions ? { ...top, definitions: crd.definitions } : top));
     if (!validate(body)) throw new Error(`${what}: ${describe(validate.errors)}`);
 }

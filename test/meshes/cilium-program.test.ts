@@ -13,7 +13,7 @@ import {
 } from "../helpers/mocks";
 import { validateKubeObject } from "../helpers/schema";
 
-const CILIUM_CRDS = loadCrdSchemas("cilium@main-02904c9b.json");
+const CILIUM_CRDS = loadCrdSchemas("cilium@1.17.17.json");
 const ctxOf = (mtls: boolean): MeshContext => ({ mtls, target: "vms", benchNamespace: "meshbench", storageClassName: "local-path" });
 
 /** The steps' stdout: the probe dropped (on) or served (off), and the evidence as the snippet prints it. */
@@ -107,8 +107,11 @@ for (const mtls of [true, false]) {
             } else {
                 assert.deepStrictEqual([probe.http.result, probe.netperf.result], ["accepted", "accepted"]);
             }
-            assert.deepStrictEqual(results.provenance.pins.map((p) => `${p.name}@${p.version}`),
+            // The mode's own pins: SPIRE's images only with mTLS on (their list is checked in cilium.test.ts).
+            assert.deepStrictEqual(results.provenance.pins.map((p) => `${p.name}@${p.version}`).slice(0, 3),
                 ["cilium@1.17.17", "quay.io/cilium/cilium@v1.17.17", "quay.io/cilium/operator-generic@v1.17.17"]);
+            assert.deepStrictEqual(results.provenance.pins, cilium.pins(ctxOf(mtls)));
+            assert.strictEqual(results.provenance.pins.some((p) => p.name === "ghcr.io/spiffe/spire-server"), mtls);
             assert.deepStrictEqual(results.provenance.fairness, cilium.fairness(ctxOf(mtls)));
         });
 

@@ -19,7 +19,7 @@ import { fixture, kubeconfigStackConfig } from "../helpers/mocks";
 
 const on: MeshContext = { mtls: true, target: "vms", benchNamespace: "meshbench", storageClassName: "local-path" };
 const off: MeshContext = { ...on, mtls: false };
-const CILIUM_CRDS = loadCrdSchemas("cilium@main-02904c9b.json");
+const CILIUM_CRDS = loadCrdSchemas("cilium@1.17.17.json");
 const lines = (file: string) => fixture(file).split("\n");
 
 /** What the evidence says about a cluster in this state, read as the step reads it. */
@@ -37,7 +37,13 @@ describe("mesh cilium", () => {
                 ["cilium", "cilium", "1.17.17", "https://helm.cilium.io", "kube-system", 900]);
             assert.strictEqual(cilium.providesCni, true);
             assert.deepStrictEqual(cilium.pins(on).map((p) => `${p.kind} ${p.name}@${p.version}`),
-                ["chart cilium@1.17.17", "image quay.io/cilium/cilium@v1.17.17", "image quay.io/cilium/operator-generic@v1.17.17"]);
+                ["chart cilium@1.17.17", "image quay.io/cilium/cilium@v1.17.17", "image quay.io/cilium/operator-generic@v1.17.17",
+                    "image quay.io/cilium/cilium-envoy@v1.36.8-1781157951-a7f42a3390781539911b5b9107881b35ecc4e752@sha256:326f872e19ce8aa45170efbf583b3f301586ba3feead14b864676d4baf3b45ed",
+                    "image ghcr.io/spiffe/spire-agent@1.9.6@sha256:5106ac601272a88684db14daf7f54b9a45f31f77bb16a906bd5e87756ee7b97c",
+                    "image ghcr.io/spiffe/spire-server@1.9.6@sha256:59a0b92b39773515e25e68a46c40d3b931b9c1860bc445a79ceb45a805cab8b4",
+                    "image docker.io/library/busybox@1.37.0@sha256:9532d8c39891ca2ecde4d30d7710e01fb739c87a8b9299685c63704296b16028"]);
+            assert.deepStrictEqual(cilium.pins(off).filter((p) => p.kind === "image").map((p) => p.name),
+                ["quay.io/cilium/cilium", "quay.io/cilium/operator-generic", "quay.io/cilium/cilium-envoy"], "no SPIRE with mTLS off");
         });
 
         it("mTLS on: SPIRE mutual authentication on the cluster's StorageClass, and WireGuard", () => {

@@ -57,7 +57,16 @@ describe("mesh consul", () => {
                     transparentProxy: { defaultEnabled: true },
                     sidecarProxy: { concurrency: 2, resources: { requests: { cpu: "100m", memory: "128Mi" } } },
                 },
+                dns: { enableRedirection: false },
             });
+        });
+
+        it("leaves the pods' resolver to the cluster DNS, as every other mesh, and says so in the fairness profile", () => {
+            // Unset, the chart turns redirection on with transparent proxy (dns.enableRedirection "-").
+            assert.strictEqual((buildConsulValues(ctx).dns as Record<string, unknown>).enableRedirection, false);
+            assert.strictEqual(consul.fairness(ctx).dns,
+                "the cluster's DNS, as every other mesh: dns.enableRedirection false, so the injector leaves each pod's " +
+                "dnsPolicy and resolver alone (the chart's default follows transparent proxy and puts Consul DNS first)");
         });
 
         it("puts the server's volume on the cluster's StorageClass when it names one", () => {

@@ -41,7 +41,14 @@ describe("mesh kuma", () => {
             assert.deepStrictEqual([release.name, release.chart, release.version, release.repo, release.namespace],
                 ["kuma", "kuma", "2.9.0", "https://kumahq.github.io/charts", "kuma-system"]);
             assert.deepStrictEqual(kuma.pins(on).map((p) => `${p.kind} ${p.name}@${p.version}`),
-                ["chart kuma@2.9.0", "image kumahq/kuma-cp@2.9.0", "image kumahq/kuma-dp@2.9.0", "image kumahq/kuma-init@2.9.0"]);
+                ["chart kuma@2.9.0", "image kumahq/kuma-cp@2.9.0", "image kumahq/kuma-dp@2.9.0", "image kumahq/kuma-init@2.9.0",
+                    "image kumahq/kumactl@2.9.0", "image docker.io/bitnamilegacy/kubectl@1.27.5"]);
+        });
+
+        it("runs the chart's kubectl hooks from bitnamilegacy/kubectl:1.27.5, since docker.io/bitnami/kubectl:1.27.5 is gone", () => {
+            assert.deepStrictEqual(buildKumaValues().kubectl, { image: { registry: "docker.io", repository: "bitnamilegacy/kubectl", tag: "1.27.5" } });
+            // The hooks stay: noHelmHooks' lookup of the namespace fails on Helm's dry run.
+            assert.strictEqual("noHelmHooks" in buildKumaValues(), false);
         });
 
         it("runs one standalone zone control plane that leaves Mesh default to the program, with kuma-init and IPv4 redirection", () => {
@@ -53,6 +60,7 @@ describe("mesh kuma", () => {
                     envVars: { KUMA_RUNTIME_KUBERNETES_INJECTOR_SIDECAR_CONTAINER_IP_FAMILY_MODE: "ipv4" },
                 },
                 cni: { enabled: false },
+                kubectl: { image: { registry: "docker.io", repository: "bitnamilegacy/kubectl", tag: "1.27.5" } },
             });
             assert.deepStrictEqual(kuma.releases(off, {})[0].values, buildKumaValues(), "the chart does not depend on mTLS");
         });

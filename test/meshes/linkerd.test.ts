@@ -42,6 +42,18 @@ describe("mesh linkerd", () => {
         assert.strictEqual(values.proxy.cores, undefined, "the deprecated fixed setting is not used");
     });
 
+    it("refuses a pod the injector cannot reach rather than admitting it without a proxy; the control plane stays exempt", () => {
+        assert.strictEqual(values.webhookFailurePolicy, "Fail");
+        assert.strictEqual(values.proxyInjector, undefined, "the chart's objectSelector, which exempts the control plane's pods, is kept");
+        assert.strictEqual(linkerd.fairness(CTX).injection,
+            "the proxy injector's webhook fails closed (webhookFailurePolicy Fail; the chart's default Ignore would admit a benchmark pod without its proxy when the injector is slow)");
+    });
+
+    it("pins proxy-init's iptables mode to nft, the back end of the Ubuntu 22.04 nodes, instead of the chart's legacy", () => {
+        assert.deepStrictEqual(values.proxyInit, { iptablesMode: "nft" });
+        assert.match(linkerd.fairness(CTX).dataPlane, /proxy-init container \(iptables, mode nft as on the Ubuntu 22\.04 nodes; the chart's default is legacy\)/);
+    });
+
     it("sets only keys the pinned charts have, and would notice one they do not", () => {
         assert.deepStrictEqual(unknownValueKeys(values, controlPlane.chart, controlPlane.version), []);
         assert.deepStrictEqual(unknownValueKeys({ proxy: { runtime: { workers: { maximum: 2 } } } }, controlPlane.chart, controlPlane.version),

@@ -5,6 +5,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { MESHES } from "../../meshes";
 import type { Mesh, MeshContext } from "../../meshes/types";
 import { HTTP_PORT, NETPERF_CONTROL_PORT, NETPERF_DATA_PORT } from "../../workloads/ports";
+import { imagesInObjects, imagesSetBy, unpinnedImages } from "../helpers/chart-images";
 import { loadChartKeys, unknownValueKeys } from "../helpers/chart-keys";
 import { assertShellcheckClean } from "../helpers/shellcheck";
 
@@ -36,6 +37,18 @@ describe("mesh registry", () => {
                 it("pins every chart it installs", () => {
                     const pins = mesh.pins(ctx).filter((p) => p.kind === "chart").map((p) => `${p.name}@${p.version}`);
                     for (const r of releases) assert.ok(pins.includes(`${r.chart}@${r.version}`), `${r.chart}@${r.version} pinned`);
+                });
+
+                it("pins every image its values set or override, and every image its objects name", () => {
+                    const pins = mesh.pins(ctx);
+                    const problems: string[] = [];
+                    for (const r of releases) {
+                        const { images, unexplained } = imagesSetBy(r.chart, r.version, r.values);
+                        for (const key of unexplained) problems.push(`${r.name}: value ${key} names part of an image; say which in test/helpers/chart-images.ts`);
+                        for (const image of unpinnedImages(images, pins)) problems.push(`${r.name}: ${image} is set by the values but not pinned`);
+                    }
+                    for (const image of unpinnedImages(imagesInObjects(mesh.policies(ctx)), pins)) problems.push(`policies: ${image} is not pinned`);
+                    assert.deepStrictEqual(problems, []);
                 });
 
                 it("declares a protocol for every benchmark port", () => {

@@ -8,6 +8,7 @@ import type { Enrolment } from "../../meshes/types";
 import { buildHttpServer, buildNginxConf } from "../../workloads/http-server";
 import { buildBenchNamespace } from "../../workloads/namespace";
 import { buildNetperfServer } from "../../workloads/netperf-server";
+import { buildDeployment } from "../../workloads/pods";
 import { validateKubeObject } from "../helpers/schema";
 
 const enrolment = none.enrolment({ mtls: false, target: "kubeconfig", benchNamespace: "meshbench" });
@@ -50,11 +51,22 @@ describe("workload manifests", () => {
         const server = find(http, "Deployment").spec.template.spec;
         const client = find(clients, "Deployment", "wrk-client").spec.template.spec;
         const rule = (spec: any) => spec.affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution[0];
-        assert.deepStrictEqual(rule(server), { labelSelector: { matchLabels: { "meshbench.io/side": "client" } }, topologyKey: "kubernetes.io/hostname" });
-        assert.deepStrictEqual(rule(client), { labelSelector: { matchLabels: { "meshbench.io/side": "server" } }, topologyKey: "kubernetes.io/hostname" });
+        assert.deepStrictEqual(rule(server),
+            { labelSelector: { matchLabels: { "meshbench.io/side": "client" } }, namespaceSelector: {}, topologyKey: "kubernetes.io/hostname" });
+        assert.deepStrictEqual(rule(client),
+            { labelSelector: { matchLabels: { "meshbench.io/side": "server" } }, namespaceSelector: {}, topologyKey: "kubernetes.io/hostname" });
         assert.deepStrictEqual(server.nodeSelector, serverPlacement.nodeSelector);
         assert.deepStrictEqual(server.tolerations, serverPlacement.tolerations);
         assert.strictEqual(client.nodeSelector, undefined);
+    });
+
+    it("keeps a client-side pod in another namespace (the plaintext probe's) off the servers' nodes too", () => {
+        const probe = buildDeployment({ app: "plaintext-probe", namespace: "meshbench-probe", side: "client", placement: {}, containers: [] });
+        assert.strictEqual(probe.metadata!.namespace, "meshbench-probe");
+        // Without a namespaceSelector a term matches only pods in the pod's own namespace; {} matches every namespace.
+        assert.deepStrictEqual(probe.spec!.template.spec!.affinity, { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [
+            { labelSelector: { matchLabels: { "meshbench.io/side": "server" } }, namespaceSelector: {}, topologyKey: "kubernetes.io/hostname" },
+        ] } });
     });
 
     it("sets resource requests on every container, and gives wrk a core per thread without a limit", () => {
