@@ -10,6 +10,8 @@
 #   socat, ethtool                 what the vms target's nodes get too (prepare-node.sh), for
 #                                  parity; kubeadm's preflight wants them, the local tier may not
 #   iproute2                       ip netns / ip route for the cluster's namespace
+#   util-linux                     nsenter: every testbed process enters its namespace with it
+#   curl, openssl                  up.sh's health checks (etcd, CoreDNS) and the cluster's PKI
 #   etcd-server 3.4.23             checked 2026-12-01: kube-apiserver v1.29.1 (testbed/tools'
 #                                  build) on it passed /readyz (etcd ok), created a ConfigMap and
 #                                  watched it. kubeadm 1.29 accepts external etcd >= 3.4.13; the
@@ -32,8 +34,8 @@ export DEBIAN_FRONTEND=noninteractive
 
 PACKAGES=(
     containerd runc containernetworking-plugins
-    iptables conntrack socat ethtool iproute2
-    etcd-server
+    iptables conntrack socat ethtool iproute2 util-linux
+    etcd-server curl openssl
     debootstrap umoci skopeo
     netperf
 )
