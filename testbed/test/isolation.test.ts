@@ -9,9 +9,12 @@ const TESTBED_NAMESPACES = ["mbtb", "mbtb-node-1", "mbtb-node-2", "mbtb-node-3"]
 const TESTBED_RANGES = ["10.213.0.0/24", "10.214.0.0/16", "10.215.0.0/24"];
 
 const ip = (...args: string[]): string => execFileSync("ip", args, { encoding: "utf8", timeout: 10_000 });
-/** `ip` in the machine's own network namespace (this suite runs inside the testbed's). */
-const machineIp = (...args: string[]): string =>
-    execFileSync("nsenter", ["--net=/proc/1/ns/net", "--", "ip", ...args], { encoding: "utf8", timeout: 10_000 });
+/** `ip` in the machine's own network namespace (this suite runs inside the testbed's; run.sh names it). */
+const machineIp = (...args: string[]): string => {
+    const netns = process.env.MESHBENCH_MACHINE_NETNS;
+    if (!netns) throw new Error("MESHBENCH_MACHINE_NETNS is not set; run this suite through testbed/run.sh");
+    return execFileSync("nsenter", [`--net=${netns}`, "--", "ip", ...args], { encoding: "utf8", timeout: 10_000 });
+};
 
 describe("the real tier: nothing leaves the machine", () => {
     for (const ns of TESTBED_NAMESPACES) {
