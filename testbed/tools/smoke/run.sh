@@ -16,8 +16,9 @@ bindir=${1:-$("$repo/testbed/build-tools.sh" pulumi | awk '$1 == "bindir" {print
 [ -x "$bindir/pulumi" ] || { echo "smoke: no pulumi in '$bindir'" >&2; exit 1; }
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/meshbench-smoke.XXXXXX")
-trap 'rm -rf "$work"' EXIT
-cp "$here/index.ts" "$here/Pulumi.yaml" "$work/"
+# MESHBENCH_SMOKE_KEEP=1 keeps the dir (logs, state) for a look afterwards.
+if [ "${MESHBENCH_SMOKE_KEEP:-}" = 1 ]; then echo "smoke: keeping $work" >&2; else trap 'rm -rf "$work"' EXIT; fi
+cp "$here/index.ts" "$here/Pulumi.yaml" "$here/package.json" "$work/"
 ln -s "$repo/node_modules" "$work/node_modules"
 cd "$work"
 
@@ -41,16 +42,18 @@ fail() { echo "smoke: $*" >&2; exit 1; }
 
 step version pulumi version
 grep -qx "v3.248.0" "$work/version.log" || fail "pulumi version is $(cat "$work/version.log"), not v3.248.0"
+mkdir "$work/state"
 step login pulumi login "file://$work/state"
 step stack-init pulumi stack init dev --secrets-provider passphrase
 
 # Missing required config: the program's own error, reported as a failure.
+t0=$SECONDS
 if pulumi preview --non-interactive > "$work/bad-preview.log" 2>&1; then
   fail "preview without config succeeded"
 fi
 grep -q 'Missing required configuration variable .meshbench-tools-smoke:label.' "$work/bad-preview.log" \
   || { cat "$work/bad-preview.log" >&2; fail "preview without config did not name the missing key"; }
-echo "smoke: bad-config preview failed as it must"
+printf 'smoke: %-22s %3ds (failed on the missing key, as it must)\n' bad-config-preview $(( SECONDS - t0 ))
 
 step config pulumi config set label smoke
 step config-secret pulumi config set --secret token "$secret"
