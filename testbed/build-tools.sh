@@ -30,9 +30,9 @@ common_ldflags="-s -w"
 
 # --- versions: every pin of a built tool lives here ---------------------------
 KUBERNETES_VERSION=v1.29.1
-# The commit the v1.29.1 tag points at, and the build date of its release
-# kube-apiserver release binary (its /version), so our binaries report what
-# upstream's do.
+# The commit the v1.29.1 tag points at and the build date the release
+# kube-apiserver reports on /version, so our binaries report what upstream's
+# do (both as published for v1.29.1, e.g. by kubernetes-the-hard-way).
 KUBERNETES_GIT_COMMIT=bc401b91f2782410b3fb3f9acf43a995c4de90d2
 KUBERNETES_BUILD_DATE=2024-01-17T15:41:12Z
 COREDNS_VERSION=v1.11.1
