@@ -110,6 +110,26 @@ prepare_pulumi_kubernetes() {
   install -m 0644 "$src/schema.json" "$src/terraform-mapping.json" .
 }
 
+# check_<tool> runs once after a fresh build, in the tool's bin dir: the
+# version ldflags are easy to get silently wrong (/version says v0.0.0).
+check_kubernetes() {
+  local b out
+  for b in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy; do
+    out=$(./"$b" --version)
+    [ "$out" = "Kubernetes $KUBERNETES_VERSION" ] || die "$b --version says '$out', not Kubernetes $KUBERNETES_VERSION"
+  done
+  out=$(./kubectl version --client -o json)
+  case "$out" in *"\"gitVersion\": \"$KUBERNETES_VERSION\""*) ;; *) die "kubectl version --client says $out" ;; esac
+}
+check_pulumi() {
+  local out
+  out=$(./pulumi version)
+  [ "$out" = "v$PULUMI_VERSION" ] || die "pulumi version says '$out', not v$PULUMI_VERSION"
+}
+check_coredns() {
+  ./coredns -version | grep -qx "CoreDNS-${COREDNS_VERSION#v}" || die "coredns -version does not say ${COREDNS_VERSION#v}"
+}
+
 # Scripts that are tools too (no Go): copied next to the binaries.
 SCRIPTS_pulumi=(pulumi-resource-pulumi-nodejs)
 
@@ -178,6 +198,10 @@ build_tool() {
     echo "$s $dir/bin/$s"
     built_paths+=("$dir/bin/$s")
   done
+  local check="check_${tool//-/_}"
+  if declare -F "$check" >/dev/null; then
+    (cd "$dir/bin" && "$check") || die "$tool: the built binaries failed $check"
+  fi
   echo "$(( $(date +%s) - t0 ))" > "$dir/.build-seconds"
   touch "$dir/.complete"
   log "$tool $version: built in $(( $(date +%s) - t0 ))s into $dir"
