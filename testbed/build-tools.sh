@@ -63,8 +63,10 @@ kube_ldflags() {
 }
 
 # tool_spec TOOL sets: version, tags, ldflags, and pkgs (binary=package pairs).
+# scripts: files of the module that are tools too (no Go), copied next to the
+# binaries.
 tool_spec() {
-  tags=""; ldflags=""; pkgs=()
+  tags=""; ldflags=""; pkgs=(); scripts=()
   case "$1" in
     kubernetes)
       version=$KUBERNETES_VERSION
@@ -90,7 +92,8 @@ tool_spec() {
       version=$PULUMI_VERSION
       ldflags="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=v$PULUMI_VERSION -X main.version=$PULUMI_VERSION"
       pkgs=("pulumi=github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
-            "pulumi-language-nodejs=./pulumi-language-nodejs") ;;
+            "pulumi-language-nodejs=./pulumi-language-nodejs")
+      scripts=(pulumi-resource-pulumi-nodejs) ;;
     pulumi-kubernetes)
       version=$PULUMI_KUBERNETES_VERSION
       ldflags="-X main.version=$PULUMI_KUBERNETES_VERSION"
@@ -101,37 +104,38 @@ tool_spec() {
 
 ALL_TOOLS=(kubernetes coredns pause pulumi pulumi-kubernetes)
 
-# prepare_<tool> runs in the tool's module after its modules are downloaded.
-# The provider's schema and Terraform mapping are data files of the module zip
-# that go:embed cannot reach from our package: copy them in (gitignored).
-prepare_pulumi_kubernetes() {
-  local src
-  src=$(go list -m -f '{{.Dir}}' "$PULUMI_KUBERNETES_MODULE")/cmd/pulumi-resource-kubernetes
-  install -m 0644 "$src/schema.json" "$src/terraform-mapping.json" .
+# prepare_tool TOOL runs in the tool's module after its modules are
+# downloaded. The provider's schema and Terraform mapping are data files of
+# the module zip that go:embed cannot reach from our package: copy them in
+# (gitignored).
+prepare_tool() {
+  case "$1" in
+    pulumi-kubernetes)
+      local src
+      src=$(go list -m -f '{{.Dir}}' "$PULUMI_KUBERNETES_MODULE")/cmd/pulumi-resource-kubernetes
+      install -m 0644 "$src/schema.json" "$src/terraform-mapping.json" . ;;
+  esac
 }
 
-# check_<tool> runs once after a fresh build, in the tool's bin dir: the
+# check_tool TOOL runs once after a fresh build, in the tool's bin dir: the
 # version ldflags are easy to get silently wrong (/version says v0.0.0).
-check_kubernetes() {
+check_tool() {
   local b out
-  for b in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy; do
-    out=$(./"$b" --version)
-    [ "$out" = "Kubernetes $KUBERNETES_VERSION" ] || die "$b --version says '$out', not Kubernetes $KUBERNETES_VERSION"
-  done
-  out=$(./kubectl version --client -o json)
-  case "$out" in *"\"gitVersion\": \"$KUBERNETES_VERSION\""*) ;; *) die "kubectl version --client says $out" ;; esac
+  case "$1" in
+    kubernetes)
+      for b in kube-apiserver kube-controller-manager kube-scheduler kubelet kube-proxy; do
+        out=$(./"$b" --version)
+        [ "$out" = "Kubernetes $KUBERNETES_VERSION" ] || die "$b --version says '$out', not Kubernetes $KUBERNETES_VERSION"
+      done
+      out=$(./kubectl version --client -o json)
+      case "$out" in *"\"gitVersion\": \"$KUBERNETES_VERSION\""*) ;; *) die "kubectl version --client says $out" ;; esac ;;
+    coredns)
+      ./coredns -version | grep -qx "CoreDNS-${COREDNS_VERSION#v}" || die "coredns -version does not say ${COREDNS_VERSION#v}" ;;
+    pulumi)
+      out=$(./pulumi version)
+      [ "$out" = "v$PULUMI_VERSION" ] || die "pulumi version says '$out', not v$PULUMI_VERSION" ;;
+  esac
 }
-check_pulumi() {
-  local out
-  out=$(./pulumi version)
-  [ "$out" = "v$PULUMI_VERSION" ] || die "pulumi version says '$out', not v$PULUMI_VERSION"
-}
-check_coredns() {
-  ./coredns -version | grep -qx "CoreDNS-${COREDNS_VERSION#v}" || die "coredns -version does not say ${COREDNS_VERSION#v}"
-}
-
-# Scripts that are tools too (no Go): copied next to the binaries.
-SCRIPTS_pulumi=(pulumi-resource-pulumi-nodejs)
 
 tool_key() {
   local tool=$1 mod="$tools_dir/$1"
@@ -174,10 +178,7 @@ build_tool() {
   t0=$(date +%s)
   log "$tool $version: downloading modules"
   (cd "$mod" && go mod download) || die "$tool: go mod download failed in $mod"
-  local prep="prepare_${tool//-/_}"
-  if declare -F "$prep" >/dev/null; then
-    (cd "$mod" && "$prep") || die "$tool: $prep failed"
-  fi
+  (cd "$mod" && prepare_tool "$tool") || die "$tool: preparing the module failed"
   for pair in "${pkgs[@]}"; do
     bin=${pair%%=*}; pkg=${pair#*=}
     if [ ! -x "$dir/bin/$bin" ]; then
@@ -192,16 +193,13 @@ build_tool() {
     echo "$bin $dir/bin/$bin"
     built_paths+=("$dir/bin/$bin")
   done
-  local var="SCRIPTS_${tool//-/_}[@]" s
-  for s in ${!var+"${!var}"}; do
+  local s
+  for s in ${scripts[@]+"${scripts[@]}"}; do
     install -m 0755 "$mod/$s" "$dir/bin/$s"
     echo "$s $dir/bin/$s"
     built_paths+=("$dir/bin/$s")
   done
-  local check="check_${tool//-/_}"
-  if declare -F "$check" >/dev/null; then
-    (cd "$dir/bin" && "$check") || die "$tool: the built binaries failed $check"
-  fi
+  (cd "$dir/bin" && check_tool "$tool") || die "$tool: the built binaries failed their version check"
   echo "$(( $(date +%s) - t0 ))" > "$dir/.build-seconds"
   touch "$dir/.complete"
   log "$tool $version: built in $(( $(date +%s) - t0 ))s into $dir"
