@@ -1,0 +1,3 @@
+module meshbench/testbed/tools/pause
+
+go 1.26
