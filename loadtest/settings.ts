@@ -1,8 +1,8 @@
 // Stack config owned by loadtest/: how hard and how long the clients push, and how often.
 import { enumField, integerField, patternField } from "../config/fields";
+import { NETPERF_TESTS } from "../shared/results";
 
-export const NETPERF_TESTS = ["TCP_RR", "TCP_CRR"] as const;
-export type NetperfTest = (typeof NETPERF_TESTS)[number];
+export { NETPERF_TESTS, type NetperfTest } from "../shared/results";
 
 export const LOAD_FIELDS = {
     wrkThreads: integerField("wrkThreads", { min: 1, max: 256 },

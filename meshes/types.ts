@@ -40,15 +40,9 @@ export interface HelmReleaseSpec {
 export const WORKLOAD_ROLES = ["http-server", "netperf-server", "wrk-client", "netperf-client"] as const;
 export type WorkloadRole = (typeof WORKLOAD_ROLES)[number];
 
-/** A port the clients use, as declared on its Service. */
-export interface BenchPort {
-    /** Service port name; Istio reads the protocol from its prefix. */
-    readonly name: string;
-    readonly port: number;
-    readonly role: "http" | "netperf-control" | "netperf-data";
-    /** appProtocol when the mesh has no opinion. */
-    readonly defaultAppProtocol: string;
-}
+export type { BenchPort } from "../shared/names";
+import type { BenchPort } from "../shared/names";
+import type { Pin } from "../shared/results";
 
 /** How the benchmark namespace and pods join the mesh. */
 export interface Enrolment {
@@ -60,14 +54,7 @@ export interface Enrolment {
     appProtocol(port: BenchPort): string;
 }
 
-/** A chart, image or other pinned artefact that changes the numbers; exported with the results. */
-export interface Pin {
-    readonly kind: "chart" | "image" | "manifest";
-    readonly name: string;
-    readonly version: string;
-    /** Chart repository or image registry. */
-    readonly source: string;
-}
+export type { Pin } from "../shared/results";
 
 /** What a mesh's evidence said about the traffic the benchmark measured. */
 export interface EvidenceReading {

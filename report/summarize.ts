@@ -77,10 +77,12 @@ export function setupRow(results: BenchmarkResults): SetupRow {
     const { wrk, netperf } = results;
     const rpsValues = wrk.rps?.perRepetition ?? [];
     const rpsSpread = spread(rpsValues);
+    // The schema (shared/results.ts) keeps the mesh a string; results files are checked on load.
+    const mesh = results.mesh as MeshName;
     return {
-        stack: stackName(results.mesh, results.mtls.requested),
-        label: setupLabel(results.mesh, results.mtls.requested),
-        mesh: results.mesh,
+        stack: stackName(mesh, results.mtls.requested),
+        label: setupLabel(mesh, results.mtls.requested),
+        mesh,
         mtls: results.mtls.requested,
         status: results.status,
         reasons: results.reasons,
