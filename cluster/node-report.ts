@@ -1,14 +1,14 @@
 // What a cluster meshbench made turned out to be: each node as asked for (role, instance
 // type, AMI, zone) joined with what the node itself reports (kubelet, kernel, OS), read
-// with the same node query the results use (loadtest/facts.ts).
+// with the same node reader the results use (shared/kube-api.ts nodeFacts).
 import * as pulumi from "@pulumi/pulumi";
-import { FACTS_INVOCATIONS, parseFacts } from "../loadtest/facts";
-import type { NodeFacts } from "../loadtest/results";
+import { nodeFacts, type RawNode } from "../shared/kube-api";
+import type { NodeFacts } from "../shared/results";
 import { kubectlStep, splitKubectlOutput } from "./kubectl";
 import type { ClusterAccess, NodeReport } from "./types";
 
-/** kubectl's node query from the results' facts: one NODE line per node. */
-const NODE_QUERY = FACTS_INVOCATIONS[1];
+/** The node list as JSON, read with the same node reader the results use (shared/kube-api.ts). */
+const NODE_QUERY = ["get", "nodes", "-o", "json"];
 
 /** A node meshbench asked for, before it is read back. */
 export type PlannedNode = Omit<NodeReport, "kernelVersion" | "kubeletVersion" | "osImage" | "containerRuntime">;
@@ -25,7 +25,12 @@ export function parseNodeReading(stdout: string): NodeReading {
     if (call.exitCode !== 0) {
         return { nodes: [], problem: `reading nodes: kubectl exited with ${call.exitCode}: ${call.lines.join(" ").trim()}` };
     }
-    return { nodes: parseFacts(call.lines).nodes };
+    try {
+        const list = JSON.parse(call.lines.join("\n")) as { items?: RawNode[] };
+        return { nodes: (list.items ?? []).map(nodeFacts) };
+    } catch {
+        return { nodes: [], problem: `reading nodes: kubectl printed no node list: ${call.lines.join(" ").trim().slice(0, 200)}` };
+    }
 }
 
 /**

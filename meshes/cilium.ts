@@ -24,7 +24,7 @@
 //   hands out from the stack's podCidr, as Flannel uses them.
 // - No L7 rule: Envoy (the cilium-envoy DaemonSet, a chart default) is never in the
 //   path, so the HTTP port is handled at L4 like the netperf ports.
-import { CLIENT_SERVER_PAIRS } from "../loadtest/clients";
+import { CLIENT_SERVER_PAIRS } from "../shared/names";
 import { roleLabels } from "../cluster/node-roles";
 import { APP_LABEL } from "../workloads/pods";
 import { ciliumEvidence } from "./cilium-evidence";

@@ -10,6 +10,8 @@ export const PROBE_APP = "plaintext-probe";
 
 /** The label every benchmark pod carries its app name in. */
 export const APP_LABEL = "app.kubernetes.io/name";
+/** The node label (and taint key) of a node's role on the clusters meshbench makes: system, server or client. */
+export const ROLE_KEY = "meshbench.io/role";
 /** Servers and clients must never share a node; this label tells them apart. */
 export const SIDE_LABEL = "meshbench.io/side";
 
