@@ -28,6 +28,7 @@ import { CLIENT_SERVER_PAIRS } from "../shared/names";
 import { roleLabels } from "../cluster/node-roles";
 import { APP_LABEL } from "../workloads/pods";
 import { ciliumEvidence } from "./cilium-evidence";
+import { ciliumRunnerSteps } from "./cilium-steps";
 import type { HelmReleaseSpec, KubeObject, Mesh, MeshContext, Pin } from "./types";
 
 export const CILIUM_VERSION = "1.17.17";
@@ -150,6 +151,7 @@ export const cilium: Mesh = {
         appProtocol: (port) => port.defaultAppProtocol,
     }),
     evidence: ciliumEvidence,
+    runnerSteps: ciliumRunnerSteps,
     fairness: (ctx) => ({
         dataPlane: `Cilium ${CILIUM_VERSION} eBPF datapath in the kernel; no sidecar and no node proxy in the path (no L7 rule, ` +
             "so the cilium-envoy DaemonSet the chart runs by default carries none of the benchmark's traffic)",

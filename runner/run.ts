@@ -107,8 +107,8 @@ export async function runBenchmark(plan: BenchmarkPlan, kube: KubeApi, mesh: Mes
     const witnessed: EvidenceReading[] = [];
     for (const [i, w] of witnesses.entries()) {
         const snapshot = before[i];
-        witnessed.push(typeof snapshot === "string" && snapshot.startsWith(`${w.name}: `)
-            ? { detail: snapshot }
+        witnessed.push(typeof snapshot === "string"
+            ? { detail: `${w.name}: no reading before the load: ${snapshot}` }
             : await w.after(kube, view, snapshot, load).catch((e: Error) => ({ detail: `${w.name}: ${e.message}` })));
     }
     const meshEvidence = await mesh.evidence.read(kube, ctx)
