@@ -45,7 +45,8 @@ export interface MeasurementArgs {
 }
 
 export class Measurement extends pulumi.dynamic.Resource {
-    public readonly results!: pulumi.Output<BenchmarkResults>;
+    // `declare`: a class field would overwrite, after super(), the output Pulumi sets up.
+    declare public readonly results: pulumi.Output<BenchmarkResults>;
 
     constructor(name: string, args: MeasurementArgs, opts?: pulumi.CustomResourceOptions) {
         super(provider, name, {
