@@ -1,0 +1,80 @@
+// The measurement resource's own mechanism: its dynamic provider's diff decides whether
+// the next `pulumi up` measures again, and under the mocks, what its inputs are made of.
+import * as assert from "assert";
+import { measurementProvider } from "../../runner/measurement";
+import { needsMeasuring, type MeasurementInputs } from "../../runner/provider";
+import type { BenchmarkResults } from "../../shared/results";
+import { findResource, kubeconfigStackConfig, runProgram, type ProgramRun } from "../helpers/mocks";
+import { PLAN } from "../helpers/runner-plan";
+
+const news: MeasurementInputs = {
+    plan: PLAN, deployed: { servers: "a1", clients: "b2", probe: "c3", mesh: "policies@d4" }, kubeconfig: "apiVersion: v1\nkind: Config\n",
+};
+const results = (status: BenchmarkResults["status"], reasons: string[] = []) => ({ status, reasons }) as unknown as BenchmarkResults;
+const olds = (status: BenchmarkResults["status"], reasons: string[] = []) =>
+    ({ plan: PLAN, deployed: news.deployed, results: results(status, reasons) });
+
+describe("measurement provider", () => {
+    it("measures again when the last run failed, was saturated or is missing, with the same inputs", async () => {
+        for (const status of ["failed", "saturated"] as const) {
+            const diff = await measurementProvider.diff!("none-1", olds(status, ["mTLS unverified: ..."]), news);
+            assert.strictEqual(diff.changes, true, status);
+        }
+        assert.strictEqual((await measurementProvider.diff!("none-1", { plan: PLAN, deployed: news.deployed }, news)).changes, true);
+        assert.strictEqual(needsMeasuring(olds("failed", ["wrk client: exited with 1"]), news), "the last run was failed: wrk client: exited with 1");
+    });
+
+    it("keeps an ok run when nothing that changes the numbers changed", async () => {
+        assert.strictEqual((await measurementProvider.diff!("none-1", olds("ok"), news)).changes, false);
+        // Key order is not a change; the kubeconfig is not an input that reruns it.
+        const reordered = { ...news, deployed: { mesh: "policies@d4", probe: "c3", clients: "b2", servers: "a1" }, kubeconfig: "other" };
+        assert.strictEqual((await measurementProvider.diff!("none-1", olds("ok"), reordered)).changes, false);
+    });
+
+    it("measures again when the plan or what was deployed changed", () => {
+        assert.strictEqual(needsMeasuring(olds("ok"), { ...news, plan: { ...PLAN, inputs: { ...PLAN.inputs, runId: "2" } } }), "the plan changed");
+        assert.strictEqual(needsMeasuring(olds("ok"), { ...news, deployed: { ...news.deployed, clients: "changed" } }), "what was deployed changed");
+    });
+});
+
+describe("measurement inputs under mocks", function () {
+    this.timeout(60_000);
+    const inputsOf = (run: ProgramRun) => findResource(run.resources, "pulumi-nodejs:dynamic:Resource", "loadtest-measurement").inputs;
+    const config = kubeconfigStackConfig({ repetitions: "2" });
+    let first: Record<string, any>;
+
+    before(async () => {
+        first = inputsOf(await runProgram(config));
+    });
+
+    it("are identical when the same config is evaluated twice", async () => {
+        const second = inputsOf(await runProgram(config));
+        assert.deepStrictEqual({ ...second, kubeconfig: undefined }, { ...first, kubeconfig: undefined });
+        assert.strictEqual(second.__provider, first.__provider);
+    });
+
+    it("change with a client script's content, and with a pod spec, and nowhere else", async () => {
+        // The program reads the scripts from loadtest/scripts when it is evaluated; the edit is seen there.
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const fs = require("fs");
+        const read = fs.readFileSync;
+        fs.readFileSync = (file: string, ...rest: unknown[]) => {
+            const text = read(file, ...rest);
+            return String(file).endsWith("wrk-client.sh") ? `${text}\n# edited\n` : text;
+        };
+        let edited: Record<string, any>;
+        try {
+            edited = inputsOf(await runProgram(config));
+        } finally {
+            fs.readFileSync = read;
+        }
+        assert.notStrictEqual(edited.deployed.clients, first.deployed.clients, "the clients' script ConfigMap changed");
+        assert.notStrictEqual(edited.deployed.probe, first.deployed.probe, "the probe mounts the same scripts");
+        assert.strictEqual(edited.deployed.servers, first.deployed.servers);
+        assert.deepStrictEqual(edited.plan, first.plan);
+
+        const image = inputsOf(await runProgram({ ...config, httpServerImage: "docker.io/library/nginx:1.27.5-alpine" }));
+        assert.notStrictEqual(image.deployed.servers, first.deployed.servers, "the server's pod spec changed");
+        assert.strictEqual(image.deployed.clients, first.deployed.clients);
+    });
+});
