@@ -1,14 +1,35 @@
 // What a cluster meshbench made turned out to be: each node as asked for (role, instance
 // type, AMI, zone) joined with what the node itself reports (kubelet, kernel, OS), read
-// with the same node reader the results use (shared/kube-api.ts nodeFacts).
+// with the same node reader as the results (shared/kube-api.ts nodeFacts).
 import * as pulumi from "@pulumi/pulumi";
-import { nodeFacts, type RawNode } from "../shared/kube-api";
+import { nodeFacts } from "../shared/kube-api";
+import { ROLE_KEY } from "../shared/names";
 import type { NodeFacts } from "../shared/results";
 import { kubectlStep, splitKubectlOutput } from "./kubectl";
 import type { ClusterAccess, NodeReport } from "./types";
 
-/** The node list as JSON, read with the same node reader the results use (shared/kube-api.ts). */
-const NODE_QUERY = ["get", "nodes", "-o", "json"];
+const SEP = "|";
+
+/** kubectl's node query: one NODE line per node, the fields of the results' NodeFacts. */
+const NODE_QUERY = ["get", "nodes", "-o",
+    "jsonpath={range .items[*]}NODE " +
+    ["{.metadata.name}", "{.status.nodeInfo.kubeletVersion}", "{.status.nodeInfo.kernelVersion}",
+        "{.status.nodeInfo.osImage}", "{.status.nodeInfo.containerRuntimeVersion}",
+        "{.metadata.labels.node\\.kubernetes\\.io/instance-type}",
+        "{.metadata.labels.topology\\.kubernetes\\.io/zone}",
+        `{.metadata.labels.${ROLE_KEY.replace(/\./g, "\\.")}}`].join(SEP) +
+    '{"\\n"}{end}'];
+
+/** The NODE lines of the query, as the results' node reader reads a node (shared/kube-api.ts nodeFacts). */
+export function parseNodeLines(lines: readonly string[]): NodeFacts[] {
+    return lines.filter((l) => l.startsWith("NODE ")).map((line) => {
+        const [name, kubeletVersion, kernelVersion, osImage, containerRuntimeVersion, instanceType, zone, role] = line.slice(5).split(SEP);
+        const labels: Record<string, string> = {
+            "node.kubernetes.io/instance-type": instanceType ?? "", "topology.kubernetes.io/zone": zone ?? "", [ROLE_KEY]: role ?? "",
+        };
+        return nodeFacts({ metadata: { name, labels }, status: { nodeInfo: { kubeletVersion, kernelVersion, osImage, containerRuntimeVersion } } });
+    });
+}
 
 /** A node meshbench asked for, before it is read back. */
 export type PlannedNode = Omit<NodeReport, "kernelVersion" | "kubeletVersion" | "osImage" | "containerRuntime">;
@@ -25,12 +46,7 @@ export function parseNodeReading(stdout: string): NodeReading {
     if (call.exitCode !== 0) {
         return { nodes: [], problem: `reading nodes: kubectl exited with ${call.exitCode}: ${call.lines.join(" ").trim()}` };
     }
-    try {
-        const list = JSON.parse(call.lines.join("\n")) as { items?: RawNode[] };
-        return { nodes: (list.items ?? []).map(nodeFacts) };
-    } catch {
-        return { nodes: [], problem: `reading nodes: kubectl printed no node list: ${call.lines.join(" ").trim().slice(0, 200)}` };
-    }
+    return { nodes: parseNodeLines(call.lines) };
 }
 
 /**
