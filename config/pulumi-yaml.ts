@@ -1,6 +1,6 @@
 // The `config:` block Pulumi.yaml must declare, derived from the field declarations, so
 // that a test can hold the two in step (Pulumi.yaml is what `pulumi config` shows users).
-import type { Field } from "./fields";
+import type { Field } from "../shared/fields";
 
 export interface DeclaredKey {
     readonly type: string;

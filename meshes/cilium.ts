@@ -26,7 +26,7 @@
 //   path, so the HTTP port is handled at L4 like the netperf ports.
 import { CLIENT_SERVER_PAIRS } from "../shared/names";
 import { roleLabels } from "../cluster/node-roles";
-import { APP_LABEL } from "../workloads/pods";
+import { APP_LABEL } from "../shared/names";
 import { ciliumEvidence } from "./cilium-evidence";
 import { ciliumRunnerSteps } from "./cilium-steps";
 import type { HelmReleaseSpec, KubeObject, Mesh, MeshContext, Pin } from "./types";
@@ -129,6 +129,7 @@ export const cilium: Mesh = {
     mtlsOn: { supported: true },
     mtlsOff: { supported: true },
     providesCni: true,
+    smpType: "CILIUM_SERVICE_MESH",
     pins: (): Pin[] => [
         { kind: "chart", name: CILIUM_CHART.chart, version: CILIUM_CHART.version, source: CILIUM_CHART.repo },
         // The chart pins every image it runs by tag and digest (cilium-envoy and SPIRE's too);

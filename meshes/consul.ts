@@ -16,10 +16,10 @@
 import type { Service } from "kubernetes-types/core/v1";
 import type { KubeObject } from "../cluster/kube-objects";
 import { NETPERF_CLIENT, WRK_CLIENT } from "../shared/names";
-import { APP_LABEL } from "../workloads/pods";
+import { APP_LABEL } from "../shared/names";
 import {
     BENCH_NAMESPACE, HTTP_CONTAINER_PORT, HTTP_SERVICE, NETPERF_CONTROL_PORT, NETPERF_DATA_PORT, NETPERF_SERVICE,
-} from "../workloads/ports";
+} from "../shared/names";
 import { readListenerTlsEvidence, readStatsPages, type InboundListener } from "./envoy-stats";
 import type { HelmReleaseSpec, Mesh, MeshContext, Pin, WorkloadRole } from "./types";
 
@@ -150,6 +150,7 @@ export const consul: Mesh = {
     mtlsOn: { supported: true },
     mtlsOff: { supported: false, reason: CONSUL_MTLS_OFF_REASON },
     providesCni: false,
+    smpType: "CONSUL",
     pins: (): Pin[] => [
         { kind: "chart", name: CONSUL_CHART.chart, version: CONSUL_CHART.version, source: CONSUL_CHART.repo },
         ...CONSUL_IMAGES.map((i): Pin => ({ kind: "image", name: i.name, version: i.version, source: "docker.io" })),

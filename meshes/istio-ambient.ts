@@ -89,6 +89,7 @@ export const istioAmbient: Mesh = {
     mtlsOn: { supported: true },
     mtlsOff: { supported: false, reason: ISTIO_AMBIENT_MTLS_OFF_REASON },
     providesCni: false,
+    smpType: "ISTIO",
     pins: () => istioPins(["base", "istiod", "cni", "ztunnel"], ["pilot", "install-cni", "ztunnel"], AMBIENT_VARIANT),
     releases: () => [
         istioRelease("istio-base", "base", {}),

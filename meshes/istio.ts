@@ -84,6 +84,7 @@ export const istio: Mesh = {
     mtlsOn: { supported: true },
     mtlsOff: { supported: true },
     providesCni: false,
+    smpType: "ISTIO",
     pins: () => istioPins(["base", "istiod"], ["pilot", "proxyv2"], ""),
     releases: () => [
         istioRelease("istio-base", "base", {}),

@@ -7,7 +7,7 @@
 // unless a permission allows it. mTLS off: the Mesh without mtls; the sidecars stay in the
 // path and carry the traffic in plaintext.
 import type { KubeObject } from "../cluster/kube-objects";
-import { BENCH_NAMESPACE, HTTP_CONTAINER_PORT, HTTP_SERVICE, NETPERF_CONTROL_PORT, NETPERF_DATA_PORT, NETPERF_SERVICE } from "../workloads/ports";
+import { BENCH_NAMESPACE, HTTP_CONTAINER_PORT, HTTP_SERVICE, NETPERF_CONTROL_PORT, NETPERF_DATA_PORT, NETPERF_SERVICE } from "../shared/names";
 import { readListenerTlsEvidence, readStatsPages, type InboundListener } from "./envoy-stats";
 import type { HelmReleaseSpec, Mesh, MeshContext, Pin } from "./types";
 
@@ -90,6 +90,7 @@ export const kuma: Mesh = {
     mtlsOn: { supported: true },
     mtlsOff: { supported: true },
     providesCni: false,
+    smpType: "KUMA",
     pins: (): Pin[] => [
         { kind: "chart", name: KUMA_CHART.chart, version: KUMA_CHART.version, source: KUMA_CHART.repo },
         ...KUMA_IMAGES.map((i): Pin => ({ kind: "image", name: i.name, version: i.version, source: "docker.io" })),

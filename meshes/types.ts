@@ -11,7 +11,8 @@ export const MESH_NAMES = ["none", "istio", "istio-ambient", "linkerd", "consul"
 export type MeshName = (typeof MESH_NAMES)[number];
 
 /** Whether a mesh can run in one mTLS mode, and if not, why (shown at preview). */
-export type ModeSupport = { readonly supported: true } | { readonly supported: false; readonly reason: string };
+export type { ModeSupport } from "../shared/support";
+import type { ModeSupport } from "../shared/support";
 
 /** What a mesh's builders are told about the stack. */
 export interface MeshContext {
@@ -157,6 +158,11 @@ export interface Mesh {
     readonly mtlsOff: ModeSupport;
     /** True when the mesh is the cluster's network plugin (Cilium); the cluster then comes up without one. */
     readonly providesCni: boolean;
+    /**
+     * The mesh's ServiceMesh.Type in the Service Mesh Performance spec (protos/service_mesh.proto),
+     * which the report's SMP export names it by; undefined for mesh none, which is no mesh.
+     */
+    readonly smpType?: string;
     /** Charts, images and manifests this mesh pins. */
     pins(ctx: MeshContext): Pin[];
     /**

@@ -4,7 +4,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { BenchmarkResults } from "../loadtest/results";
 import { SWEEP_RECORD_FILE, type SweepRecord } from "../sweep/record";
-import { asResults } from "./results-file";
+import { asResults } from "../sweep/results-file";
 
 export interface LoadedRun {
     readonly dir: string;

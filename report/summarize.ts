@@ -5,7 +5,7 @@ import { round } from "../loadtest/stats";
 import { MESH_NAMES, type MeshName, type Pin } from "../meshes/types";
 import { stackName } from "../sweep/plan";
 import { mtlsProbeVerdict } from "./mtls-verdict";
-import { PAPER, paperSetup, type PaperSetup } from "./paper";
+import { PAPER, paperSetup, type PaperSetup } from "../sweep/paper";
 
 /** Every overhead is measured against this mesh, in the same run. */
 export const BASELINE_MESH: MeshName = "none";

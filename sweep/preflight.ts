@@ -2,7 +2,7 @@
 // not fail on its third setup for a reason that was knowable at the start.
 import * as path from "path";
 import { ConfigError, parseConfig } from "../config";
-import type { RawConfig } from "../config/fields";
+import type { RawConfig } from "../shared/fields";
 import type { Plan } from "./plan";
 import type { SweepRecord } from "./record";
 import { parserInput, setupRawConfig } from "./stack-config";
