@@ -15,7 +15,7 @@ const config = readStackConfig();
 const mesh = MESHES[config.mesh];
 
 const cluster = TARGETS[config.cluster.target]
-    .create("cluster", config.cluster, { mesh: config.mesh, installCni: !mesh.providesCni });
+    .create("cluster", config.cluster, { mesh: config.mesh, installCni: !mesh.providesCni, webhookPorts: mesh.webhookPorts });
 
 const meshContext: MeshContext = {
     mtls: config.mtls,

@@ -1,7 +1,7 @@
 // The cluster targets. Each returns the same ClusterHandle; nothing downstream knows
 // which one made the cluster.
 import * as pulumi from "@pulumi/pulumi";
-import type { ModeSupport } from "../shared/support";
+import type { ModeSupport, NodePort } from "../shared/support";
 import { eks } from "./eks";
 import { ExistingCluster } from "./existing";
 import { keysOfOtherTargets, type TargetName } from "./settings";
@@ -14,6 +14,8 @@ export interface ClusterNeeds {
     readonly mesh: string;
     /** False when the mesh is itself the CNI (Cilium): the cluster then comes up without one. */
     readonly installCni: boolean;
+    /** Ports the control plane must reach on the nodes for the mesh's webhooks (Mesh.webhookPorts). Default: none. */
+    readonly webhookPorts?: readonly NodePort[];
 }
 
 export interface ClusterTarget {

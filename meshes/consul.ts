@@ -151,6 +151,7 @@ export const consul: Mesh = {
     mtlsOff: { supported: false, reason: CONSUL_MTLS_OFF_REASON },
     providesCni: false,
     smpType: "CONSUL",
+    webhookPorts: [{ port: 8080, why: "Consul: connect-injector webhook (connect-inject-service targetPort)" }],
     pins: (): Pin[] => [
         { kind: "chart", name: CONSUL_CHART.chart, version: CONSUL_CHART.version, source: CONSUL_CHART.repo },
         ...CONSUL_IMAGES.map((i): Pin => ({ kind: "image", name: i.name, version: i.version, source: "docker.io" })),

@@ -90,6 +90,7 @@ export const istioAmbient: Mesh = {
     mtlsOff: { supported: false, reason: ISTIO_AMBIENT_MTLS_OFF_REASON },
     providesCni: false,
     smpType: "ISTIO",
+    webhookPorts: [{ port: 15017, why: "Istio: istiod's injection and validation webhooks" }],
     pins: () => istioPins(["base", "istiod", "cni", "ztunnel"], ["pilot", "install-cni", "ztunnel"], AMBIENT_VARIANT),
     releases: () => [
         istioRelease("istio-base", "base", {}),

@@ -85,6 +85,7 @@ export const istio: Mesh = {
     mtlsOff: { supported: true },
     providesCni: false,
     smpType: "ISTIO",
+    webhookPorts: [{ port: 15017, why: "Istio: istiod's injection and validation webhooks" }],
     pins: () => istioPins(["base", "istiod"], ["pilot", "proxyv2"], ""),
     releases: () => [
         istioRelease("istio-base", "base", {}),

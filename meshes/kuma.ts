@@ -91,6 +91,7 @@ export const kuma: Mesh = {
     mtlsOff: { supported: true },
     providesCni: false,
     smpType: "KUMA",
+    webhookPorts: [{ port: 5443, why: "Kuma: control plane admission server (controlPlane.admissionServerPort)" }],
     pins: (): Pin[] => [
         { kind: "chart", name: KUMA_CHART.chart, version: KUMA_CHART.version, source: KUMA_CHART.repo },
         ...KUMA_IMAGES.map((i): Pin => ({ kind: "image", name: i.name, version: i.version, source: "docker.io" })),

@@ -72,6 +72,7 @@ export const linkerd: Mesh = {
     },
     providesCni: false,
     smpType: "LINKERD",
+    webhookPorts: [8443, 8089, 9443].map((port) => ({ port, why: "Linkerd: admission webhooks (Linkerd cluster-configuration doc)" })),
     pins: () => [
         { kind: "chart", name: "linkerd-crds", version: LINKERD_CHART_VERSION, source: LINKERD_REPO },
         { kind: "chart", name: "linkerd-control-plane", version: LINKERD_CHART_VERSION, source: LINKERD_REPO },

@@ -12,7 +12,7 @@ export type MeshName = (typeof MESH_NAMES)[number];
 
 /** Whether a mesh can run in one mTLS mode, and if not, why (shown at preview). */
 export type { ModeSupport } from "../shared/support";
-import type { ModeSupport } from "../shared/support";
+import type { ModeSupport, NodePort } from "../shared/support";
 
 /** What a mesh's builders are told about the stack. */
 export interface MeshContext {
@@ -163,6 +163,11 @@ export interface Mesh {
      * which the report's SMP export names it by; undefined for mesh none, which is no mesh.
      */
     readonly smpType?: string;
+    /**
+     * TCP ports the API server must reach on the nodes for this mesh's admission webhooks;
+     * on EKS the nodes' security group opens exactly these to the control plane. Default: none.
+     */
+    readonly webhookPorts?: readonly NodePort[];
     /** Charts, images and manifests this mesh pins. */
     pins(ctx: MeshContext): Pin[];
     /**

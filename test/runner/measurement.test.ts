@@ -1,6 +1,8 @@
 // The measurement resource's own mechanism: its dynamic provider's diff decides whether
 // the next `pulumi up` measures again, and under the mocks, what its inputs are made of.
 import * as assert from "assert";
+import { execFileSync } from "child_process";
+import * as path from "path";
 import { measurementProvider } from "../../runner/measurement";
 import { needsMeasuring, type MeasurementInputs } from "../../runner/provider";
 import type { BenchmarkResults } from "../../shared/results";
@@ -45,6 +47,23 @@ describe("measurement inputs under mocks", function () {
 
     before(async () => {
         first = inputsOf(await runProgram(config));
+    });
+
+    it("hold a provider that works in a process of its own, as the engine's dynamic provider loads it", () => {
+        // As @pulumi/pulumi/cmd/dynamic-provider does: requireFromString(__provider).handler(), in a
+        // fresh node without ts-node registered; then the provider's diff on a failed and an ok run.
+        const child = [
+            'const fs = require("fs");',
+            'const provider = require("require-from-string")(fs.readFileSync(0, "utf8")).handler();',
+            "const [olds, news] = JSON.parse(process.env.MESHBENCH_DIFF);",
+            "Promise.all([provider.diff('id', olds, news), provider.diff('id', { ...olds, results: { status: 'ok', reasons: [] } }, news)])",
+            "    .then((d) => console.log(JSON.stringify(d.map((x) => x.changes))), (e) => { console.error(e); process.exit(1); });",
+        ].join("\n");
+        const out = execFileSync(process.execPath, ["-e", child], {
+            input: first.__provider, encoding: "utf8", cwd: path.join(__dirname, "..", ".."),
+            env: { ...process.env, MESHBENCH_DIFF: JSON.stringify([olds("failed", ["x"]), news]) },
+        });
+        assert.deepStrictEqual(JSON.parse(out.trim().split("\n").pop()!), [true, false]);
     });
 
     it("are identical when the same config is evaluated twice", async () => {
