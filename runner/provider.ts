@@ -11,6 +11,7 @@
 //   identity of what was deployed, and the results.
 import { MESHES } from "../meshes";
 import type { MeshName } from "../meshes/types";
+import type { KubeApi } from "../shared/kube-api";
 import type { BenchmarkResults } from "../shared/results";
 import { kubeClient } from "./kube-client";
 import { runBenchmark, type BenchmarkPlan } from "./run";
@@ -32,7 +33,12 @@ export interface MeasurementOutputs {
     readonly results: BenchmarkResults;
 }
 
-/** Progress goes to the provider's stderr, which the engine shows in `pulumi up`'s output. */
+/**
+ * Progress goes to the provider's stderr: the engine reads every plugin's stderr line by
+ * line into its diagnostics stream, which `pulumi up` prints (pulumi/pulumi
+ * sdk/go/common/resource/plugin/plugin.go, runtrace → Diag.Infoerrf). pulumi.log is not
+ * available in a dynamic provider's process, and its stdout carries the gRPC handshake.
+ */
 const toStderr = (line: string) => process.stderr.write(`meshbench: ${line}\n`);
 
 /** The outputs to keep: everything but the kubeconfig. */
@@ -58,9 +64,10 @@ export function needsMeasuring(olds: Partial<MeasurementOutputs>, news: Measurem
     return undefined;
 }
 
-export async function measure(inputs: MeasurementInputs): Promise<MeasurementOutputs> {
+export async function measure(
+    inputs: MeasurementInputs, kube: KubeApi = kubeClient(inputs.kubeconfig, inputs.context),
+): Promise<MeasurementOutputs> {
     const mesh = MESHES[inputs.plan.inputs.mesh as MeshName];
-    const kube = kubeClient(inputs.kubeconfig, inputs.context);
     const results = await runBenchmark(inputs.plan, kube, mesh, { report: toStderr });
     if (results.status !== "ok") toStderr(`the run is ${results.status}; the next pulumi up measures again`);
     return outputs(inputs, results);

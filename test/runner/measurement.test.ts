@@ -4,10 +4,11 @@ import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as path from "path";
 import { measurementProvider } from "../../runner/measurement";
-import { needsMeasuring, type MeasurementInputs } from "../../runner/provider";
+import { measure, needsMeasuring, type MeasurementInputs } from "../../runner/provider";
+import { FakeKube } from "../helpers/fake-kube";
 import type { BenchmarkResults } from "../../shared/results";
 import { findResource, kubeconfigStackConfig, runProgram, type ProgramRun } from "../helpers/mocks";
-import { PLAN } from "../helpers/runner-plan";
+import { healthyCluster, PLAN } from "../helpers/runner-plan";
 
 const news: MeasurementInputs = {
     plan: PLAN, deployed: { servers: "a1", clients: "b2", probe: "c3", mesh: "policies@d4" }, kubeconfig: "apiVersion: v1\nkind: Config\n",
@@ -36,6 +37,26 @@ describe("measurement provider", () => {
     it("measures again when the plan or what was deployed changed", () => {
         assert.strictEqual(needsMeasuring(olds("ok"), { ...news, plan: { ...PLAN, inputs: { ...PLAN.inputs, runId: "2" } } }), "the plan changed");
         assert.strictEqual(needsMeasuring(olds("ok"), { ...news, deployed: { ...news.deployed, clients: "changed" } }), "what was deployed changed");
+    });
+});
+
+describe("measurement provider's run", () => {
+    it("reports progress on its stderr, keeps the kubeconfig out of its outputs, and says a failed run will be measured again", async () => {
+        const written: string[] = [];
+        const write = process.stderr.write;
+        process.stderr.write = ((chunk: string) => { written.push(String(chunk)); return true; }) as typeof process.stderr.write;
+        let outs;
+        try {
+            const cluster = healthyCluster({ netperf: { timeout: true } });
+            outs = await measure(news, new FakeKube(cluster));
+        } finally {
+            process.stderr.write = write;
+        }
+        assert.deepStrictEqual(Object.keys(outs).sort(), ["deployed", "plan", "results"]);
+        assert.ok(!JSON.stringify(outs).includes(news.kubeconfig));
+        assert.ok(written.includes("meshbench: wrk 1/2, about 2 min left\n"), written.join(""));
+        assert.strictEqual(written[written.length - 1], "meshbench: the run is failed; the next pulumi up measures again\n");
+        assert.strictEqual(needsMeasuring(outs, news), `the last run was failed: ${outs.results.reasons.join("; ")}`);
     });
 });
 
