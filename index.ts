@@ -1,11 +1,11 @@
 // meshbench: one stack = one cluster, one mesh, one benchmark. This file only composes:
-// config → cluster → mesh → workloads → load test → outputs.
+// config → cluster → mesh → workloads → load test (the runner, as one resource) → outputs.
 import { TARGETS } from "./cluster";
 import { readStackConfig } from "./config";
-import { LoadTest } from "./loadtest/load-test";
 import { netperfSettings, wrkSettings } from "./loadtest/run-settings";
 import { MESHES } from "./meshes";
 import { MeshInstall } from "./meshes/mesh-install";
+import { LoadTest } from "./runner/load-test";
 import type { MeshContext } from "./meshes/types";
 import { BenchNamespace } from "./workloads/namespace";
 import { BENCH_NAMESPACE } from "./workloads/ports";
@@ -15,7 +15,10 @@ const config = readStackConfig();
 const mesh = MESHES[config.mesh];
 
 const cluster = TARGETS[config.cluster.target]
-    .create("cluster", config.cluster, { mesh: config.mesh, installCni: !mesh.providesCni, nodeKernelModules: mesh.nodeKernelModules });
+    .create("cluster", config.cluster, {
+        mesh: config.mesh, installCni: !mesh.providesCni,
+        nodeKernelModules: mesh.nodeKernelModules, webhookPorts: mesh.webhookPorts,
+    });
 
 const meshContext: MeshContext = {
     mtls: config.mtls,
@@ -51,6 +54,7 @@ const loadTest = new LoadTest("loadtest", {
         images: config.images,
         fairness: mesh.fairness(meshContext),
     },
+    deployed: { servers: workloads.identity, mesh: meshInstall.identity },
     dependsOn: [bench.namespace, meshInstall, workloads],
 });
 

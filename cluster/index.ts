@@ -1,7 +1,7 @@
 // The cluster targets. Each returns the same ClusterHandle; nothing downstream knows
 // which one made the cluster.
 import * as pulumi from "@pulumi/pulumi";
-import type { MeshName, ModeSupport } from "../meshes/types";
+import type { ModeSupport, NodePort } from "../shared/support";
 import { eks } from "./eks";
 import { ExistingCluster } from "./existing";
 import { keysOfOtherTargets, type TargetName } from "./settings";
@@ -10,11 +10,14 @@ import { vms } from "./vms";
 
 /** What the rest of the stack asks of the cluster. */
 export interface ClusterNeeds {
-    readonly mesh: MeshName;
+    /** The mesh's name, for messages; the cluster knows no mesh by name. */
+    readonly mesh: string;
     /** False when the mesh is itself the CNI (Cilium): the cluster then comes up without one. */
     readonly installCni: boolean;
     /** Kernel modules the mesh needs on every node (Mesh.nodeKernelModules), loaded by targets that prepare their nodes. Default: none. */
     readonly nodeKernelModules?: readonly string[];
+    /** Ports the control plane must reach on the nodes for the mesh's webhooks (Mesh.webhookPorts). Default: none. */
+    readonly webhookPorts?: readonly NodePort[];
 }
 
 export interface ClusterTarget {

@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { problemMessage } from "../config/fields";
+import { problemMessage } from "../shared/fields";
 
 /**
  * The kubeconfig path: the `kubeconfig` setting, else $KUBECONFIG, else ~/.kube/config.

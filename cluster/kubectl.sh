@@ -3,10 +3,9 @@
 # the arguments it is given. The kubeconfig arrives in $MESHBENCH_KUBECONFIG (a Pulumi
 # secret) and exists on disk only in a private temporary file while kubectl runs.
 #
-#   kubectl.sh <kubectl arguments...>   runs kubectl once
-#   kubectl.sh --script '<shell>'       runs a shell snippet in which `kubectl` is a
-#                                       function using the stack's kubeconfig (for steps
-#                                       that need several calls, e.g. a pod name first)
+#   kubectl.sh <kubectl arguments...>   runs kubectl once (cluster/node-report.ts reads
+#                                       the nodes of the clusters meshbench makes this way;
+#                                       the benchmark itself runs through runner/, without kubectl)
 #
 # It always exits 0 and ends with "MESHBENCH-KUBECTL exit=<code>": a failed step then
 # becomes a failed result, with its reason, instead of an aborted `pulumi up`.
@@ -28,10 +27,6 @@ kubectl() {
         command kubectl --kubeconfig "$kubeconfig_file" "$@"
     fi
 }
-if [ "${1:-}" = "--script" ]; then
-    eval "$2" 2>&1
-else
-    kubectl "$@" 2>&1
-fi
+kubectl "$@" 2>&1
 echo "MESHBENCH-KUBECTL exit=$?"
 exit 0

@@ -14,16 +14,13 @@ export const KUBECTL_WRAPPER = fs.readFileSync(path.join(__dirname, "kubectl.sh"
 export const shellQuote = (word: string): string =>
     /^[A-Za-z0-9_@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 
-/**
- * One call through the wrapper: kubectl arguments, or a shell snippet in which `kubectl`
- * is a function using the stack's kubeconfig (for steps that need several calls).
- */
-export type KubectlInvocation = readonly string[] | { readonly script: string };
+/** One call through the wrapper: kubectl's arguments. */
+export type KubectlInvocation = readonly string[];
 
 /** The shell command for one invocation through the wrapper. */
 export const kubectlShellCommand = (invocation: KubectlInvocation): string =>
     ['sh -c "$MESHBENCH_KUBECTL_WRAPPER" kubectl',
-        ...("script" in invocation ? ["--script", invocation.script] : invocation).map(shellQuote)].join(" ");
+        ...invocation.map(shellQuote)].join(" ");
 
 /** What one wrapped invocation printed, and kubectl's exit code (undefined if the marker is missing). */
 export interface KubectlOutput {

@@ -1,14 +1,35 @@
 // What a cluster meshbench made turned out to be: each node as asked for (role, instance
 // type, AMI, zone) joined with what the node itself reports (kubelet, kernel, OS), read
-// with the same node query the results use (loadtest/facts.ts).
+// with the same node reader as the results (shared/kube-api.ts nodeFacts).
 import * as pulumi from "@pulumi/pulumi";
-import { FACTS_INVOCATIONS, parseFacts } from "../loadtest/facts";
-import type { NodeFacts } from "../loadtest/results";
+import { nodeFacts } from "../shared/kube-api";
+import { ROLE_KEY } from "../shared/names";
+import type { NodeFacts } from "../shared/results";
 import { kubectlStep, splitKubectlOutput } from "./kubectl";
 import type { ClusterAccess, NodeReport } from "./types";
 
-/** kubectl's node query from the results' facts: one NODE line per node. */
-const NODE_QUERY = FACTS_INVOCATIONS[1];
+const SEP = "|";
+
+/** kubectl's node query: one NODE line per node, the fields of the results' NodeFacts. */
+const NODE_QUERY = ["get", "nodes", "-o",
+    "jsonpath={range .items[*]}NODE " +
+    ["{.metadata.name}", "{.status.nodeInfo.kubeletVersion}", "{.status.nodeInfo.kernelVersion}",
+        "{.status.nodeInfo.osImage}", "{.status.nodeInfo.containerRuntimeVersion}",
+        "{.metadata.labels.node\\.kubernetes\\.io/instance-type}",
+        "{.metadata.labels.topology\\.kubernetes\\.io/zone}",
+        `{.metadata.labels.${ROLE_KEY.replace(/\./g, "\\.")}}`].join(SEP) +
+    '{"\\n"}{end}'];
+
+/** The NODE lines of the query, as the results' node reader reads a node (shared/kube-api.ts nodeFacts). */
+export function parseNodeLines(lines: readonly string[]): NodeFacts[] {
+    return lines.filter((l) => l.startsWith("NODE ")).map((line) => {
+        const [name, kubeletVersion, kernelVersion, osImage, containerRuntimeVersion, instanceType, zone, role] = line.slice(5).split(SEP);
+        const labels: Record<string, string> = {
+            "node.kubernetes.io/instance-type": instanceType ?? "", "topology.kubernetes.io/zone": zone ?? "", [ROLE_KEY]: role ?? "",
+        };
+        return nodeFacts({ metadata: { name, labels }, status: { nodeInfo: { kubeletVersion, kernelVersion, osImage, containerRuntimeVersion } } });
+    });
+}
 
 /** A node meshbench asked for, before it is read back. */
 export type PlannedNode = Omit<NodeReport, "kernelVersion" | "kubeletVersion" | "osImage" | "containerRuntime">;
@@ -25,7 +46,7 @@ export function parseNodeReading(stdout: string): NodeReading {
     if (call.exitCode !== 0) {
         return { nodes: [], problem: `reading nodes: kubectl exited with ${call.exitCode}: ${call.lines.join(" ").trim()}` };
     }
-    return { nodes: parseFacts(call.lines).nodes };
+    return { nodes: parseNodeLines(call.lines) };
 }
 
 /**

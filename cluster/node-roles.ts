@@ -16,8 +16,10 @@ import type { NodePlacement } from "./types";
 export const NODE_ROLES = ["system", "server", "client"] as const;
 export type NodeRole = (typeof NODE_ROLES)[number];
 
-/** Label and taint key; kubelets may set labels outside kubernetes.io on themselves. */
-export const ROLE_KEY = "meshbench.io/role";
+/** Label and taint key (shared/names.ts); kubelets may set labels outside kubernetes.io on themselves. */
+import { ROLE_KEY } from "../shared/names";
+
+export { ROLE_KEY };
 
 /** Labels a node of a role registers with. */
 export const roleLabels = (role: NodeRole): Record<string, string> => ({ [ROLE_KEY]: role });

@@ -1,5 +1,5 @@
 // Stack config owned by cluster/: which target makes the cluster, and how to reach it.
-import { enumField, patternField } from "../config/fields";
+import { enumField, patternField } from "../shared/fields";
 import { AWS_CLUSTER_FIELDS } from "./aws/settings";
 import { IPV4_CIDR } from "./cidr";
 import { VMS_CLUSTER_FIELDS } from "./vms/settings";

@@ -3,7 +3,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import type { Toleration } from "kubernetes-types/core/v1";
-import type { FieldValues } from "../config/fields";
+import type { FieldValues } from "../shared/fields";
 import type { CLUSTER_FIELDS, TargetName } from "./settings";
 
 /** Parsed cluster keys, plus `aws:region` and `aws:profile` (the AWS provider's keys, read alongside them). */

@@ -9,7 +9,7 @@ import { MESHES } from "../meshes";
 import { MESH_FIELDS } from "../meshes/settings";
 import type { MeshName } from "../meshes/types";
 import { IMAGE_FIELDS } from "../workloads/settings";
-import { parseFields, problemMessage, Problems, qualified, type FieldGroup, type FieldValues, type RawConfig } from "./fields";
+import { parseFields, problemMessage, Problems, qualified, type FieldGroup, type FieldValues, type RawConfig } from "../shared/fields";
 
 /** Every config group, by the folder that owns it. */
 export const CONFIG_GROUPS = {
@@ -21,7 +21,8 @@ export const CONFIG_GROUPS = {
 
 export const ALL_FIELDS = Object.values(CONFIG_GROUPS).flatMap((group) => Object.values(group));
 
-export type LoadSettings = Omit<FieldValues<typeof LOAD_FIELDS>, "wrkCpu"> & { readonly wrkCpu: number };
+export type { LoadSettings } from "../loadtest/settings";
+import type { LoadSettings } from "../loadtest/settings";
 export type ImageSettings = FieldValues<typeof IMAGE_FIELDS>;
 
 export interface MeshbenchConfig {

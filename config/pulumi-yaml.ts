@@ -1,7 +1,7 @@
 // The `config:` block Pulumi.yaml must declare, derived from the field declarations, so
 // that a test can hold the two in step (Pulumi.yaml is what `pulumi config` shows users).
 // Only keys with a fixed default: Pulumi requires every declared key that has none.
-import type { Field } from "./fields";
+import type { Field } from "../shared/fields";
 
 export interface DeclaredKey {
     readonly type: string;

@@ -7,23 +7,10 @@ import { nameByContent, type KubeObject } from "../cluster/kube-objects";
 import type { NodePlacement } from "../cluster/types";
 import type { Enrolment, WorkloadRole } from "../meshes/types";
 import { buildDeployment, buildServiceAccount } from "../workloads/pods";
-import {
-    BENCH_NAMESPACE, HTTP_CONTAINER_PORT, HTTP_SERVICE, NETPERF_CONTROL_PORT, NETPERF_DATA_PORT, NETPERF_SERVICE,
-} from "../workloads/ports";
+import { BENCH_NAMESPACE, NETPERF_CLIENT, WRK_CLIENT } from "../shared/names";
 import type { NetperfSettings, WrkSettings } from "./results";
 
-export const WRK_CLIENT = "wrk-client";
-export const NETPERF_CLIENT = "netperf-client";
-
-/**
- * Who loads whom: each server, its client, and the ports the client reaches on the
- * server's pod (container ports, after the Service). Meshes that reason per client and
- * server (Linkerd's evidence, Cilium's policies) read it from here.
- */
-export const CLIENT_SERVER_PAIRS = [
-    { app: HTTP_SERVICE, client: WRK_CLIENT, ports: [HTTP_CONTAINER_PORT] },
-    { app: NETPERF_SERVICE, client: NETPERF_CLIENT, ports: [NETPERF_CONTROL_PORT.port, NETPERF_DATA_PORT.port] },
-] as const;
+export { CLIENT_SERVER_PAIRS, NETPERF_CLIENT, WRK_CLIENT } from "../shared/names";
 /** Where the scripts are mounted in the client pods. */
 export const SCRIPT_DIR = "/meshbench";
 const SCRIPT_VOLUME = "scripts";

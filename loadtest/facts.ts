@@ -1,62 +1,21 @@
 // Facts read back from the cluster after the runs: which node each benchmark pod ran on,
 // which image digests ran, and what each node is (kubelet, kernel, OS, instance type).
 // They go into the results' provenance and decide whether the placement was valid.
-import { ROLE_KEY } from "../cluster/node-roles";
-import { BENCH_NAMESPACE } from "../workloads/ports";
-import type { NodeFacts, PodFacts } from "./results";
-
-const SEP = "|";
-
-const CONTAINERS = (field: string) =>
-    `{range .status.${field}[*]} {.name}${SEP}{.image}${SEP}{.imageID}{end}`;
-
-/** kubectl argument lists that print one POD line per benchmark pod and one NODE line per node. */
-export const FACTS_INVOCATIONS: readonly (readonly string[])[] = [
-    ["get", "pods", "-n", BENCH_NAMESPACE, "-o",
-        `jsonpath={range .items[*]}POD {.metadata.labels.app\\.kubernetes\\.io/name}${SEP}{.spec.nodeName}` +
-        `${CONTAINERS("initContainerStatuses")}${CONTAINERS("containerStatuses")}{"\\n"}{end}`],
-    ["get", "nodes", "-o",
-        "jsonpath={range .items[*]}NODE " +
-        ["{.metadata.name}", "{.status.nodeInfo.kubeletVersion}", "{.status.nodeInfo.kernelVersion}",
-            "{.status.nodeInfo.osImage}", "{.status.nodeInfo.containerRuntimeVersion}",
-            "{.metadata.labels.node\\.kubernetes\\.io/instance-type}",
-            "{.metadata.labels.topology\\.kubernetes\\.io/zone}",
-            // The role meshbench's own clusters give each node.
-            `{.metadata.labels.${ROLE_KEY.replace(/\./g, "\\.")}}`].join(SEP) +
-        '{"\\n"}{end}'],
-];
+import { nodeFacts, type PodSummary, type RawNode } from "../shared/kube-api";
+import { APP_LABEL } from "../shared/names";
+import type { NodeFacts, PodFacts } from "../shared/results";
 
 export interface ClusterFacts {
     readonly pods: PodFacts[];
     readonly nodes: NodeFacts[];
 }
 
-export function parseFacts(lines: readonly string[]): ClusterFacts {
-    const pods: PodFacts[] = [];
-    const nodes: NodeFacts[] = [];
-    for (const line of lines) {
-        if (line.startsWith("POD ")) {
-            const [head, ...containers] = line.slice(4).split(" ").filter(Boolean);
-            const [app, node] = head.split(SEP);
-            pods.push({
-                app, node: node ?? "",
-                containers: containers.map((c) => {
-                    const [name, image, imageId] = c.split(SEP);
-                    return { name, image: image ?? "", imageId: imageId ?? "" };
-                }),
-            });
-        } else if (line.startsWith("NODE ")) {
-            const [name, kubeletVersion, kernelVersion, osImage, containerRuntime, instanceType, zone, role] =
-                line.slice(5).split(SEP);
-            nodes.push({
-                name, kubeletVersion, kernelVersion, osImage, containerRuntime,
-                instanceType: instanceType || undefined,
-                zone: zone || undefined,
-                ...(role ? { role } : {}),
-            });
-        }
-    }
-    return { pods, nodes };
+/** The benchmark pods (where each ran, and the image digests it ran) and the nodes. */
+export function clusterFacts(pods: readonly PodSummary[], nodes: readonly RawNode[]): ClusterFacts {
+    return {
+        pods: pods.map((p) => ({ app: p.labels[APP_LABEL] ?? p.name, node: p.nodeName ?? "", containers: [...p.containerStatuses] })),
+        nodes: nodes.map(nodeFacts),
+    };
 }
 
 /**

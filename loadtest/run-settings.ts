@@ -1,7 +1,7 @@
 // What each client is told to do, derived from the stack config: the settings the
 // clients run with are the settings the results report.
-import type { LoadSettings } from "../config";
-import { HTTP_PORT, HTTP_SERVICE, NETPERF_CONTROL_PORT, NETPERF_DATA_PORT, NETPERF_SERVICE, serviceHost } from "../workloads/ports";
+import { HTTP_PORT, HTTP_SERVICE, NETPERF_CONTROL_PORT, NETPERF_DATA_PORT, NETPERF_SERVICE, serviceHost } from "../shared/names";
+import type { LoadSettings } from "./settings";
 import type { NetperfSettings, WrkSettings } from "./results";
 
 export function wrkSettings(load: LoadSettings): WrkSettings {

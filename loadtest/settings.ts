@@ -1,8 +1,8 @@
 // Stack config owned by loadtest/: how hard and how long the clients push, and how often.
-import { enumField, integerField, patternField } from "../config/fields";
+import { enumField, integerField, patternField, type FieldValues } from "../shared/fields";
+import { NETPERF_TESTS } from "../shared/results";
 
-export const NETPERF_TESTS = ["TCP_RR", "TCP_CRR"] as const;
-export type NetperfTest = (typeof NETPERF_TESTS)[number];
+export { NETPERF_TESTS, type NetperfTest } from "../shared/results";
 
 export const LOAD_FIELDS = {
     wrkThreads: integerField("wrkThreads", { min: 1, max: 256 },
@@ -30,3 +30,6 @@ export const LOAD_FIELDS = {
         "lowercase letters, digits and dashes, at most 32 characters",
         "Label of this run; change it to rerun the load on an existing stack. Default: 1.", "1"),
 } as const;
+
+/** The load settings after defaults: wrkCpu falls back to wrkThreads. */
+export type LoadSettings = Omit<FieldValues<typeof LOAD_FIELDS>, "wrkCpu"> & { readonly wrkCpu: number };

@@ -5,6 +5,7 @@
 //   - `cilium-dbg bpf auth list`: the BPF auth map, one row per pair of identities that
 //     completed a mutual-authentication handshake, with its auth type (spire);
 // plus each benchmark pod's Cilium identity (its CiliumEndpoint), to tell which pair a row is.
+// Both are exec'd as argv in the agent's container; nothing runs in a shell.
 //
 // Output formats, as cilium-dbg prints them (cilium/cilium, cilium-dbg/cmd/status.go,
 // pkg/client/client.go FormatStatusResponse, cilium-dbg/cmd/bpf_auth_list.go; both laid out
@@ -15,9 +16,15 @@
 //   25871          48302          2                spire       2025-06-12 14:37:51 +0000 UTC
 // (older releases and the WireGuard guide print the Encryption line without the
 // NodeEncryption field; both are read). An empty map prints "No entries found." on stderr.
-import { CLIENT_SERVER_PAIRS } from "../loadtest/clients";
-import { APP_LABEL } from "../workloads/pods";
+import {
+    execFailure, execOutcome, getJson, listPods, runningPod, type ExecOutcome, type KubeApi, type PodSummary,
+} from "../shared/kube-api";
+import { APP_LABEL, CLIENT_SERVER_PAIRS, type ClientServerPair } from "../shared/names";
 import type { EvidenceReading, MeshContext, MtlsEvidence } from "./types";
+
+/** Where the Cilium agents run (the chart's DaemonSet, in kube-system), and their pods' label. */
+export const CILIUM_AGENT_NAMESPACE = "kube-system";
+export const CILIUM_AGENT_SELECTOR = "k8s-app=cilium";
 
 export interface WireguardInterface {
     readonly name: string;
@@ -78,52 +85,53 @@ export function parseCiliumAuthList(lines: readonly string[]): AuthEntry[] | str
     return entries;
 }
 
-const JSONPATH_APP_LABEL = APP_LABEL.replace(/\./g, "\\.");
-
-function script(ctx: MeshContext): string {
-    const ns = ctx.benchNamespace;
-    return [
-        // Each benchmark pod's app, and each CiliumEndpoint's (named after its pod) identity.
-        `kubectl -n ${ns} get pods -o 'jsonpath={range .items[*]}CILIUM-POD {.metadata.name} {.metadata.labels.${JSONPATH_APP_LABEL}}{"\\n"}{end}'`,
-        `kubectl -n ${ns} get ciliumendpoints -o 'jsonpath={range .items[*]}CILIUM-ENDPOINT {.metadata.name} {.status.identity.id}{"\\n"}{end}'`,
-        "cilium_evidence() {",
-        "    app=$1",
-        `    found=$(kubectl -n ${ns} get pods -l "${APP_LABEL}=$app" --field-selector=status.phase=Running -o 'jsonpath={.items[0].metadata.name} {.items[0].spec.nodeName}' 2>&1)`,
-        "    status=$?",
-        "    pod=${found%% *}",
-        "    node=${found#* }",
-        '    if [ "$status" -ne 0 ] || [ -z "$pod" ] || [ "$pod" = "$found" ]; then',
-        '        echo "CILIUM-ERROR $app no running pod: $(printf \'%s\\n\' "$found" | head -n 1)"',
-        "        return",
-        "    fi",
-        `    agent=$(kubectl -n kube-system get pods -l k8s-app=cilium --field-selector "spec.nodeName=$node" -o 'jsonpath={.items[0].metadata.name}' 2>&1)`,
-        "    status=$?",
-        '    if [ "$status" -ne 0 ] || [ -z "$agent" ]; then',
-        '        echo "CILIUM-ERROR $app no cilium agent on node $node: $(printf \'%s\\n\' "$agent" | head -n 1)"',
-        "        return",
-        "    fi",
-        '    echo "CILIUM-EVIDENCE app=$app pod=$pod node=$node agent=$agent"',
-        '    out=$(kubectl -n kube-system exec "$agent" -c cilium-agent -- cilium-dbg status 2>&1)',
-        '    echo "CILIUM-STATUS-EXIT $app $?"',
-        `    printf '%s\\n' "$out" | sed "s/^/CILIUM-STATUS $app /"`,
-        '    out=$(kubectl -n kube-system exec "$agent" -c cilium-agent -- cilium-dbg bpf auth list 2>&1)',
-        '    echo "CILIUM-AUTH-EXIT $app $?"',
-        `    printf '%s\\n' "$out" | sed "s/^/CILIUM-AUTH $app /"`,
-        "}",
-        ...CLIENT_SERVER_PAIRS.map((p) => `cilium_evidence ${p.app}`),
-    ].join("\n");
+/** What the agent on one server's node printed, or why it could not be asked. */
+export interface ServerAgentOutput {
+    readonly app: string;
+    readonly node?: string;
+    readonly agent?: string;
+    readonly error?: string;
+    readonly status?: ExecOutcome;
+    readonly auth?: ExecOutcome;
 }
 
-/** The Cilium identity of each benchmark app, from the CILIUM-POD and CILIUM-ENDPOINT lines. */
-export function identitiesByApp(lines: readonly string[]): Map<string, number> {
-    const appOfPod = new Map(lines.filter((l) => l.startsWith("CILIUM-POD ")).map((l) => l.split(" ").slice(1, 3) as [string, string]));
+/** The Cilium agent pod on a node. */
+export async function agentOn(kube: KubeApi, node: string | undefined): Promise<PodSummary | string> {
+    if (!node) return "the pod is not scheduled on a node";
+    const agents = (await listPods(kube, CILIUM_AGENT_NAMESPACE, CILIUM_AGENT_SELECTOR))
+        .filter((p) => p.nodeName === node && p.phase === "Running");
+    return agents[0] ?? `no running cilium agent on node ${node}`;
+}
+
+/** Each benchmark app's Cilium identity, from its pods and their CiliumEndpoints (named after the pods). */
+export async function readIdentities(kube: KubeApi, namespace: string): Promise<Map<string, number>> {
+    const pods = await listPods(kube, namespace);
+    const endpoints = await getJson<{ items?: { metadata?: { name?: string }; status?: { identity?: { id?: number } } }[] }>(
+        kube, `/apis/cilium.io/v2/namespaces/${namespace}/ciliumendpoints`);
+    const appOfPod = new Map(pods.map((p) => [p.name, p.labels[APP_LABEL]]));
     const identities = new Map<string, number>();
-    for (const line of lines.filter((l) => l.startsWith("CILIUM-ENDPOINT "))) {
-        const [, endpoint, id] = line.split(" ");
-        const app = appOfPod.get(endpoint);
-        if (app && /^\d+$/.test(id ?? "")) identities.set(app, Number(id));
+    for (const ep of endpoints.items ?? []) {
+        const app = appOfPod.get(ep.metadata?.name ?? "");
+        const id = ep.status?.identity?.id;
+        if (app && typeof id === "number") identities.set(app, id);
     }
     return identities;
+}
+
+export const AGENT_EXEC = { timeoutSeconds: 60 };
+
+/** What the agent on a server's node says: its status and its auth map. */
+async function askAgent(kube: KubeApi, namespace: string, app: string): Promise<ServerAgentOutput> {
+    const server = await runningPod(kube, namespace, `${APP_LABEL}=${app}`);
+    if (typeof server === "string") return { app, error: `no running pod: ${server}` };
+    const agent = await agentOn(kube, server.nodeName);
+    if (typeof agent === "string") return { app, node: server.nodeName, error: agent };
+    const run = (argv: string[]) => execOutcome(kube, CILIUM_AGENT_NAMESPACE, agent.name, "cilium-agent", argv, AGENT_EXEC);
+    return {
+        app, node: server.nodeName, agent: agent.name,
+        status: await run(["cilium-dbg", "status"]),
+        auth: await run(["cilium-dbg", "bpf", "auth", "list"]),
+    };
 }
 
 /** What one server's node agent showed: encryption and authentication of its client's traffic. */
@@ -132,9 +140,6 @@ interface ServerReading {
     readonly authenticated?: boolean;
     readonly detail: string;
 }
-
-const after = (lines: readonly string[], prefix: string): string[] =>
-    lines.filter((l) => l.startsWith(prefix)).map((l) => l.slice(prefix.length));
 
 const statusField = (status: readonly string[], field: string): string | undefined =>
     status.find((l) => l.startsWith(`${field}:`))?.slice(field.length + 1).trim().replace(/\s{2,}/g, " ");
@@ -145,19 +150,17 @@ function describeEncryption(enc: CiliumEncryption): string {
         `${enc.nodeEncryption ? `, node encryption ${enc.nodeEncryption}` : ""}${enc.message ? ` (${enc.message})` : ""}`;
 }
 
-function readServer(lines: readonly string[], pair: (typeof CLIENT_SERVER_PAIRS)[number], identities: Map<string, number>): ServerReading {
+function readServer(out: ServerAgentOutput, pair: ClientServerPair, identities: ReadonlyMap<string, number>): ServerReading {
     const { app, client } = pair;
-    const header = lines.find((l) => l.startsWith(`CILIUM-EVIDENCE app=${app} `));
-    const error = after(lines, `CILIUM-ERROR ${app} `)[0];
-    if (!header || error) return { detail: `${app}: not read: ${error ?? "the script printed nothing for it"}` };
-    const node = / node=(\S+)/.exec(header)?.[1];
-    const status = after(lines, `CILIUM-STATUS ${app} `);
-    const auth = after(lines, `CILIUM-AUTH ${app} `);
-    const statusExit = after(lines, `CILIUM-STATUS-EXIT ${app} `)[0];
-    const authExit = after(lines, `CILIUM-AUTH-EXIT ${app} `)[0];
-    const where = `${app} (node ${node})`;
-    if (statusExit !== "0") return { detail: `${where}: cilium-dbg status exited with ${statusExit}: ${status.slice(-1)[0] ?? ""}` };
-    if (authExit !== "0") return { detail: `${where}: cilium-dbg bpf auth list exited with ${authExit}: ${auth.slice(-1)[0] ?? ""}` };
+    if (out.error || !out.status || !out.auth) return { detail: `${app}: not read: ${out.error ?? "the agent was not asked"}` };
+    const where = `${app} (node ${out.node})`;
+    const statusFailure = execFailure(out.status, "cilium-dbg status");
+    if (statusFailure || "error" in out.status) return { detail: `${where}: ${statusFailure}` };
+    // An empty auth map prints "No entries found." on stderr, and exits 0.
+    const authFailure = execFailure(out.auth, "cilium-dbg bpf auth list");
+    if (authFailure || "error" in out.auth) return { detail: `${where}: ${authFailure}` };
+    const status = out.status.stdout.split(/\r?\n/);
+    const auth = `${out.auth.stdout}\n${out.auth.stderr}`.split(/\r?\n/);
     const enc = parseCiliumEncryption(status);
     const entries = parseCiliumAuthList(auth);
     if (!enc) return { detail: `${where}: cilium-dbg status printed no Encryption line` };
@@ -184,9 +187,12 @@ function readServer(lines: readonly string[], pair: (typeof CLIENT_SERVER_PAIRS)
     };
 }
 
-function parse(lines: readonly string[], ctx: MeshContext): EvidenceReading {
-    const identities = identitiesByApp(lines);
-    const servers = CLIENT_SERVER_PAIRS.map((pair) => readServer(lines, pair, identities));
+/** Reads what the agents printed: mTLS when both servers' nodes show WireGuard and their client's SPIRE entry. */
+export function readCiliumEvidence(
+    outputs: readonly ServerAgentOutput[], identities: ReadonlyMap<string, number>, ctx: MeshContext,
+): EvidenceReading {
+    const servers = CLIENT_SERVER_PAIRS.map((pair) =>
+        readServer(outputs.find((o) => o.app === pair.app) ?? { app: pair.app, error: "not read" }, pair, identities));
     const detail = servers.map((s) => s.detail).join("; ");
     const halves = servers.flatMap((s) => [s.encrypted, s.authenticated]);
     if (halves.includes(undefined)) return { detail: `Cilium's encryption and authentication could not both be read: ${detail}` };
@@ -200,8 +206,16 @@ function parse(lines: readonly string[], ctx: MeshContext): EvidenceReading {
 export const ciliumEvidence: MtlsEvidence = {
     source: "cilium-dbg status (Encryption) and cilium-dbg bpf auth list of the Cilium agent on each server's node, " +
         "with the benchmark pods' identities from their CiliumEndpoints",
-    script,
-    parse,
+    read: async (kube, ctx) => {
+        try {
+            const identities = await readIdentities(kube, ctx.benchNamespace);
+            const outputs: ServerAgentOutput[] = [];
+            for (const pair of CLIENT_SERVER_PAIRS) outputs.push(await askAgent(kube, ctx.benchNamespace, pair.app));
+            return readCiliumEvidence(outputs, identities, ctx);
+        } catch (e) {
+            return { detail: `Cilium's evidence could not be read: ${(e as Error).message}` };
+        }
+    },
     probeRefusal: () =>
         "dropped by Cilium's policy, not refused for want of mTLS: Cilium has no unmeshed client (the probe pod has an " +
         "identity like every pod), and the servers' CiliumNetworkPolicies admit only the benchmark clients' identities, " +

@@ -24,10 +24,11 @@
 //   hands out from the stack's podCidr, as Flannel uses them.
 // - No L7 rule: Envoy (the cilium-envoy DaemonSet, a chart default) is never in the
 //   path, so the HTTP port is handled at L4 like the netperf ports.
-import { CLIENT_SERVER_PAIRS } from "../loadtest/clients";
+import { CLIENT_SERVER_PAIRS } from "../shared/names";
 import { roleLabels } from "../cluster/node-roles";
-import { APP_LABEL } from "../workloads/pods";
+import { APP_LABEL } from "../shared/names";
 import { ciliumEvidence } from "./cilium-evidence";
+import { ciliumRunnerSteps } from "./cilium-steps";
 import type { HelmReleaseSpec, KubeObject, Mesh, MeshContext, Pin } from "./types";
 
 export const CILIUM_VERSION = "1.17.17";
@@ -143,6 +144,7 @@ export const cilium: Mesh = {
     providesCni: true,
     // WireGuard's kernel module, for the transparent encryption of the mTLS-on profile.
     nodeKernelModules: ["wireguard"],
+    smpType: "CILIUM_SERVICE_MESH",
     pins: (ctx): Pin[] => [
         { kind: "chart", name: CILIUM_CHART.chart, version: CILIUM_CHART.version, source: CILIUM_CHART.repo },
         // These two carry the release's own tag (the operator's name gets the chart's "-generic").
@@ -168,6 +170,7 @@ export const cilium: Mesh = {
         appProtocol: (port) => port.defaultAppProtocol,
     }),
     evidence: ciliumEvidence,
+    runnerSteps: ciliumRunnerSteps,
     fairness: (ctx) => ({
         dataPlane: `Cilium ${CILIUM_VERSION} eBPF datapath in the kernel; no sidecar and no node proxy in the path (no L7 rule, ` +
             "so the cilium-envoy DaemonSet the chart runs by default carries none of the benchmark's traffic)",

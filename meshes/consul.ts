@@ -15,12 +15,12 @@
 // and needs an echo server instead of netserver: a different tool on the server side.
 import type { Service } from "kubernetes-types/core/v1";
 import type { KubeObject } from "../cluster/kube-objects";
-import { NETPERF_CLIENT, WRK_CLIENT } from "../loadtest/clients";
-import { APP_LABEL } from "../workloads/pods";
+import { NETPERF_CLIENT, WRK_CLIENT } from "../shared/names";
+import { APP_LABEL } from "../shared/names";
 import {
     BENCH_NAMESPACE, HTTP_CONTAINER_PORT, HTTP_SERVICE, NETPERF_CONTROL_PORT, NETPERF_DATA_PORT, NETPERF_SERVICE,
-} from "../workloads/ports";
-import { envoyStatsScript, readListenerTlsEvidence, type InboundListener } from "./envoy-stats";
+} from "../shared/names";
+import { readListenerTlsEvidence, readStatsPages, type InboundListener } from "./envoy-stats";
 import type { HelmReleaseSpec, Mesh, MeshContext, Pin, WorkloadRole } from "./types";
 
 export const CONSUL_CHART = { chart: "consul", version: "1.7.0", repo: "https://helm.releases.hashicorp.com" } as const;
@@ -156,6 +156,8 @@ export const consul: Mesh = {
     mtlsOn: { supported: true },
     mtlsOff: { supported: false, reason: CONSUL_MTLS_OFF_REASON },
     providesCni: false,
+    smpType: "CONSUL",
+    webhookPorts: [{ port: 8080, why: "Consul: connect-injector webhook (connect-inject-service targetPort)" }],
     pins: (): Pin[] => [
         { kind: "chart", name: CONSUL_CHART.chart, version: CONSUL_CHART.version, source: CONSUL_CHART.repo },
         ...CONSUL_IMAGES.map((i): Pin => ({ kind: "image", name: i.name, version: i.version, source: "docker.io" })),
@@ -175,9 +177,10 @@ export const consul: Mesh = {
     }),
     evidence: {
         source: `Envoy /stats of both server sidecars (listener :${PUBLIC_LISTENER_PORT}), read through the API server's pod proxy on :${STATS_PORT}`,
-        script: () => envoyStatsScript([HTTP_SERVICE, NETPERF_SERVICE], BENCH_NAMESPACE,
-            `/api/v1/namespaces/${BENCH_NAMESPACE}/pods/$pod:${STATS_PORT}/proxy/stats`),
-        parse: (lines, ctx) => readListenerTlsEvidence(lines, CONSUL_LISTENERS, ctx.mtls),
+        read: async (kube, ctx) => readListenerTlsEvidence(
+            await readStatsPages(kube, [HTTP_SERVICE, NETPERF_SERVICE], BENCH_NAMESPACE,
+                (pod) => `/api/v1/namespaces/${BENCH_NAMESPACE}/pods/${pod}:${STATS_PORT}/proxy/stats`),
+            CONSUL_LISTENERS, ctx.mtls),
         exemptions: () => [
             `netperf control port ${NETPERF_CONTROL_PORT.port}: outside the sidecars on both ends (Consul proxies one port per pod ` +
             `under transparent proxy, and the measured data port ${NETPERF_DATA_PORT.port} is that port). It carries netperf's ` +

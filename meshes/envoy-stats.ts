@@ -6,13 +6,13 @@
 // A server sidecar whose inbound listener completed handshakes, none without a client
 // certificate, received the measured traffic as mutual TLS; one that counted connections
 // but no handshake received it in plaintext.
+import { APP_LABEL } from "../shared/names";
+import { runningPod, type KubeApi } from "../shared/kube-api";
 import type { EvidenceReading } from "./types";
 
-/** The listener statistics the evidence reads, and only those (the snippet filters for them). */
+/** The listener statistics the evidence reads. */
 export const LISTENER_STATS = ["downstream_cx_total", "ssl.handshake", "ssl.no_certificate", "ssl.connection_error"] as const;
 
-const LINE_PREFIX = "ENVOYSTATS";
-const ERROR_PREFIX = "ENVOYSTATS-ERROR";
 
 /**
  * Counters and gauges of Envoy's `/stats` text output, by name. Histograms (printed as
@@ -70,27 +70,30 @@ export interface InboundListener {
     readonly carries: string;
 }
 
+/** What one app's sidecar served at its stats path: the lines, or why they could not be read. */
+export type StatsPage = { readonly lines: readonly string[] } | { readonly error: string };
+
 /**
- * The evidence snippet: for each app, its running pod in the namespace, its sidecar's
- * `/stats` read through the API server at `statsPath` (a path that may use `$pod`), and
- * only the listener statistics, each line prefixed with ENVOYSTATS and the app.
+ * Reads each app's running pod in the namespace and its sidecar's `/stats` through the API
+ * server at `statsPath(pod)`; what could not be read is kept as the app's error.
  */
-export function envoyStatsScript(apps: readonly string[], namespace: string, statsPath: string): string {
-    const wanted = `^listener\\..*_[0-9]+\\.(${STAT_NAMES}): [0-9]+$`;
-    return [
-        `for app in ${apps.join(" ")}; do`,
-        `    pod=$(kubectl -n ${namespace} get pods -l "app.kubernetes.io/name=$app" --field-selector=status.phase=Running -o 'jsonpath={.items[0].metadata.name}' 2>/dev/null)`,
-        `    if [ -z "$pod" ]; then`,
-        `        echo "${ERROR_PREFIX} $app no running pod"`,
-        "        continue",
-        "    fi",
-        `    if stats=$(kubectl get --raw "${statsPath}" 2>&1); then`,
-        `        printf '%s\\n' "$stats" | grep -E '${wanted}' | sed "s/^/${LINE_PREFIX} $app /"`,
-        "    else",
-        `        echo "${ERROR_PREFIX} $app reading $pod's stats failed: $(printf '%s\\n' "$stats" | tail -n 1)"`,
-        "    fi",
-        "done",
-    ].join("\n");
+export async function readStatsPages(
+    kube: KubeApi, apps: readonly string[], namespace: string, statsPath: (pod: string) => string,
+): Promise<Map<string, StatsPage>> {
+    const pages = new Map<string, StatsPage>();
+    for (const app of apps) {
+        try {
+            const pod = await runningPod(kube, namespace, `${APP_LABEL}=${app}`);
+            if (typeof pod === "string") {
+                pages.set(app, { error: pod });
+                continue;
+            }
+            pages.set(app, { lines: (await kube.get(statsPath(pod.name))).split(/\r?\n/) });
+        } catch (e) {
+            pages.set(app, { error: `reading its sidecar's stats failed: ${(e as Error).message}` });
+        }
+    }
+    return pages;
 }
 
 type ListenerReading = { mtls?: boolean; detail: string };
@@ -109,17 +112,15 @@ function readListener(listener: InboundListener, lines: readonly string[], error
 }
 
 /**
- * Reads the snippet's output: mTLS when every listener shows it, plaintext when every one
+ * Reads the sidecars' stats pages: mTLS when every listener shows it, plaintext when every one
  * shows plaintext. Listeners that disagree contradict whichever mode was requested.
  */
 export function readListenerTlsEvidence(
-    lines: readonly string[], listeners: readonly InboundListener[], requested: boolean,
+    pages: ReadonlyMap<string, StatsPage>, listeners: readonly InboundListener[], requested: boolean,
 ): EvidenceReading {
     const readings = listeners.map((listener) => {
-        const mine = (prefix: string) => lines
-            .filter((l) => l.startsWith(`${prefix} ${listener.app} `))
-            .map((l) => l.slice(prefix.length + listener.app.length + 2));
-        return readListener(listener, mine(LINE_PREFIX), mine(ERROR_PREFIX));
+        const page = pages.get(listener.app) ?? { error: "not read" };
+        return "error" in page ? readListener(listener, [], [page.error]) : readListener(listener, page.lines, []);
     });
     const detail = readings.map((r) => r.detail).join("; ");
     const verdicts = new Set(readings.map((r) => r.mtls));

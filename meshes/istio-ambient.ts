@@ -23,7 +23,8 @@ import {
     ISTIO_APP_PROTOCOL, ISTIO_HUB, ISTIO_NAMESPACE, ISTIO_VERSION, istioGlobalImage, istioImageTag, istioMeshConfig, istioPins,
     istioRelease, meshPeerAuthentication, PROXY_WORKER_THREADS,
 } from "./istio-common";
-import { buildEvidenceScript, readIstioEvidence, serverPodField, type IstioEvidenceRules, type ScrapeTarget } from "./istio-evidence";
+import { listPods } from "../shared/kube-api";
+import { readIstioEvidence, readIstioPages, serverPod, type IstioEvidenceRules, type ScrapeTarget } from "./istio-evidence";
 import type { Mesh } from "./types";
 
 /** Every ambient component runs the distroless images, as the ambient profile sets (files/profile-ambient.yaml). */
@@ -57,13 +58,15 @@ export function ztunnelValues(): Record<string, unknown> {
 
 /** The ztunnel on the server's node: it terminates the HBONE tunnel and reports as destination. */
 const ZTUNNEL_METRICS: ScrapeTarget = {
-    locate: (ctx) => [
-        `ns=${ISTIO_NAMESPACE}`,
-        `node=$(${serverPodField(ctx, "spec.nodeName")})`,
-        'if [ -n "$node" ]; then',
-        `  pod=$(kubectl -n ${ISTIO_NAMESPACE} get pods -l app=ztunnel --field-selector="spec.nodeName=$node,status.phase=Running" -o 'jsonpath={.items[0].metadata.name}')`,
-        "fi",
-    ].join("\n"),
+    locate: async (kube, ctx, app) => {
+        const server = await serverPod(kube, ctx, app);
+        if (typeof server === "string") return server;
+        const ztunnels = (await listPods(kube, ISTIO_NAMESPACE, "app=ztunnel"))
+            .filter((p) => p.phase === "Running" && p.nodeName === server.nodeName);
+        return ztunnels.length > 0
+            ? { namespace: ISTIO_NAMESPACE, pod: ztunnels[0].name }
+            : `no running ztunnel on ${server.nodeName ?? "an unscheduled node"}, the node of ${server.name}`;
+    },
     path: "metrics",
 };
 
@@ -86,6 +89,8 @@ export const istioAmbient: Mesh = {
     mtlsOn: { supported: true },
     mtlsOff: { supported: false, reason: ISTIO_AMBIENT_MTLS_OFF_REASON },
     providesCni: false,
+    smpType: "ISTIO",
+    webhookPorts: [{ port: 15017, why: "Istio: istiod's injection and validation webhooks" }],
     pins: () => istioPins(["base", "istiod", "cni", "ztunnel"], ["pilot", "install-cni", "ztunnel"], AMBIENT_VARIANT),
     releases: () => [
         istioRelease("istio-base", "base", {}),
@@ -106,8 +111,7 @@ export const istioAmbient: Mesh = {
     }),
     evidence: {
         source: "Istio metrics of the ztunnel on each server's node, reporter=destination, read through the API server's pod proxy on port 15020",
-        script: (ctx) => buildEvidenceScript(ctx, ZTUNNEL_METRICS),
-        parse: (lines, ctx) => readIstioEvidence(lines, ctx, ZTUNNEL_EVIDENCE_RULES),
+        read: async (kube, ctx) => readIstioEvidence(await readIstioPages(kube, ctx, ZTUNNEL_METRICS), ctx, ZTUNNEL_EVIDENCE_RULES),
     },
     fairness: () => ({
         dataPlane: `ztunnel (docker.io/istio/ztunnel:${istioImageTag(AMBIENT_VARIANT)}), one per node, no sidecars, no waypoint: client → client-node ztunnel → HBONE → server-node ztunnel → server`,

@@ -8,9 +8,8 @@
 // Both speak the Prometheus text exposition format. The label that matters is
 // connection_security_policy: "mutual_tls" when the destination proxy terminated mutual
 // TLS. What plaintext reads as differs between the two, see IstioEvidenceRules.
-import { PROBE_NAMESPACE } from "../verify/probe";
-import { APP_LABEL } from "../workloads/pods";
-import { HTTP_SERVICE, NETPERF_SERVICE } from "../workloads/ports";
+import { runningPod, type KubeApi, type PodSummary } from "../shared/kube-api";
+import { APP_LABEL, HTTP_SERVICE, NETPERF_SERVICE, PROBE_NAMESPACE } from "../shared/names";
 import type { EvidenceReading, MeshContext } from "./types";
 import { parsePromSample } from "./prometheus-text";
 
@@ -21,48 +20,40 @@ const NOUN: Readonly<Record<string, string>> = { istio_requests_total: "requests
 /** The servers whose received traffic is the evidence. */
 export const EVIDENCE_SERVERS = [HTTP_SERVICE, NETPERF_SERVICE] as const;
 
-/** Where to read one server's metrics: shell that sets `$ns` and `$pod` for the server `$app`. */
+/** Where to read one server's metrics: the pod (and its namespace) that reports it as destination, or why none. */
 export interface ScrapeTarget {
-    readonly locate: (ctx: MeshContext) => string;
+    locate(kube: KubeApi, ctx: MeshContext, app: string): Promise<{ readonly namespace: string; readonly pod: string } | string>;
     /** Path on port 15020, without the leading slash. */
     readonly path: string;
 }
 
-// Prefixes of the lines the parser reads; everything else the script prints is context.
-const SCRAPED = "ISTIO-SCRAPED";
-const METRIC = "ISTIO-METRIC";
-const FAILED = "ISTIO-EVIDENCE-ERROR";
+/** The running pod of a benchmark server. */
+export async function serverPod(kube: KubeApi, ctx: MeshContext, app: string): Promise<PodSummary | string> {
+    return runningPod(kube, ctx.benchNamespace, `${APP_LABEL}=${app}`);
+}
 
-/** The kubectl lookup of a running server pod's field, for `locate` snippets. */
-export const serverPodField = (ctx: MeshContext, field: string): string =>
-    `kubectl -n ${ctx.benchNamespace} get pods -l "${APP_LABEL}=$app" --field-selector=status.phase=Running ` +
-    `-o 'jsonpath={.items[0].${field}}'`;
+/** One server's metrics page: where it was read and its lines, or why it could not be. */
+export type MetricsPage = { readonly scraped: string; readonly lines: readonly string[] } | { readonly error: string };
 
-/**
- * The evidence step's shell: for each server, find the pod to read, fetch its metrics
- * through the API server and print only the counters the parser needs (the full
- * exposition runs to thousands of lines, and the step's stdout lives in the stack state).
- * It ends with a non-zero status when any read failed, which fails the evidence.
- */
-export function buildEvidenceScript(ctx: MeshContext, target: ScrapeTarget): string {
-    const metricPattern = `^(${ISTIO_EVIDENCE_METRICS.join("|")})[{]`;
-    return [
-        "rc=0",
-        `for app in ${EVIDENCE_SERVERS.join(" ")}; do`,
-        "  ns=''; pod=''",
-        ...target.locate(ctx).split("\n").map((l) => `  ${l}`),
-        '  if [ -z "$pod" ]; then',
-        `    echo "${FAILED} $app: found no pod to read metrics from"; rc=1; continue`,
-        "  fi",
-        `  if metrics=$(kubectl get --raw "/api/v1/namespaces/$ns/pods/$pod:15020/proxy/${target.path}"); then`,
-        `    echo "${SCRAPED} $app $ns/$pod:15020/${target.path}"`,
-        `    printf '%s\\n' "$metrics" | awk -v app="$app" '/${metricPattern}/ { print "${METRIC} " app " " $0 }'`,
-        "  else",
-        `    echo "${FAILED} $app: could not read $ns/$pod:15020/${target.path}"; rc=1`,
-        "  fi",
-        "done",
-        '[ "$rc" -eq 0 ]',
-    ].join("\n");
+/** For each server, finds the pod to read and fetches its metrics through the API server's pod proxy. */
+export async function readIstioPages(kube: KubeApi, ctx: MeshContext, target: ScrapeTarget): Promise<Map<string, MetricsPage>> {
+    const pages = new Map<string, MetricsPage>();
+    for (const app of EVIDENCE_SERVERS) {
+        try {
+            const where = await target.locate(kube, ctx, app);
+            if (typeof where === "string") {
+                pages.set(app, { error: `${app}: found no pod to read metrics from: ${where}` });
+                continue;
+            }
+            const at = `${where.namespace}/${where.pod}:15020/${target.path}`;
+            const body = await kube.get(`/api/v1/namespaces/${where.namespace}/pods/${where.pod}:15020/proxy/${target.path}`)
+                .catch((e: Error) => { throw new Error(`${app}: could not read ${at}: ${e.message}`); });
+            pages.set(app, { scraped: at, lines: body.split(/\r?\n/) });
+        } catch (e) {
+            pages.set(app, { error: (e as Error).message });
+        }
+    }
+    return pages;
 }
 
 /** What a data plane's destination reports mean, and which of its reports are the benchmark's traffic. */
@@ -79,19 +70,21 @@ export const notFromProbe = (labels: Readonly<Record<string, string>>): boolean 
 
 interface ServerTraffic {
     readonly app: string;
-    readonly scraped?: string;
+    readonly scraped: string;
     /** Count per "metric policy". */
     readonly counts: Map<string, number>;
     readonly sources: Set<string>;
 }
 
-function trafficOf(app: string, lines: readonly string[], ctx: MeshContext, rules: IstioEvidenceRules): ServerTraffic {
-    const scraped = lines.find((l) => l.startsWith(`${SCRAPED} ${app} `))?.split(" ")[2];
+const METRIC_LINE = new RegExp(`^(${ISTIO_EVIDENCE_METRICS.join("|")})[{]`);
+
+function trafficOf(app: string, page: { scraped: string; lines: readonly string[] }, ctx: MeshContext, rules: IstioEvidenceRules): ServerTraffic {
+    const { scraped, lines } = page;
     const counts = new Map<string, number>();
     const sources = new Set<string>();
     for (const line of lines) {
-        if (!line.startsWith(`${METRIC} ${app} `)) continue;
-        const sample = parsePromSample(line.slice(`${METRIC} ${app} `.length));
+        if (!METRIC_LINE.test(line)) continue;
+        const sample = parsePromSample(line);
         if (!sample) continue;
         const l = sample.labels;
         if (l.reporter !== "destination" || l.destination_workload !== app || l.destination_workload_namespace !== ctx.benchNamespace) continue;
@@ -107,13 +100,12 @@ const describeTraffic = (t: ServerTraffic): string =>
     `${t.app}: ${[...t.counts].map(([key, n]) => { const [metric, policy] = key.split(" "); return `${n} ${NOUN[metric] ?? metric} ${policy}`; }).join(", ")}` +
     ` from ${[...t.sources].sort().join(", ")} (${t.scraped})`;
 
-/** Reads the evidence script's output: mutual TLS when every server received only mutual_tls traffic. */
-export function readIstioEvidence(lines: readonly string[], ctx: MeshContext, rules: IstioEvidenceRules): EvidenceReading {
-    const failures = lines.filter((l) => l.startsWith(`${FAILED} `)).map((l) => l.slice(FAILED.length + 1));
+/** Reads the servers' metrics pages: mutual TLS when every server received only mutual_tls traffic. */
+export function readIstioEvidence(pages: ReadonlyMap<string, MetricsPage>, ctx: MeshContext, rules: IstioEvidenceRules): EvidenceReading {
+    const failures = EVIDENCE_SERVERS.map((app) => pages.get(app) ?? { error: `no metrics were read for ${app}` })
+        .filter((p): p is { error: string } => "error" in p).map((p) => p.error);
     if (failures.length > 0) return { detail: failures.join("; ") };
-    const servers = EVIDENCE_SERVERS.map((app) => trafficOf(app, lines, ctx, rules));
-    const unread = servers.filter((s) => !s.scraped).map((s) => s.app);
-    if (unread.length > 0) return { detail: `no metrics were read for ${unread.join(", ")}` };
+    const servers = EVIDENCE_SERVERS.map((app) => trafficOf(app, pages.get(app) as { scraped: string; lines: string[] }, ctx, rules));
     const silent = servers.filter((s) => s.counts.size === 0).map((s) => `${s.app} (${s.scraped})`);
     if (silent.length > 0) return { detail: `no traffic from the benchmark clients reported at the destination for ${silent.join(", ")}` };
 

@@ -34,7 +34,7 @@ import {
     ISTIO_APP_PROTOCOL, ISTIO_NAMESPACE, ISTIO_VERSION, istioGlobalImage, istioImageTag, istioMeshConfig,
     istioPins, istioRelease, meshPeerAuthentication, PROXY_WORKER_THREADS,
 } from "./istio-common";
-import { buildEvidenceScript, notFromProbe, readIstioEvidence, serverPodField, type IstioEvidenceRules, type ScrapeTarget } from "./istio-evidence";
+import { notFromProbe, readIstioEvidence, readIstioPages, serverPod, type IstioEvidenceRules, type ScrapeTarget } from "./istio-evidence";
 import type { KubeObject, Mesh, MeshContext } from "./types";
 
 /** Per-pod sidecar resources; with any of these set, the injector ignores global.proxy.resources. */
@@ -58,7 +58,10 @@ export function plaintextDestinationRule(): KubeObject {
 
 /** Each server's own sidecar, read on pilot-agent's status port, which merges Envoy's stats. */
 const SIDECAR_STATS: ScrapeTarget = {
-    locate: (ctx) => [`ns=${ctx.benchNamespace}`, `pod=$(${serverPodField(ctx, "metadata.name")})`].join("\n"),
+    locate: async (kube, ctx, app) => {
+        const pod = await serverPod(kube, ctx, app);
+        return typeof pod === "string" ? pod : { namespace: pod.namespace, pod: pod.name };
+    },
     path: "stats/prometheus",
 };
 
@@ -81,6 +84,8 @@ export const istio: Mesh = {
     mtlsOn: { supported: true },
     mtlsOff: { supported: true },
     providesCni: false,
+    smpType: "ISTIO",
+    webhookPorts: [{ port: 15017, why: "Istio: istiod's injection and validation webhooks" }],
     pins: () => istioPins(["base", "istiod"], ["pilot", "proxyv2"], ""),
     releases: () => [
         istioRelease("istio-base", "base", {}),
@@ -105,8 +110,7 @@ export const istio: Mesh = {
     }),
     evidence: {
         source: "Istio metrics of each server's sidecar (istio-proxy), reporter=destination, read through the API server's pod proxy on port 15020",
-        script: (ctx) => buildEvidenceScript(ctx, SIDECAR_STATS),
-        parse: (lines, ctx) => readIstioEvidence(lines, ctx, SIDECAR_EVIDENCE_RULES),
+        read: async (kube, ctx) => readIstioEvidence(await readIstioPages(kube, ctx, SIDECAR_STATS), ctx, SIDECAR_EVIDENCE_RULES),
     },
     fairness: (ctx) => ({
         dataPlane: `Envoy sidecar (istio-proxy, docker.io/istio/proxyv2:${istioImageTag("")}) in each benchmark pod: client → client sidecar → server sidecar → server`,

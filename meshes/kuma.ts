@@ -7,8 +7,8 @@
 // unless a permission allows it. mTLS off: the Mesh without mtls; the sidecars stay in the
 // path and carry the traffic in plaintext.
 import type { KubeObject } from "../cluster/kube-objects";
-import { BENCH_NAMESPACE, HTTP_CONTAINER_PORT, HTTP_SERVICE, NETPERF_CONTROL_PORT, NETPERF_DATA_PORT, NETPERF_SERVICE } from "../workloads/ports";
-import { envoyStatsScript, readListenerTlsEvidence, type InboundListener } from "./envoy-stats";
+import { BENCH_NAMESPACE, HTTP_CONTAINER_PORT, HTTP_SERVICE, NETPERF_CONTROL_PORT, NETPERF_DATA_PORT, NETPERF_SERVICE } from "../shared/names";
+import { readListenerTlsEvidence, readStatsPages, type InboundListener } from "./envoy-stats";
 import type { HelmReleaseSpec, Mesh, MeshContext, Pin } from "./types";
 
 export const KUMA_CHART = { chart: "kuma", version: "2.9.0", repo: "https://kumahq.github.io/charts" } as const;
@@ -107,6 +107,8 @@ export const kuma: Mesh = {
     mtlsOn: { supported: true },
     mtlsOff: { supported: true },
     providesCni: false,
+    smpType: "KUMA",
+    webhookPorts: [{ port: 5443, why: "Kuma: control plane admission server (controlPlane.admissionServerPort)" }],
     pins: (): Pin[] => [
         { kind: "chart", name: KUMA_CHART.chart, version: KUMA_CHART.version, source: KUMA_CHART.repo },
         ...KUMA_IMAGES.map((i): Pin => ({ kind: "image", name: i.name, version: i.version, source: "docker.io" })),
@@ -130,10 +132,11 @@ export const kuma: Mesh = {
     }),
     evidence: {
         source: "Envoy /stats of both server sidecars (inbound listeners), read through the control plane's API via the API server's service proxy",
-        script: () => envoyStatsScript([HTTP_SERVICE, NETPERF_SERVICE], BENCH_NAMESPACE,
-            `/api/v1/namespaces/${KUMA_NAMESPACE}/services/${CONTROL_PLANE_SERVICE}:${CONTROL_PLANE_API_PORT}` +
-            `/proxy/meshes/${MESH}/dataplanes/$pod.${BENCH_NAMESPACE}/stats`),
-        parse: (lines, ctx) => readListenerTlsEvidence(lines, KUMA_LISTENERS, ctx.mtls),
+        read: async (kube, ctx) => readListenerTlsEvidence(
+            await readStatsPages(kube, [HTTP_SERVICE, NETPERF_SERVICE], BENCH_NAMESPACE, (pod) =>
+                `/api/v1/namespaces/${KUMA_NAMESPACE}/services/${CONTROL_PLANE_SERVICE}:${CONTROL_PLANE_API_PORT}` +
+                `/proxy/meshes/${MESH}/dataplanes/${pod}.${BENCH_NAMESPACE}/stats`),
+            KUMA_LISTENERS, ctx.mtls),
     },
     fairness: (ctx) => ({
         dataPlane: "kuma-dp 2.9.0 sidecar (Envoy 1.30.6) in every benchmark pod; traffic redirected by the kuma-init " +

@@ -1,6 +1,6 @@
 // Linkerd's proof that the measured traffic was mutual TLS: each server's proxy counts
 // its inbound connections by TLS status and by the client's proven identity. After the
-// runs, the script reads both servers' proxy metrics (admin port 4191, /metrics, through
+// runs, the evidence reads both servers' proxy metrics (admin port 4191, /metrics, through
 // the API server's pod proxy) and keeps the inbound series; the parser sums them.
 //
 // Label sets as linkerd2-proxy v2.290.0 (edge-25.4.1) writes them
@@ -10,8 +10,8 @@
 //   tcp_open_total{direction="inbound",peer="src",target_addr=..,target_port="8080",
 //     tls="true",client_id="wrk-client.meshbench.serviceaccount.identity.linkerd.cluster.local",srv_...}
 //   plaintext: tls="no_identity",no_tls_reason="no_tls_from_remote"
-import { CLIENT_SERVER_PAIRS } from "../loadtest/clients";
-import { APP_LABEL } from "../workloads/pods";
+import { runningPod, type KubeApi } from "../shared/kube-api";
+import { APP_LABEL, CLIENT_SERVER_PAIRS } from "../shared/names";
 import { parsePromSample, type PromSample } from "./prometheus-text";
 import type { EvidenceReading, MeshContext, MtlsEvidence } from "./types";
 import { LINKERD_TRUST_DOMAIN } from "./linkerd-identity";
@@ -26,34 +26,29 @@ export const EVIDENCE_SERVERS = CLIENT_SERVER_PAIRS;
 export const linkerdIdentity = (serviceAccount: string, namespace: string): string =>
     `${serviceAccount}.${namespace}.serviceaccount.identity.linkerd.${LINKERD_TRUST_DOMAIN}`;
 
-// Only the inbound series the parser reads: the full page runs to thousands of lines,
-// and the step's stdout is kept in the stack's state.
-const KEEP = String.raw`^(tcp_open_total|request_total)\{direction="inbound",|^inbound_(tcp|http)_authz_(allow|deny)_total\{`;
+/** The series the parser reads: inbound connections and requests, and the policy's allow/deny counts. */
+const KEEP = /^(tcp_open_total|request_total)\{direction="inbound",|^inbound_(tcp|http)_authz_(allow|deny)_total\{/;
 
-function script(ctx: MeshContext): string {
-    const ns = ctx.benchNamespace;
-    return [
-        "linkerd_evidence() {",
-        "    app=$1",
-        `    pods=$(kubectl -n ${ns} get pods -l "${APP_LABEL}=$app" --field-selector=status.phase=Running -o 'jsonpath={.items[*].metadata.name}' 2>&1)`,
-        "    status=$?",
-        "    pod=${pods%% *}",
-        '    if [ "$status" -ne 0 ] || [ -z "$pod" ]; then',
-        '        echo "LINKERD-EVIDENCE app=$app pod=none exit=$status"',
-        '        echo "LINKERD-ERROR $app no running pod: $(printf \'%s\\n\' "$pods" | head -n 1)"',
-        "        return",
-        "    fi",
-        `    metrics=$(kubectl get --raw "/api/v1/namespaces/${ns}/pods/$pod:${LINKERD_ADMIN_PORT}/proxy/metrics" 2>&1)`,
-        "    status=$?",
-        '    echo "LINKERD-EVIDENCE app=$app pod=$pod exit=$status"',
-        '    if [ "$status" -ne 0 ]; then',
-        '        echo "LINKERD-ERROR $app $(printf \'%s\\n\' "$metrics" | head -n 1)"',
-        "        return",
-        "    fi",
-        `    printf '%s\\n' "$metrics" | grep -E '${KEEP}' | sed "s/^/LINKERD-METRIC $app /"`,
-        "}",
-        ...EVIDENCE_SERVERS.map((s) => `linkerd_evidence ${s.app}`),
-    ].join("\n");
+/** One server proxy's metrics page, or why it could not be read. */
+export type ProxyPage = { readonly pod: string; readonly lines: readonly string[] } | { readonly error: string };
+
+/** Each server's running pod and its proxy's /metrics, through the API server's pod proxy. */
+export async function readProxyPages(kube: KubeApi, ctx: MeshContext): Promise<Map<string, ProxyPage>> {
+    const pages = new Map<string, ProxyPage>();
+    for (const server of EVIDENCE_SERVERS) {
+        try {
+            const pod = await runningPod(kube, ctx.benchNamespace, `${APP_LABEL}=${server.app}`);
+            if (typeof pod === "string") {
+                pages.set(server.app, { error: pod });
+                continue;
+            }
+            const body = await kube.get(`/api/v1/namespaces/${ctx.benchNamespace}/pods/${pod.name}:${LINKERD_ADMIN_PORT}/proxy/metrics`);
+            pages.set(server.app, { pod: pod.name, lines: body.split(/\r?\n/).filter((l) => KEEP.test(l)) });
+        } catch (e) {
+            pages.set(server.app, { error: (e as Error).message });
+        }
+    }
+    return pages;
 }
 
 /** What one server's proxy counted on the ports its client uses. */
@@ -94,21 +89,18 @@ function describe(app: string, ports: readonly number[], clientId: string, c: Se
         `plaintext: ${c.plaintextConnections} connections, ${served}, ${c.denied} denied by policy`;
 }
 
-function parse(lines: readonly string[], ctx: MeshContext): EvidenceReading {
+/** Reads both servers' proxy pages: mTLS when each counted its client's identity and served no plaintext. */
+export function readLinkerdEvidence(pages: ReadonlyMap<string, ProxyPage>, ctx: MeshContext): EvidenceReading {
     const parts: string[] = [];
     const verdicts: (boolean | undefined)[] = [];
     for (const server of EVIDENCE_SERVERS) {
-        const header = lines.find((l) => l.startsWith(`LINKERD-EVIDENCE app=${server.app} `));
-        const error = lines.find((l) => l.startsWith(`LINKERD-ERROR ${server.app} `));
-        if (!header || error || !/ exit=0$/.test(header)) {
-            parts.push(`${server.app}: proxy metrics not read: ${error?.slice(`LINKERD-ERROR ${server.app} `.length) ?? "the script printed nothing for it"}`);
+        const page = pages.get(server.app) ?? { error: "not read" };
+        if ("error" in page) {
+            parts.push(`${server.app}: proxy metrics not read: ${page.error}`);
             verdicts.push(undefined);
             continue;
         }
-        const prefix = `LINKERD-METRIC ${server.app} `;
-        const samples = lines.filter((l) => l.startsWith(prefix))
-            .map((l) => parsePromSample(l.slice(prefix.length)))
-            .filter((s): s is PromSample => s !== undefined);
+        const samples = page.lines.map((l) => parsePromSample(l)).filter((s): s is PromSample => s !== undefined);
         const clientId = linkerdIdentity(server.client, ctx.benchNamespace);
         const counts = countServer(samples, server.ports, clientId);
         parts.push(describe(server.app, server.ports, clientId, counts));
@@ -122,6 +114,5 @@ function parse(lines: readonly string[], ctx: MeshContext): EvidenceReading {
 
 export const linkerdEvidence: MtlsEvidence = {
     source: `linkerd-proxy inbound metrics of both servers (admin port ${LINKERD_ADMIN_PORT}, /metrics)`,
-    script,
-    parse,
+    read: async (kube, ctx) => readLinkerdEvidence(await readProxyPages(kube, ctx), ctx),
 };

@@ -6,8 +6,8 @@
 // identity. It is enforced (plaintext refused) by the benchmark namespace's default
 // inbound policy, all-authenticated, and proven by the proxies' inbound counters.
 import type { Mesh, MeshContext, MeshPrerequisiteArgs } from "./types";
-import { NETPERF_CONTROL_PORT, NETPERF_DATA_PORT } from "../workloads/ports";
-import { SIDE_LABEL } from "../workloads/pods";
+import { NETPERF_CONTROL_PORT, NETPERF_DATA_PORT } from "../shared/names";
+import { SIDE_LABEL } from "../shared/names";
 import { linkerdEvidence, LINKERD_ADMIN_PORT } from "./linkerd-evidence";
 import { CERT_VALIDITY, createLinkerdIdentity } from "./linkerd-identity";
 
@@ -87,6 +87,8 @@ export const linkerd: Mesh = {
             "the plaintext baseline to compare it with is mesh none",
     },
     providesCni: false,
+    smpType: "LINKERD",
+    webhookPorts: [8443, 8089, 9443].map((port) => ({ port, why: "Linkerd: admission webhooks (Linkerd cluster-configuration doc)" })),
     pins: () => [
         { kind: "chart", name: "linkerd-crds", version: LINKERD_CHART_VERSION, source: LINKERD_REPO },
         { kind: "chart", name: "linkerd-control-plane", version: LINKERD_CHART_VERSION, source: LINKERD_REPO },

@@ -1,5 +1,6 @@
 // Installs any Mesh: its prerequisites, its charts in order, then its mTLS policies.
 // Mesh files only describe; this is the one place that creates mesh resources.
+import { createHash } from "crypto";
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { createKubeObject, resourceName } from "../cluster/kube-objects";
@@ -22,6 +23,12 @@ export interface MeshInstallArgs {
 }
 
 export class MeshInstall extends pulumi.ComponentResource {
+    /**
+     * What was installed: each release's Helm revision (any change to its values or
+     * chart upgrades it) and a hash of the policies. The measurement reruns when it changes.
+     */
+    public readonly identity: pulumi.Output<string>;
+
     constructor(name: string, args: MeshInstallArgs, opts?: pulumi.ComponentResourceOptions) {
         super("meshbench:meshes:MeshInstall", name, {}, opts);
         const { mesh, ctx, cluster } = args;
@@ -69,6 +76,9 @@ export class MeshInstall extends pulumi.ComponentResource {
 
         // Whoever depends on this component waits for all of it: charts rolled out and
         // policies applied.
-        this.registerOutputs({ releases: installed.map((r) => r.status), policies: policies.length });
+        const policyHash = createHash("sha256").update(JSON.stringify(mesh.policies(ctx))).digest("hex").slice(0, 16);
+        this.identity = pulumi.all(installed.map((r) => pulumi.interpolate`${r.name}@${r.status.revision}`))
+            .apply((revisions) => [...revisions, `policies@${policyHash}`].join(","));
+        this.registerOutputs({ releases: installed.map((r) => r.status), policies: policies.length, identity: this.identity });
     }
 }

@@ -2,15 +2,22 @@
 // the cluster network, so mTLS cannot be turned on. Every mesh's overhead is measured
 // against this. Its evidence is the absence of any proxy: every benchmark pod runs its
 // own container and nothing else.
-import { APP_LABEL } from "../workloads/pods";
-import { BENCH_NAMESPACE } from "../workloads/ports";
-import type { Mesh } from "./types";
+import { listPods, type PodSummary } from "../shared/kube-api";
+import { APP_LABEL } from "../shared/names";
+import type { EvidenceReading, Mesh } from "./types";
 
-/** One line per benchmark pod: its app, then its init and regular container names. */
-const CONTAINERS_SCRIPT =
-    `kubectl -n ${BENCH_NAMESPACE} get pods -o 'jsonpath={range .items[*]}PODCONTAINERS ` +
-    `{.metadata.labels.${APP_LABEL.replace(/\./g, "\\.")}}{range .spec.initContainers[*]} {.name}{end}` +
-    `{range .spec.containers[*]} {.name}{end}{"\\n"}{end}'`;
+/** Reads the benchmark pods' containers: with no mesh, each runs its own container and nothing else. */
+export function readContainers(pods: readonly PodSummary[]): EvidenceReading {
+    if (pods.length === 0) return { detail: "no benchmark pods were listed" };
+    const extra = pods.filter((p) => p.initContainers.length + p.containers.length !== 1);
+    if (extra.length > 0) {
+        return {
+            detail: `pods run more than their own container: ${extra.map((p) =>
+                `${p.labels[APP_LABEL] ?? p.name} (${[...p.initContainers, ...p.containers].join(", ")})`).join("; ")}`,
+        };
+    }
+    return { mtls: false, detail: `no proxy in the path: each of ${pods.length} benchmark pods runs only its own container` };
+}
 
 export const none: Mesh = {
     name: "none",
@@ -32,15 +39,12 @@ export const none: Mesh = {
     }),
     evidence: {
         source: "containers of the benchmark pods (no proxy may be present)",
-        script: () => CONTAINERS_SCRIPT,
-        parse(lines) {
-            const pods = lines.filter((l) => l.startsWith("PODCONTAINERS ")).map((l) => l.split(" ").slice(1));
-            if (pods.length === 0) return { detail: "no benchmark pods were listed" };
-            const extra = pods.filter((p) => p.length !== 2);
-            if (extra.length > 0) {
-                return { detail: `pods run more than their own container: ${extra.map((p) => `${p[0]} (${p.slice(1).join(", ")})`).join("; ")}` };
+        read: async (kube, ctx) => {
+            try {
+                return readContainers(await listPods(kube, ctx.benchNamespace));
+            } catch (e) {
+                return { detail: `the benchmark pods could not be listed: ${(e as Error).message}` };
             }
-            return { mtls: false, detail: `no proxy in the path: each of ${pods.length} benchmark pods runs only its own container` };
         },
     },
     fairness: () => ({

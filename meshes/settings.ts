@@ -1,5 +1,5 @@
 // Stack config owned by meshes/: which mesh, and whether mTLS is on.
-import { booleanField, enumField } from "../config/fields";
+import { booleanField, enumField } from "../shared/fields";
 import { MESH_NAMES } from "./types";
 
 export const MESH_FIELDS = {

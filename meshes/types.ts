@@ -3,6 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { TargetName } from "../cluster/settings";
 import type { KubeObject } from "../cluster/kube-objects";
+import type { KubeApi } from "../shared/kube-api";
 
 export type { KubeObject };
 
@@ -10,7 +11,8 @@ export const MESH_NAMES = ["none", "istio", "istio-ambient", "linkerd", "consul"
 export type MeshName = (typeof MESH_NAMES)[number];
 
 /** Whether a mesh can run in one mTLS mode, and if not, why (shown at preview). */
-export type ModeSupport = { readonly supported: true } | { readonly supported: false; readonly reason: string };
+export type { ModeSupport } from "../shared/support";
+import type { ModeSupport, NodePort } from "../shared/support";
 
 /** What a mesh's builders are told about the stack. */
 export interface MeshContext {
@@ -40,15 +42,9 @@ export interface HelmReleaseSpec {
 export const WORKLOAD_ROLES = ["http-server", "netperf-server", "wrk-client", "netperf-client"] as const;
 export type WorkloadRole = (typeof WORKLOAD_ROLES)[number];
 
-/** A port the clients use, as declared on its Service. */
-export interface BenchPort {
-    /** Service port name; Istio reads the protocol from its prefix. */
-    readonly name: string;
-    readonly port: number;
-    readonly role: "http" | "netperf-control" | "netperf-data";
-    /** appProtocol when the mesh has no opinion. */
-    readonly defaultAppProtocol: string;
-}
+export type { BenchPort } from "../shared/names";
+import type { BenchPort } from "../shared/names";
+import type { Pin } from "../shared/results";
 
 /** How the benchmark namespace and pods join the mesh. */
 export interface Enrolment {
@@ -60,14 +56,7 @@ export interface Enrolment {
     appProtocol(port: BenchPort): string;
 }
 
-/** A chart, image or other pinned artefact that changes the numbers; exported with the results. */
-export interface Pin {
-    readonly kind: "chart" | "image" | "manifest";
-    readonly name: string;
-    readonly version: string;
-    /** Chart repository or image registry. */
-    readonly source: string;
-}
+export type { Pin } from "../shared/results";
 
 /** What a mesh's evidence said about the traffic the benchmark measured. */
 export interface EvidenceReading {
@@ -79,14 +68,14 @@ export interface EvidenceReading {
 
 /**
  * How a mesh proves, after the runs, whether the measured traffic was mutual TLS: a
- * shell snippet run through the kubectl wrapper (cluster/kubectl.sh, where `kubectl` is
- * a function using the stack's kubeconfig), and a parser for what it printed.
+ * function over the runner's KubeApi (exec argv in a container, GET an API path, e.g.
+ * a pod's metrics through the API server's pod proxy) that returns its structured
+ * reading. It never throws: what could not be read is a reading without `mtls`.
  */
 export interface MtlsEvidence {
     /** Where the evidence comes from, for the results (e.g. "istio-proxy stats of both servers"). */
     readonly source: string;
-    script(ctx: MeshContext): string;
-    parse(lines: readonly string[], ctx: MeshContext): EvidenceReading;
+    read(kube: KubeApi, ctx: MeshContext): Promise<EvidenceReading>;
     /**
      * Traffic this mesh leaves outside mTLS by design (e.g. a port excluded from the
      * proxies), each with why and what the plaintext probe then shows; exported with the
@@ -99,6 +88,57 @@ export interface MtlsEvidence {
      * every pod there has an identity). Put before the probe's detail. Optional: a refusal.
      */
     probeRefusal?(ctx: MeshContext): string;
+}
+
+/** What the runner tells a mesh's steps about the run (all plain data). */
+export interface RunnerView {
+    readonly ctx: MeshContext;
+    /** Where the clients dial: netperf's host and ports, wrk's URL. */
+    readonly wrkUrl: string;
+    readonly netperf: { readonly host: string; readonly controlPort: number; readonly dataPort: number };
+    /** One line of progress for the console (pulumi up's output, the bench CLI). */
+    report(line: string): void;
+}
+
+/** The bytes the load tools themselves counted, a lower bound of what crossed the network. */
+export interface MeasuredLoad {
+    readonly bytes: number;
+    /** How the bytes were counted, for the detail. */
+    readonly counted: string;
+}
+
+/**
+ * A bounded wait before the probe, until the mesh can carry the benchmark (e.g. Cilium:
+ * SPIRE has registered the benchmark identities and authentication works). `check` is
+ * polled every `intervalSeconds` until it says ready or `timeoutSeconds` pass; the run
+ * then fails with the last thing it saw.
+ */
+export interface MeshGate {
+    readonly name: string;
+    readonly timeoutSeconds: number;
+    readonly intervalSeconds: number;
+    check(kube: KubeApi, view: RunnerView): Promise<{ readonly ready: boolean; readonly detail: string }>;
+}
+
+/**
+ * A reading taken before and after the load (e.g. Cilium: cilium_wg0's byte counters on
+ * the servers' nodes), whose verdict joins the mesh's evidence: the run's mTLS is shown
+ * only when the evidence and every witness agree. `before` returns a snapshot or why
+ * none could be taken (a string).
+ */
+export interface LoadWitness<Snapshot = unknown> {
+    readonly name: string;
+    readonly source: string;
+    before(kube: KubeApi, view: RunnerView): Promise<Snapshot | string>;
+    after(kube: KubeApi, view: RunnerView, before: Snapshot, load: MeasuredLoad): Promise<EvidenceReading>;
+}
+
+/** Runner steps a mesh declares; the runner runs them at their place, knowing no mesh by name. */
+export interface MeshRunnerSteps {
+    /** Before the plaintext probe, in order. */
+    readonly gates?: readonly MeshGate[];
+    /** Around the measured load (wrk and netperf). */
+    readonly witnesses?: readonly LoadWitness[];
 }
 
 /** Resources a mesh must create before its charts, e.g. a generated identity CA. */
@@ -123,6 +163,16 @@ export interface Mesh {
      * target prepares its nodes (vms), which then fail clearly if one is missing. Optional: none.
      */
     readonly nodeKernelModules?: readonly string[];
+    /**
+     * The mesh's ServiceMesh.Type in the Service Mesh Performance spec (protos/service_mesh.proto),
+     * which the report's SMP export names it by; undefined for mesh none, which is no mesh.
+     */
+    readonly smpType?: string;
+    /**
+     * TCP ports the API server must reach on the nodes for this mesh's admission webhooks;
+     * on EKS the nodes' security group opens exactly these to the control plane. Default: none.
+     */
+    readonly webhookPorts?: readonly NodePort[];
     /** Charts, images and manifests this mesh pins. */
     pins(ctx: MeshContext): Pin[];
     /**
@@ -137,6 +187,8 @@ export interface Mesh {
     enrolment(ctx: MeshContext): Enrolment;
     /** Proof, read from the cluster after the runs, that the measured traffic was (or was not) mTLS. */
     readonly evidence: MtlsEvidence;
+    /** Steps the runner runs for this mesh (gates before the probe, witnesses around the load). Optional: none. */
+    runnerSteps?(ctx: MeshContext): MeshRunnerSteps;
     /**
      * Everything left on or off that changes the numbers (telemetry, access logs,
      * proxy resources, protocol detection, ...), with the reason. Exported with the results.

@@ -4,7 +4,7 @@
 // Pure: builds Vega-Lite specs; report/render.ts draws them.
 import type { TopLevelSpec } from "vega-lite/build/index";
 import { formatThousands } from "./format";
-import { paperSetup } from "./paper";
+import { paperSetup } from "../sweep/paper";
 import { BASELINE_MESH, type SetupRow } from "./summarize";
 
 /** One bar. */

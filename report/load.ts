@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { BenchmarkResults } from "../loadtest/results";
 import { SWEEP_RECORD_FILE, type SweepRecord } from "../sweep/record";
-import { resultsProblem } from "./results-file";
+import { resultsProblem } from "../sweep/results-file";
 
 /** The run folder cannot be reported at all: a wrong argument rather than a failure (exit status 2). */
 export class RunFolderError extends Error {

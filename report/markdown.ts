@@ -4,7 +4,7 @@ import * as path from "path";
 import type { NetperfSettings, WrkSettings } from "../loadtest/results";
 import { formatChange, formatCount, formatMicros, formatPercent, markdownTable, MISSING } from "./format";
 import type { LoadedRun } from "./load";
-import { PAPER } from "./paper";
+import { PAPER } from "../sweep/paper";
 import { baselineRow, overhead, paperComparisons, setupLabel, type PaperComparison, type SetupRow } from "./summarize";
 
 export interface ChartFiles {

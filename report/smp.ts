@@ -13,21 +13,12 @@
 // no clock), latency min/max, and CPU, memory and swap.
 import type { BenchmarkResults } from "../loadtest/results";
 import { round } from "../loadtest/stats";
+import { MESHES } from "../meshes";
 import type { MeshName } from "../meshes/types";
 import type { SetupRow } from "./summarize";
 
 export const SMP_VERSION = "v0.6.1";
 
-/** ServiceMesh.Type of each mesh; none is not a mesh and has no type. */
-const SMP_MESH_TYPE: { readonly [K in MeshName]: string | undefined } = {
-    none: undefined,
-    istio: "ISTIO",
-    "istio-ambient": "ISTIO",
-    linkerd: "LINKERD",
-    consul: "CONSUL",
-    kuma: "KUMA",
-    cilium: "CILIUM_SERVICE_MESH",
-};
 
 type Labels = Record<string, string>;
 
@@ -121,7 +112,8 @@ function testResults(runId: string, row: SetupRow): SmpPerformanceTestResult[] {
 }
 
 function meshConfig(runId: string, row: SetupRow): SmpServiceMeshConfig {
-    const type = SMP_MESH_TYPE[row.mesh];
+    // Each mesh declares its ServiceMesh.Type (Mesh.smpType); none is not a mesh and has none.
+    const type = MESHES[row.mesh as MeshName]?.smpType;
     return {
         smp_version: SMP_VERSION,
         id: `${runId}/${row.stack}/mesh`,

@@ -5,7 +5,7 @@ import { round } from "../loadtest/stats";
 import { MESH_NAMES, type MeshName, type Pin } from "../meshes/types";
 import { stackName } from "../sweep/plan";
 import { mtlsProbeVerdict } from "./mtls-verdict";
-import { PAPER, paperSetup, type PaperSetup } from "./paper";
+import { PAPER, paperSetup, type PaperSetup } from "../sweep/paper";
 
 /** Every overhead is measured against this mesh, in the same run. */
 export const BASELINE_MESH: MeshName = "none";
@@ -77,10 +77,12 @@ export function setupRow(results: BenchmarkResults): SetupRow {
     const { wrk, netperf } = results;
     const rpsValues = wrk.rps?.perRepetition ?? [];
     const rpsSpread = spread(rpsValues);
+    // The schema (shared/results.ts) keeps the mesh a string; results files are checked on load.
+    const mesh = results.mesh as MeshName;
     return {
-        stack: stackName(results.mesh, results.mtls.requested),
-        label: setupLabel(results.mesh, results.mtls.requested),
-        mesh: results.mesh,
+        stack: stackName(mesh, results.mtls.requested),
+        label: setupLabel(mesh, results.mtls.requested),
+        mesh,
         mtls: results.mtls.requested,
         status: results.status,
         reasons: results.reasons,

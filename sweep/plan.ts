@@ -1,7 +1,7 @@
 // Which setups a sweep runs. Pure: everything it knows about a mesh comes from the
 // registry (meshes/index.ts), so a mesh that lands is swept without touching this file.
 import { MESH_NAMES, type Mesh, type MeshName, type ModeSupport } from "../meshes/types";
-import { PAPER } from "../report/paper";
+import { PAPER } from "./paper";
 
 export const MTLS_CHOICES = ["on", "off", "both"] as const;
 export type MtlsChoice = (typeof MTLS_CHOICES)[number];

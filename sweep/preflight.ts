@@ -1,7 +1,7 @@
 // Checks made before the first stack is touched, so that a sweep of several hours does
 // not fail on its third setup for a reason that was knowable at the start.
 import { ConfigError, parseConfig } from "../config";
-import type { RawConfig } from "../config/fields";
+import type { RawConfig } from "../shared/fields";
 import type { Plan } from "./plan";
 import type { SweepRecord } from "./record";
 import { parserInput, setupRawConfig } from "./stack-config";

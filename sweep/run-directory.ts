@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import type { BenchmarkResults } from "../loadtest/results";
-import { resultsProblem } from "../report/results-file";
+import { resultsProblem } from "./results-file";
 import { SWEEP_RECORD_FILE, type SweepRecord } from "./record";
 
 function writeWhole(file: string, text: string): void {

@@ -1,9 +1,9 @@
 // Runs a plan: for each setup, prepare its stack, `up`, save the results, `destroy`.
 // A setup whose `up` fails is still destroyed and recorded, and the sweep goes on; a
 // teardown that fails stops the sweep, since the next setup would share what was left.
-import type { RawConfig } from "../config/fields";
+import type { RawConfig } from "../shared/fields";
 import type { BenchmarkResults } from "../loadtest/results";
-import { resultsProblem } from "../report/results-file";
+import { resultsProblem } from "./results-file";
 import type { StackBackend, SweepControl } from "./backend";
 import type { Plan, PlannedSetup } from "./plan";
 import { mergeSetupRecords, type SetupOutcome, type SetupRecord, type SweepRecord, type Teardown } from "./record";

@@ -1,7 +1,7 @@
 // The config each setup's stack gets. Pure, so that the tests see exactly what the
 // adapter will write with `pulumi config set`.
 import { ALL_FIELDS } from "../config";
-import { qualified, type RawConfig } from "../config/fields";
+import { qualified, type RawConfig } from "../shared/fields";
 import type { PlannedSetup } from "./plan";
 
 export interface ConfigEntry {

@@ -56,6 +56,12 @@ describe("every mesh, mTLS mode and target", function () {
                         for (const ready of clusterCharts) assert.ok(dependsOn(chart, ready), `${chart.name} after ${ready.name}`);
                     }
                     assert.ok(run.outputs.results, "results are exported");
+                    if (target === "eks") {
+                        // The nodes open to the control plane exactly the webhook ports the mesh declares.
+                        const opened = run.resources.filter((r) => r.name.includes("-control-plane-to-")).map((r) => r.inputs.fromPort);
+                        const declared = (mesh.webhookPorts ?? []).map((p) => p.port);
+                        assert.deepStrictEqual([...opened].sort((a, b) => a - b), [...new Set([443, 10250, ...declared])].sort((a, b) => a - b));
+                    }
                 });
             }
         }

@@ -24,7 +24,7 @@ describe("program, target kubeconfig, mesh none", function () {
         console.log(`      program evaluation under mocks: ${run.milliseconds.toFixed(0)} ms cold, ${warm.milliseconds.toFixed(0)} ms warm`);
     });
 
-    it("creates the namespaces, both servers, both clients, the probe and the five kubectl steps", () => {
+    it("creates the namespaces, both servers, both clients, the probe and one measurement", () => {
         const names = (type: string) => run.resources.filter((r) => r.type === type).map((r) => r.inputs.metadata?.name ?? r.name).sort();
         assert.deepStrictEqual(names("kubernetes:core/v1:Namespace"), ["meshbench", "meshbench-probe"]);
         assert.deepStrictEqual(names("kubernetes:apps/v1:Deployment"),
@@ -33,15 +33,15 @@ describe("program, target kubeconfig, mesh none", function () {
         assert.deepStrictEqual(names("kubernetes:core/v1:ServiceAccount"),
             ["http-server", "netperf-client", "netperf-server", "plaintext-probe", "wrk-client"]);
         assert.strictEqual(names("kubernetes:core/v1:ConfigMap").length, 3);
-        assert.deepStrictEqual(names("command:local:Command"),
-            ["loadtest-facts", "loadtest-mtls-evidence", "loadtest-netperf-run", "loadtest-probe", "loadtest-wrk-run"]);
+        assert.deepStrictEqual(names("command:local:Command"), [], "no command provider: kubectl is no prerequisite");
+        assert.deepStrictEqual(names("pulumi-nodejs:dynamic:Resource"), ["loadtest-measurement"]);
         assert.deepStrictEqual(names("kubernetes:helm.sh/v3:Release"), [], "the baseline installs no mesh");
     });
 
     it("uses the meshbench component type tokens", () => {
         const components = run.resources.filter((r) => !r.custom).map((r) => r.type).sort();
         assert.deepStrictEqual(components, [
-            "meshbench:cluster:ExistingCluster", "meshbench:loadtest:LoadTest", "meshbench:meshes:MeshInstall",
+            "meshbench:cluster:ExistingCluster", "meshbench:meshes:MeshInstall", "meshbench:runner:LoadTest",
             "meshbench:workloads:BenchNamespace", "meshbench:workloads:Workloads",
         ]);
     });
@@ -65,21 +65,15 @@ describe("program, target kubeconfig, mesh none", function () {
         for (const r of objects) validateKubeObject(r.inputs as any);
     });
 
-    it("execs the client scripts in their pods: probe, wrk, netperf, evidence, facts, each after the one before", () => {
-        const steps = Object.fromEntries(run.resources.filter((r) => r.type === "command:local:Command").map((r) => [r.name, r.inputs]));
-        assert.match(steps["loadtest-probe"].create,
-            /kubectl -n meshbench-probe exec deploy\/plaintext-probe -c wrk -- sh \/meshbench\/wrk-client\.sh; .*kubectl -n meshbench-probe exec deploy\/plaintext-probe -c netperf -- sh \/meshbench\/netperf-client\.sh$/);
-        assert.match(steps["loadtest-wrk-run"].create, /kubectl -n meshbench exec deploy\/wrk-client -c wrk -- sh \/meshbench\/wrk-client\.sh$/);
-        assert.match(steps["loadtest-netperf-run"].create, /kubectl -n meshbench exec deploy\/netperf-client -c netperf -- sh \/meshbench\/netperf-client\.sh$/);
-        assert.match(steps["loadtest-mtls-evidence"].create, /kubectl --script /);
-        const order = ["probe", "wrk-run", "netperf-run", "mtls-evidence", "facts"]
-            .map((s) => findResource(run.resources, "command:local:Command", `loadtest-${s}`));
-        order.slice(1).forEach((step, i) => {
-            assert.ok(dependsOn(step, order[i]), `${step.name} waits for ${order[i].name}`);
-            assert.ok(step.inputs.triggers.includes(`${order[i].name}-id`), `${step.name} reruns with ${order[i].name}`);
-        });
+    it("measures once, after the clients and the probe, with the plan and the identity of what was deployed as its inputs", () => {
+        const measurement = findResource(run.resources, "pulumi-nodejs:dynamic:Resource", "loadtest-measurement");
         const clients = ["wrk-client", "netperf-client", "plaintext-probe"].map((n) => findResource(run.resources, "kubernetes:apps/v1:Deployment", n));
-        for (const client of clients) assert.ok(dependsOn(order[0], client), `the probe step waits for ${client.name}`);
+        for (const client of clients) assert.ok(dependsOn(measurement, client), `the measurement waits for ${client.name}`);
+        assert.deepStrictEqual(Object.keys(measurement.inputs.deployed).sort(), ["clients", "mesh", "probe", "servers"]);
+        assert.deepStrictEqual(Object.keys(measurement.inputs.plan).sort(), ["inputs", "meshContext"]);
+        assert.strictEqual(measurement.inputs.plan.inputs.runId, "1");
+        assert.match(measurement.inputs.__provider, /provider\.ts/, "the provider requires the runner by path");
+        assert.ok(measurement.inputs.__provider.length < 20_000, `a small serialized provider (${measurement.inputs.__provider.length} characters)`);
     });
 
     it("starts servers and clients only after the benchmark namespace and the mesh, and clients after the servers", () => {
@@ -100,15 +94,14 @@ describe("program, target kubeconfig, mesh none", function () {
             "a dropped connect ends the probe in 30 s");
     });
 
-    it("hands the kubeconfig to the provider and the kubectl steps only as a secret", () => {
+    it("hands the kubeconfig to the provider and the measurement only as a secret, and never out", () => {
         const provider = run.resources.find((r) => r.type === "pulumi:providers:kubernetes")!;
         assert.ok(isSecretValue(provider.inputs.kubeconfig), "provider kubeconfig is secret");
-        for (const step of run.resources.filter((r) => r.type === "command:local:Command")) {
-            // A secret inside the environment makes the whole environment secret.
-            assert.ok(isSecretValue(step.inputs.environment), `${step.name} environment is secret`);
-            assert.match(step.inputs.environment.value.MESHBENCH_KUBECONFIG, /meshbench-test-token/);
-            assert.ok(!JSON.stringify(step.inputs.create).includes("meshbench-test-token"), "never in the command line");
-        }
+        const measurement = findResource(run.resources, "pulumi-nodejs:dynamic:Resource", "loadtest-measurement");
+        assert.ok(isSecretValue(measurement.inputs.kubeconfig), "measurement kubeconfig is secret");
+        assert.match(measurement.inputs.kubeconfig.value, /meshbench-test-token/);
+        assert.ok(!JSON.stringify(measurement.inputs.plan).includes("meshbench-test-token"), "never in the plan");
+        assert.ok(!measurement.inputs.__provider.includes("meshbench-test-token"), "never in the provider");
         assert.ok(!JSON.stringify(run.outputs).includes("meshbench-test-token"), "never in the outputs");
     });
 
@@ -139,7 +132,7 @@ describe("program, target kubeconfig, mesh none", function () {
     it("exports a failed status and no numbers when a client run fails", async () => {
         const failed = await runProgram(kubeconfigStackConfig({ repetitions: "2" }), {
             ...DEFAULT_STEP_STDOUT,
-            "wrk-run": "error: unable to upgrade connection: pod does not exist\nMESHBENCH-KUBECTL exit=1\n",
+            "wrk-run": "MESHBENCH-ERROR missing environment variable MESHBENCH_URL\n",
             "netperf-run": "",
         });
         const r = failed.outputs.results as BenchmarkResults;
@@ -147,8 +140,8 @@ describe("program, target kubeconfig, mesh none", function () {
         assert.strictEqual(r.wrk.rps, undefined);
         assert.strictEqual(r.netperf.latencyMicros, undefined);
         assert.deepStrictEqual(r.reasons, [
-            "wrk client: kubectl exited with 1: error: unable to upgrade connection: pod does not exist",
-            "netperf client: kubectl printed nothing",
+            "wrk client refused to start: missing environment variable MESHBENCH_URL",
+            "netperf client did not finish (no MESHBENCH-DONE marker)",
         ]);
     });
 

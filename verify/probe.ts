@@ -6,13 +6,14 @@ import type { Namespace } from "kubernetes-types/core/v1";
 import type { KubeObject } from "../cluster/kube-objects";
 import type { NodePlacement } from "../cluster/types";
 import {
-    buildScriptsConfigMap, clientContainer, clientScriptCommand, netperfEnvironment, scriptsVolume, wrkEnvironment,
+    buildScriptsConfigMap, clientContainer, netperfEnvironment, scriptsVolume, wrkEnvironment,
 } from "../loadtest/clients";
 import type { NetperfSettings, WrkSettings } from "../loadtest/results";
 import { buildDeployment, buildServiceAccount } from "../workloads/pods";
 
-export const PROBE_NAMESPACE = "meshbench-probe";
-export const PROBE_APP = "plaintext-probe";
+import { PROBE_APP, PROBE_NAMESPACE } from "../shared/names";
+
+export { PROBE_APP, PROBE_NAMESPACE };
 
 /** One short, light run of each tool: enough to see whether plaintext is served. */
 export function probeSettings(wrk: WrkSettings, netperf: NetperfSettings): { wrk: WrkSettings; netperf: NetperfSettings } {
@@ -61,9 +62,3 @@ export function buildProbe(args: ProbeArgs): KubeObject[] {
     });
     return [namespace, configMap, buildServiceAccount(PROBE_APP, PROBE_NAMESPACE), deployment] as KubeObject[];
 }
-
-/** The kubectl invocations of the probe step: HTTP first, then netperf. */
-export const PROBE_INVOCATIONS: readonly (readonly string[])[] = [
-    ["-n", PROBE_NAMESPACE, "exec", `deploy/${PROBE_APP}`, "-c", "wrk", "--", ...clientScriptCommand("wrk-client.sh")],
-    ["-n", PROBE_NAMESPACE, "exec", `deploy/${PROBE_APP}`, "-c", "netperf", "--", ...clientScriptCommand("netperf-client.sh")],
-];

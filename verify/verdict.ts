@@ -1,7 +1,7 @@
 // Reading the probe and the mesh's evidence into one mTLS verdict. A run whose mTLS
 // does not match what was asked for, or cannot be shown, is a failed run.
-import type { KubectlOutput } from "../cluster/kubectl";
 import type { EvidenceReading } from "../meshes/types";
+import { execFailure, type ExecOutcome } from "../shared/kube-api";
 import { parseNetperfRun } from "../loadtest/netperf";
 import { parseSession } from "../loadtest/protocol";
 import type { MtlsResult, ProbeOutcome } from "../loadtest/results";
@@ -18,10 +18,10 @@ const exited = (tool: string, code: number, said: string): string =>
     `${tool} exited with ${code}${code === 124 || code === 143 ? " (stopped by the run timeout)" : ""}${said ? `: ${said}` : ""}`;
 
 /** The one run of a probe session, or the reason there is none. */
-function probeRun(call: KubectlOutput | undefined, tool: string): { lines: string[]; exitCode: number } | string {
-    if (!call || call.exitCode === undefined) return `${tool} probe: kubectl was cut off or printed nothing`;
-    if (call.exitCode !== 0) return `${tool} probe: kubectl exited with ${call.exitCode}: ${lastWords(call.lines)}`;
-    const session = parseSession(call.lines.join("\n"));
+function probeRun(call: ExecOutcome, tool: string): { lines: string[]; exitCode: number } | string {
+    const failure = execFailure(call, `${tool} probe`);
+    if (failure || "error" in call) return failure ?? `${tool} probe failed`;
+    const session = parseSession(call.stdout);
     if (session.errors.length > 0) return `${tool} probe refused to start: ${session.errors.join("; ")}`;
     const run = session.repetitions[0];
     if (!run || run.exitCode === undefined) return `${tool} probe was cut off`;
@@ -29,7 +29,7 @@ function probeRun(call: KubectlOutput | undefined, tool: string): { lines: strin
 }
 
 /** Plaintext HTTP from outside the mesh: served (2xx), or not at all. */
-export function httpProbeOutcome(call: KubectlOutput | undefined): ProbeOutcome {
+export function httpProbeOutcome(call: ExecOutcome): ProbeOutcome {
     const run = probeRun(call, "HTTP");
     if (typeof run === "string") return { result: "error", detail: run };
     if (run.exitCode !== 0) {
@@ -55,7 +55,7 @@ export function httpProbeOutcome(call: KubectlOutput | undefined): ProbeOutcome 
 }
 
 /** A plaintext netperf TCP_RR from outside the mesh: completed, or failed. */
-export function netperfProbeOutcome(call: KubectlOutput | undefined): ProbeOutcome {
+export function netperfProbeOutcome(call: ExecOutcome): ProbeOutcome {
     const run = probeRun(call, "netperf");
     if (typeof run === "string") return { result: "error", detail: run };
     const said = lastWords(run.lines);

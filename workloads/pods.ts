@@ -4,14 +4,14 @@
 import type { Deployment } from "kubernetes-types/apps/v1";
 import type { Affinity, Container, Service, ServiceAccount, Volume } from "kubernetes-types/core/v1";
 import type { NodePlacement } from "../cluster/types";
-import type { BenchPort, Enrolment, WorkloadRole } from "../meshes/types";
+import type { Enrolment, WorkloadRole } from "../meshes/types";
+import type { BenchPort } from "../shared/names";
 import { BENCH_NAMESPACE } from "./ports";
 
-/** Servers and clients must never share a node; this label tells them apart. */
-export const SIDE_LABEL = "meshbench.io/side";
-export type Side = "server" | "client";
+import { APP_LABEL, SIDE_LABEL } from "../shared/names";
 
-export const APP_LABEL = "app.kubernetes.io/name";
+export { APP_LABEL, SIDE_LABEL };
+export type Side = "server" | "client";
 
 export function benchLabels(app: string, side: Side): Record<string, string> {
     return { [APP_LABEL]: app, "app.kubernetes.io/part-of": "meshbench", [SIDE_LABEL]: side };

@@ -1,5 +1,5 @@
 // Stack config owned by workloads/: the pinned images of every benchmark pod.
-import { imageField } from "../config/fields";
+import { imageField } from "../shared/fields";
 
 // Tags are pinned so that a rerun measures the same software; the image IDs (digests)
 // actually pulled are read back from the pods and exported with the results.

@@ -1,4 +1,5 @@
 // The two servers the clients measure.
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { createKubeObject, resourceName } from "../cluster/kube-objects";
 import type { ClusterHandle } from "../cluster/types";
@@ -17,6 +18,9 @@ export interface WorkloadsArgs {
 }
 
 export class Workloads extends pulumi.ComponentResource {
+    /** A hash of every object the servers are made of (pod specs, nginx.conf, ...): the measurement reruns when it changes. */
+    public readonly identity: string;
+
     constructor(name: string, args: WorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("meshbench:workloads:Workloads", name, {}, opts);
         const childOpts = { parent: this, provider: args.cluster.provider };
@@ -27,6 +31,7 @@ export class Workloads extends pulumi.ComponentResource {
         ];
         // Depending on this component waits for every server: rolled out and behind its Service.
         for (const obj of objects) createKubeObject(resourceName(name, obj), obj, { ...childOpts, dependsOn: args.dependsOn });
-        this.registerOutputs({});
+        this.identity = createHash("sha256").update(JSON.stringify(objects)).digest("hex").slice(0, 16);
+        this.registerOutputs({ identity: this.identity });
     }
 }

@@ -2,7 +2,7 @@
 // nodes go, what they are, and how to reach them. The fields carry no default of their
 // own, so that a key given for the wrong target can be told from one left unset; each
 // target applies the defaults below (resolveAwsSettings).
-import { integerField, patternField, problemMessage } from "../../config/fields";
+import { integerField, patternField, problemMessage } from "../../shared/fields";
 import { canonicalCidr, parseCidr } from "../cidr";
 import { NODE_ROLES, type NodeRole } from "../node-roles";
 import type { ClusterSettings } from "../types";

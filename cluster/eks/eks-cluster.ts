@@ -75,6 +75,7 @@ export class EksCluster extends pulumi.ComponentResource {
             name, parent: this,
             nodeSecurityGroupId: network.nodeSecurityGroup.id,
             clusterSecurityGroupId: cluster.vpcConfig.clusterSecurityGroupId,
+            webhookPorts: args.needs.webhookPorts ?? [],
         });
         const addonArgs = (after: pulumi.Resource[]) => ({ name, parent: this, cluster, kubernetesVersion, after });
         // The node agents first: without the VPC CNI no node becomes Ready.

@@ -4,18 +4,12 @@
 // nodes reach the API server.
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import type { NodePort } from "../../shared/support";
 
 /** TCP ports on the nodes (and their pods) the control plane must reach, and why. */
 export const CONTROL_PLANE_TO_NODE_PORTS: readonly { readonly port: number; readonly why: string }[] = [
     { port: 443, why: "webhooks and extension API servers served on 443" },
     { port: 10250, why: "kubelet: logs, exec, port-forward (the load test execs its clients)" },
-    // Mesh admission webhooks, whichever mesh is installed (meshes.md §2.4 of the shared facts):
-    { port: 15017, why: "Istio: istiod's injection and validation webhooks" },
-    { port: 8443, why: "Linkerd: admission webhooks (Linkerd cluster-configuration doc)" },
-    { port: 8089, why: "Linkerd: admission webhooks (Linkerd cluster-configuration doc)" },
-    { port: 9443, why: "Linkerd: admission webhooks (Linkerd cluster-configuration doc)" },
-    { port: 5443, why: "Kuma: control plane admission server (controlPlane.admissionServerPort)" },
-    { port: 8080, why: "Consul: connect-injector webhook (connect-inject-service targetPort)" },
 ];
 
 export interface ControlPlaneAccessArgs {
@@ -24,11 +18,14 @@ export interface ControlPlaneAccessArgs {
     readonly nodeSecurityGroupId: pulumi.Input<string>;
     /** The security group EKS made for the control plane's network interfaces. */
     readonly clusterSecurityGroupId: pulumi.Input<string>;
+    /** The installed mesh's admission webhooks, which the mesh declares (Mesh.webhookPorts). */
+    readonly webhookPorts: readonly NodePort[];
 }
 
 export function allowControlPlane(args: ControlPlaneAccessArgs): pulumi.Resource[] {
     const opts = { parent: args.parent };
-    const toNodes = CONTROL_PLANE_TO_NODE_PORTS.map(({ port, why }) => new aws.vpc.SecurityGroupIngressRule(`${args.name}-control-plane-to-${port}`, {
+    const ports = [...CONTROL_PLANE_TO_NODE_PORTS, ...args.webhookPorts.filter((w) => !CONTROL_PLANE_TO_NODE_PORTS.some((p) => p.port === w.port))];
+    const toNodes = ports.map(({ port, why }) => new aws.vpc.SecurityGroupIngressRule(`${args.name}-control-plane-to-${port}`, {
         securityGroupId: args.nodeSecurityGroupId,
         referencedSecurityGroupId: args.clusterSecurityGroupId,
         ipProtocol: "tcp", fromPort: port, toPort: port,

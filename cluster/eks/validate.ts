@@ -1,7 +1,7 @@
 // Target eks's config checks and defaults: the AWS ones shared with vms, plus the EKS
 // version, which must be one EKS still creates, and the CNI, which EKS provides.
-import { problemMessage } from "../../config/fields";
-import type { ModeSupport } from "../../meshes/types";
+import { problemMessage } from "../../shared/fields";
+import type { ModeSupport } from "../../shared/support";
 import type { ClusterNeeds } from "../index";
 import { resolveAwsSettings, validateAwsSettings, type AwsSettings } from "../aws/settings";
 import { keysOfOtherTargets } from "../settings";

@@ -1,5 +1,5 @@
 // Stack config read only by target vms: the pod network and the SSH key.
-import { patternField } from "../../config/fields";
+import { patternField } from "../../shared/fields";
 import { IPV4_CIDR } from "../cidr";
 
 /** Flannel's own default pod network; it lies outside the VPC and the Service range. */

@@ -1,6 +1,6 @@
 // Target vms's config checks and defaults: the AWS ones shared with eks, plus the
 // Kubernetes version (1.29 only, see cluster/versions.ts) and the pod network.
-import { problemMessage } from "../../config/fields";
+import { problemMessage } from "../../shared/fields";
 import { resolveAwsSettings, validateAwsSettings, type AwsSettings } from "../aws/settings";
 import { VPC_CIDR } from "../aws/network";
 import { canonicalCidr, cidrsOverlap, parseCidr } from "../cidr";

@@ -1,13 +1,13 @@
-// What mesh cilium's evidence step prints, made by running the real snippet through the
-// real kubectl wrapper against a stand-in kubectl (test/helpers/fake-kubectl.ts) that
-// answers as a vms cluster would: both servers on server-1, the clients on client-1, the
-// Cilium agent of server-1 answering cilium-dbg from the fixtures in test/fixtures/cilium.
-import { ciliumEvidence } from "../../meshes/cilium-evidence";
+// A cluster of mesh cilium for the fake KubeApi (test/helpers/fake-kube.ts), as a vms
+// cluster would answer: both servers on server-1, the clients on client-1, the Cilium agent
+// of server-1 answering cilium-dbg and /proc/net/dev from test/fixtures/cilium, the bundled
+// SPIRE server answering `entry show`.
 import type { MeshContext } from "../../meshes/types";
-import { runWithFakeKubectl, type FakeAnswer, type FakeKubectlRun } from "./fake-kubectl";
+import { FakeKube, type ExecAnswer, type FakeCluster, type FakePod } from "./fake-kube";
 import { fixture } from "./mocks";
 
 export const SERVER_NODE = "server-1";
+export const CLIENT_NODE = "client-1";
 export const SERVER_AGENT = "cilium-7xk2p";
 
 /** Each benchmark pod and its Cilium identity (the numbers in the auth-list fixture). */
@@ -17,42 +17,74 @@ export const BENCH_PODS = {
     "wrk-client": { pod: "wrk-client-5b7f9c6d8-q4w7e", identity: 48302 },
     "netperf-client": { pod: "netperf-client-84d6b7c9f-t2r5y", identity: 61177 },
 } as const;
+export type BenchApp = keyof typeof BENCH_PODS;
+const APPS = Object.keys(BENCH_PODS) as BenchApp[];
 
-const PODS_CALL = String.raw`-n meshbench get pods -o jsonpath={range .items[*]}CILIUM-POD {.metadata.name} {.metadata.labels.app\.kubernetes\.io/name}{"\n"}{end}`;
-const ENDPOINTS_CALL = String.raw`-n meshbench get ciliumendpoints -o jsonpath={range .items[*]}CILIUM-ENDPOINT {.metadata.name} {.status.identity.id}{"\n"}{end}`;
-const serverCall = (app: string) =>
-    `-n meshbench get pods -l app.kubernetes.io/name=${app} --field-selector=status.phase=Running -o jsonpath={.items[0].metadata.name} {.items[0].spec.nodeName}`;
-export const AGENT_CALL = `-n kube-system get pods -l k8s-app=cilium --field-selector spec.nodeName=${SERVER_NODE} -o jsonpath={.items[0].metadata.name}`;
-export const STATUS_CALL = `-n kube-system exec ${SERVER_AGENT} -c cilium-agent -- cilium-dbg status`;
-export const AUTH_CALL = `-n kube-system exec ${SERVER_AGENT} -c cilium-agent -- cilium-dbg bpf auth list`;
+export const agentExec = (argv: string) => `kube-system/${SERVER_AGENT} -c cilium-agent ${argv}`;
+export const STATUS_EXEC = agentExec("cilium-dbg status");
+export const AUTH_EXEC = agentExec("cilium-dbg bpf auth list");
+export const PROC_NET_DEV_EXEC = agentExec("cat /proc/net/dev");
+export const SPIRE_EXEC = "cilium-spire/spire-server-0 -c spire-server /opt/spire/bin/spire-server entry show -selector cilium:mutual-auth -output json";
 
 export interface CiliumClusterState {
     /** cilium-dbg status of server-1's agent, a fixture under test/fixtures/cilium. */
     readonly status: string;
     /** Its auth map: a fixture, or "empty" for the agent's "No entries found." on stderr. */
     readonly auth: string | "empty";
+    /** /proc/net/dev of server-1, read before and after the load (fixtures). */
+    readonly procNetDev?: readonly [string, string];
+    /** What SPIRE lists, a fixture. */
+    readonly spire?: string;
     /** Apps whose CiliumEndpoint is missing (not yet created, or in another state). */
     readonly withoutEndpoint?: readonly string[];
 }
 
-/** The stand-in kubectl's answers for a cluster in this state. */
-export function ciliumAnswers(state: CiliumClusterState): Record<string, FakeAnswer> {
-    const pods = Object.entries(BENCH_PODS);
+const ok = (stdout: string, stderr = ""): ExecAnswer => ({ stdout, stderr, exitCode: 0 });
+
+/** /proc/net/dev answers in turn: the first read gets the first fixture, every later one the second. */
+function inTurn(files: readonly [string, string]): () => ExecAnswer {
+    let calls = 0;
+    return () => ok(fixture(`cilium/${files[Math.min(calls++, 1)]}`));
+}
+
+/** What the mesh adds to a cluster: the agent, SPIRE, the CiliumEndpoints of pods named by `podName`, and their answers. */
+export function ciliumExtras(state: CiliumClusterState, podName: (app: BenchApp) => string): Partial<FakeCluster> {
+    const endpoints = APPS.filter((app) => !state.withoutEndpoint?.includes(app))
+        .map((app) => ({ metadata: { name: podName(app) }, status: { identity: { id: BENCH_PODS[app].identity } } }));
     return {
-        [PODS_CALL]: { stdout: pods.map(([app, p]) => `CILIUM-POD ${p.pod} ${app}\n`).join("") },
-        [ENDPOINTS_CALL]: {
-            stdout: pods.filter(([app]) => !state.withoutEndpoint?.includes(app)).map(([, p]) => `CILIUM-ENDPOINT ${p.pod} ${p.identity}\n`).join(""),
+        pods: [
+            { name: SERVER_AGENT, namespace: "kube-system", labels: { "k8s-app": "cilium" }, node: SERVER_NODE, containers: [] },
+            { name: "spire-server-0", namespace: "cilium-spire", labels: { app: "spire-server" }, node: "control-plane", containers: [] },
+        ],
+        get: { "/apis/cilium.io/v2/namespaces/meshbench/ciliumendpoints": JSON.stringify({ items: endpoints }) },
+        exec: {
+            [STATUS_EXEC]: ok(fixture(`cilium/${state.status}`)),
+            [AUTH_EXEC]: state.auth === "empty" ? ok("", fixture("cilium/auth-list-empty.txt")) : ok(fixture(`cilium/${state.auth}`)),
+            [PROC_NET_DEV_EXEC]: inTurn(state.procNetDev ?? ["proc-net-dev-server-1-before.txt", "proc-net-dev-server-1-after.txt"]),
+            [SPIRE_EXEC]: ok(fixture(`cilium/${state.spire ?? "spire-entries-all.json"}`)),
         },
-        [serverCall("http-server")]: { stdout: `${BENCH_PODS["http-server"].pod} ${SERVER_NODE}` },
-        [serverCall("netperf-server")]: { stdout: `${BENCH_PODS["netperf-server"].pod} ${SERVER_NODE}` },
-        [AGENT_CALL]: { stdout: SERVER_AGENT },
-        [STATUS_CALL]: { stdout: fixture(`cilium/${state.status}`) },
-        [AUTH_CALL]: state.auth === "empty" ? { stderr: fixture("cilium/auth-list-empty.txt") } : { stdout: fixture(`cilium/${state.auth}`) },
     };
 }
 
-export const MTLS_ON_CLUSTER: CiliumClusterState = { status: "status-server-1-wireguard.txt", auth: "auth-list-server-1-spire.txt" };
-export const MTLS_OFF_CLUSTER: CiliumClusterState = { status: "status-server-1-disabled.txt", auth: "empty" };
+/** The whole cluster, for the mesh's own tests: the benchmark pods as BENCH_PODS names them. */
+export function ciliumCluster(state: CiliumClusterState, extraExec: FakeCluster["exec"] = {}): FakeCluster {
+    const extras = ciliumExtras(state, (app) => BENCH_PODS[app].pod);
+    const pods: FakePod[] = APPS.map((app) => ({
+        name: BENCH_PODS[app].pod, namespace: "meshbench", labels: { "app.kubernetes.io/name": app },
+        node: app.endsWith("server") ? SERVER_NODE : CLIENT_NODE, containers: [],
+    }));
+    return { pods: [...pods, ...extras.pods!], nodes: [], get: extras.get, exec: { ...extras.exec, ...extraExec } };
+}
 
-export const runCiliumEvidence = (ctx: MeshContext, answers: Record<string, FakeAnswer>): Promise<FakeKubectlRun> =>
-    runWithFakeKubectl({ script: ciliumEvidence.script(ctx) }, answers);
+export const MTLS_ON_CLUSTER: CiliumClusterState = { status: "status-server-1-wireguard.txt", auth: "auth-list-server-1-spire.txt" };
+export const MTLS_OFF_CLUSTER: CiliumClusterState = {
+    status: "status-server-1-disabled.txt", auth: "empty",
+    procNetDev: ["proc-net-dev-server-1-no-wireguard.txt", "proc-net-dev-server-1-no-wireguard.txt"],
+};
+
+/** Cilium's evidence read from such a cluster, and what it asked for. */
+export async function runCiliumEvidence(ctx: MeshContext, cluster: FakeCluster) {
+    const { cilium } = await import("../../meshes/cilium");
+    const kube = new FakeKube(cluster);
+    return { reading: await cilium.evidence.read(kube, ctx), calls: kube.calls };
+}

@@ -1,36 +1,44 @@
-// What mesh linkerd's kubectl steps print, made by running the real scripts: the evidence
-// script through the real wrapper against a stand-in kubectl that serves the proxy metrics
-// fixtures (test/fixtures/linkerd), and the plaintext probe's wrk client script with the
+// What mesh linkerd's steps see: the evidence read through KubeApi from a fake cluster that
+// serves the proxy metrics fixtures (test/fixtures/linkerd), and the plaintext probe's wrk
+// client script run with the
 // real wrk against a local server that answers as Linkerd's proxy does to an
 // unauthenticated request under all-authenticated (HTTP 403, connection kept).
 import { linkerdEvidence } from "../../meshes/linkerd-evidence";
 import { wrkEnvironment } from "../../loadtest/clients";
 import type { WrkSettings } from "../../loadtest/results";
 import { probeSettings } from "../../verify/probe";
-import { runWithFakeKubectl, type FakeAnswer, type FakeKubectlRun } from "./fake-kubectl";
-import { fixture } from "./mocks";
+import type { EvidenceReading } from "../../meshes/types";
+import { FakeKube, fakePodName, type FakeCluster } from "./fake-kube";
 import { runScript, startHttpServer } from "./shell";
 
 export const CTX = { mtls: true, target: "kubeconfig" as const, benchNamespace: "meshbench" };
 
 export const PODS = { "http-server": "http-server-6d4cf56db6-x2x9q", "netperf-server": "netperf-server-7c9b8d5f4-k8p2m" } as const;
 
-const podsCall = (app: string) =>
-    `-n meshbench get pods -l app.kubernetes.io/name=${app} --field-selector=status.phase=Running -o jsonpath={.items[*].metadata.name}`;
-export const metricsCall = (app: keyof typeof PODS) => `get --raw /api/v1/namespaces/meshbench/pods/${PODS[app]}:4191/proxy/metrics`;
+export const metricsPath = (pod: string) => `/api/v1/namespaces/meshbench/pods/${pod}:4191/proxy/metrics`;
+type Metrics = { "http-server"?: string; "netperf-server"?: string };
+const metricsGet = (metrics: Metrics, podOf: (app: keyof typeof PODS) => string) => Object.fromEntries((Object.keys(PODS) as (keyof typeof PODS)[])
+    .map((app) => [metricsPath(podOf(app)), { fixture: metrics[app] ?? `linkerd/proxy-metrics-${app}.txt` }]));
 
-/** Answers of a healthy cluster: both pods found, each proxy's metrics from its fixture. */
-export function clusterAnswers(metrics: { "http-server"?: string; "netperf-server"?: string } = {}): Record<string, FakeAnswer> {
+/** A healthy cluster: both pods running, each proxy's metrics from its fixture. */
+export function clusterAnswers(metrics: Metrics = {}): FakeCluster {
     return {
-        [podsCall("http-server")]: { stdout: PODS["http-server"] },
-        [podsCall("netperf-server")]: { stdout: PODS["netperf-server"] },
-        [metricsCall("http-server")]: { stdout: fixture(metrics["http-server"] ?? "linkerd/proxy-metrics-http-server.txt") },
-        [metricsCall("netperf-server")]: { stdout: fixture(metrics["netperf-server"] ?? "linkerd/proxy-metrics-netperf-server.txt") },
+        pods: (Object.keys(PODS) as (keyof typeof PODS)[]).map((app) => ({
+            name: PODS[app], namespace: "meshbench", labels: { "app.kubernetes.io/name": app }, node: "worker-1", containers: [],
+        })),
+        nodes: [],
+        get: metricsGet(metrics, (app) => PODS[app]),
     };
 }
 
-export const runEvidence = (answers: Record<string, FakeAnswer>): Promise<FakeKubectlRun> =>
-    runWithFakeKubectl({ script: linkerdEvidence.script(CTX) }, answers);
+/** What the evidence reads from the mocks' fake cluster, whose pods are named by fakePodName. */
+export const programEvidence = (metrics: Metrics = {}) => ({ get: metricsGet(metrics, fakePodName) });
+
+/** Linkerd's evidence read from a fake cluster, and what it asked for. */
+export async function runEvidence(cluster: FakeCluster): Promise<{ reading: EvidenceReading; calls: string[] }> {
+    const kube = new FakeKube(cluster);
+    return { reading: await linkerdEvidence.read(kube, CTX), calls: kube.calls };
+}
 
 /** netperf's side of a refused probe: Linkerd's proxy closes an unauthenticated TCP connection. */
 const NETPERF_REFUSED = [

@@ -2,7 +2,8 @@
 // install order, its custom resources, and the objects built for the benchmark.
 import * as assert from "assert";
 import type { BenchmarkResults } from "../../loadtest/results";
-import { DEFAULT_STEP_STDOUT, dependsOn, fixture, type ProgramRun, type RecordedResource, type StepStdout } from "./mocks";
+import { fakePodName } from "./fake-kube";
+import { DEFAULT_STEP_STDOUT, dependsOn, fixture, type EvidenceCluster, type ProgramRun, type RecordedResource, type StepStdout } from "./mocks";
 
 export const HELM_RELEASE = "kubernetes:helm.sh/v3:Release";
 
@@ -50,12 +51,20 @@ export function assertPoliciesAfterCharts(run: ProgramRun, policies: RecordedRes
     }
 }
 
-/**
- * The steps' stdout for a run of a mesh: the probe refused plaintext (mTLS on) or was
- * served (off), and the evidence step printed the given fixture.
- */
-export const meshSteps = (mtls: boolean, evidenceFixture: string): StepStdout => ({
+/** The steps for a run of a mesh: the probe refused plaintext (mTLS on) or was served (off). */
+export const meshSteps = (mtls: boolean): StepStdout => ({
     ...DEFAULT_STEP_STDOUT,
     probe: fixture(mtls ? "probe-plaintext-refused.txt" : "probe-plaintext-accepted.txt"),
-    "mtls-evidence": fixture(evidenceFixture),
+});
+
+/** Istio's sidecar metrics, as the mocks' fake cluster serves them for its server pods (test/fixtures/istio). */
+export const istioSidecarEvidence = (mode: "mtls" | "plaintext"): EvidenceCluster => ({
+    get: Object.fromEntries(["http-server", "netperf-server"].map((app) =>
+        [`/api/v1/namespaces/meshbench/pods/${fakePodName(app)}:15020/proxy/stats/prometheus`, { fixture: `istio/sidecar-${app}-${mode}.prom` }])),
+});
+
+/** The ztunnel on the servers' node (worker-1 in the facts fixture) and its metrics. */
+export const ztunnelEvidence = (): EvidenceCluster => ({
+    pods: [{ name: "ztunnel-x7k2p", namespace: "istio-system", labels: { app: "ztunnel" }, node: "worker-1", containers: [] }],
+    get: { "/api/v1/namespaces/istio-system/pods/ztunnel-x7k2p:15020/proxy/metrics": { fixture: "istio/ztunnel-server-node.prom" } },
 });

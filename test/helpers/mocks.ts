@@ -1,12 +1,17 @@
 // Runs the program, or one component, under Pulumi's mocks. The mocks stand only at the
 // engine boundary: they echo a resource's inputs as its state, as the engine would after
-// a create, and hand the kubectl steps the stdout of a real run (test/fixtures). The
+// a create, and run the measurement resource as its provider would (runner/provider.ts):
+// the runner, against a fake cluster that serves the fixtures (test/helpers/fake-kube.ts). The
 // requests the program sends to the engine are recorded as they are: type, name,
 // inputs, provider, URN (which names the parents) and dependencies.
 import * as fs from "fs";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
+import { MESHES } from "../../meshes";
+import type { MeshName } from "../../meshes/types";
+import { runBenchmark, type BenchmarkPlan } from "../../runner/run";
 import { mockComputedOutputs, mockInvoke, VMS_STEP_STDOUT } from "./cloud-mocks";
+import { clusterFromFacts, FakeKube, fakePodName, probeSessions, type FakeCluster } from "./fake-kube";
 
 export interface RecordedResource {
     readonly type: string;
@@ -40,16 +45,49 @@ export interface Invoke {
 export const fixture = (name: string): string =>
     fs.readFileSync(path.join(__dirname, "..", "fixtures", name), "utf8");
 
-/** Stdout of each kubectl step, by the suffix of its resource name. */
+/**
+ * What the cluster answers, by step: the probe's two client sessions, each client's
+ * session, the facts (POD and NODE lines); and, for the kubectl steps the clusters
+ * meshbench makes still run (node-facts), their stdout.
+ */
 export type StepStdout = Record<string, string>;
 
 export const DEFAULT_STEP_STDOUT: StepStdout = {
     probe: fixture("probe-plaintext-accepted.txt"),
-    "wrk-run": fixture("wrk-client-session.txt") + "MESHBENCH-KUBECTL exit=0\n",
-    "netperf-run": fixture("netperf-client-session.txt") + "MESHBENCH-KUBECTL exit=0\n",
-    "mtls-evidence": fixture("evidence-none.txt"),
+    "wrk-run": fixture("wrk-client-session.txt"),
+    "netperf-run": fixture("netperf-client-session.txt"),
     facts: fixture("cluster-facts.txt"),
 };
+
+/** What a mesh's evidence reads, beyond the benchmark pods: its own pods, GET paths and execs. */
+export type EvidenceCluster = Partial<FakeCluster>;
+
+const noMarker = (text: string) => text.replace(/^MESHBENCH-KUBECTL exit=\d+\n?/m, "");
+
+/** The fake cluster a measurement runs against under the mocks. */
+export function fakeCluster(plan: BenchmarkPlan, steps: StepStdout, evidence: EvidenceCluster = {}): FakeCluster {
+    const { pods, nodes } = clusterFromFacts(steps.facts ?? DEFAULT_STEP_STDOUT.facts);
+    const probe = probeSessions(steps.probe ?? DEFAULT_STEP_STDOUT.probe);
+    const ok = (stdout: string) => ({ stdout, stderr: "", exitCode: 0 });
+    const probePod = `meshbench-probe/${fakePodName("plaintext-probe")}`;
+    const client = (app: string, container: string, reps: number) =>
+        `meshbench/${fakePodName(app)} -c ${container} env MESHBENCH_REPETITIONS=${reps} sh /meshbench/${app}.sh`;
+    return {
+        pods: [...pods, {
+            name: fakePodName("plaintext-probe"), namespace: "meshbench-probe", labels: { "app.kubernetes.io/name": "plaintext-probe" },
+            node: pods.find((p) => p.labels["app.kubernetes.io/name"] === "wrk-client")?.node ?? "", containers: [],
+        }, ...(evidence.pods ?? [])],
+        nodes,
+        get: evidence.get,
+        exec: {
+            [`${probePod} -c wrk sh /meshbench/wrk-client.sh`]: ok(probe.http),
+            [`${probePod} -c netperf sh /meshbench/netperf-client.sh`]: ok(probe.netperf),
+            [client("wrk-client", "wrk", plan.inputs.wrk.repetitions)]: ok(noMarker(steps["wrk-run"] ?? DEFAULT_STEP_STDOUT["wrk-run"])),
+            [client("netperf-client", "netperf", plan.inputs.netperf.repetitions)]: ok(noMarker(steps["netperf-run"] ?? DEFAULT_STEP_STDOUT["netperf-run"])),
+            ...evidence.exec,
+        },
+    };
+}
 
 /** Extra state the mocks return for a resource, beyond its inputs (computed outputs the code reads). */
 export type ComputedOutputs = (args: pulumi.runtime.MockResourceArgs) => Record<string, unknown> | undefined;
@@ -78,6 +116,8 @@ export interface Recorder {
 export interface MockOptions {
     /** Answers the kubectl steps, by step name suffix. */
     readonly steps?: StepStdout;
+    /** What the mesh's evidence reads from the fake cluster. */
+    readonly evidence?: EvidenceCluster;
     /** Outputs beyond the cloud mocks' (cloud-mocks.ts) that a test needs computed. */
     readonly computed?: ComputedOutputs;
     /** Invoke answers beyond the cloud mocks'. */
@@ -95,9 +135,16 @@ export async function installMocks(options: MockOptions = {}): Promise<Recorder>
     const seen: Omit<RecordedResource, "urn" | "dependencies">[] = [];
     const invokes: Invoke[] = [];
     await pulumi.runtime.setMocks({
-        newResource(args: pulumi.runtime.MockResourceArgs) {
+        async newResource(args: pulumi.runtime.MockResourceArgs) {
             const computed = { ...mockComputedOutputs(args), ...options.computed?.(args) };
             const state: Record<string, any> = { ...args.inputs, ...computed };
+            if (args.type === "pulumi-nodejs:dynamic:Resource" && args.inputs.plan) {
+                // As runner/provider.ts measure() does, with the fake cluster for the client.
+                const plan = args.inputs.plan as BenchmarkPlan;
+                const kube = new FakeKube(fakeCluster(plan, steps, options.evidence));
+                state.results = await runBenchmark(plan, kube, MESHES[plan.inputs.mesh as MeshName], { sleep: async () => undefined });
+                delete state.kubeconfig;
+            }
             if (args.type === "command:local:Command" && state.stdout === undefined) {
                 const step = Object.keys(steps).find((suffix) => args.name.endsWith(`-${suffix}`));
                 state.stdout = step ? steps[step] : "";

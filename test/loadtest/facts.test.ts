@@ -1,18 +1,17 @@
 import * as assert from "assert";
-import { splitKubectlOutput } from "../../cluster/kubectl";
-import { FACTS_INVOCATIONS, parseFacts, placementProblem } from "../../loadtest/facts";
+import { clusterFacts, placementProblem } from "../../loadtest/facts";
+import { listPods, nodeFacts } from "../../shared/kube-api";
+import { clusterFromFacts, FakeKube } from "../helpers/fake-kube";
 import { fixture } from "../helpers/mocks";
 
-const facts = parseFacts(splitKubectlOutput(fixture("cluster-facts.txt")).flatMap((c) => c.lines));
+const cluster = clusterFromFacts(fixture("cluster-facts.txt"));
 const SERVERS = ["http-server", "netperf-server"];
 const CLIENTS = ["wrk-client", "netperf-client"];
 
 describe("cluster facts", () => {
-    it("asks kubectl for the pods of the benchmark namespace and for every node", () => {
-        assert.deepStrictEqual(FACTS_INVOCATIONS.map((args) => args.slice(0, 4)),
-            [["get", "pods", "-n", "meshbench"], ["get", "nodes", "-o", FACTS_INVOCATIONS[1][3]]]);
-        assert.match(FACTS_INVOCATIONS[0][5], /^jsonpath=\{range \.items\[\*\]\}POD \{\.metadata\.labels\.app\\\.kubernetes\\\.io\/name\}/);
-        assert.match(FACTS_INVOCATIONS[1][3], /\{\.status\.nodeInfo\.kubeletVersion\}/);
+    let facts: ReturnType<typeof clusterFacts>;
+    before(async () => {
+        facts = clusterFacts(await listPods(new FakeKube({ ...cluster }), "meshbench"), cluster.nodes);
     });
 
     it("reads each pod's node and the image digests it ran", () => {
@@ -27,7 +26,7 @@ describe("cluster facts", () => {
             name: "worker-1", kubeletVersion: "v1.29.1", kernelVersion: "5.15.0-1051-aws", osImage: "Ubuntu 22.04.4 LTS",
             containerRuntime: "containerd://1.7.12", instanceType: "c6i.4xlarge", zone: "us-east-1a",
         });
-        assert.strictEqual(parseFacts(["NODE kind-worker|v1.29.1|6.1.0|Debian GNU/Linux 12 (bookworm)|containerd://1.7.1||"]).nodes[0].instanceType,
+        assert.strictEqual(nodeFacts({ metadata: { name: "kind-worker", labels: { "node.kubernetes.io/instance-type": "" } } }).instanceType,
             undefined, "a node without the label has no instance type, not an empty one");
     });
 

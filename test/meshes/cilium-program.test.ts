@@ -4,8 +4,10 @@
 import * as assert from "assert";
 import type { BenchmarkResults } from "../../loadtest/results";
 import { buildCiliumValues, cilium, CILIUM_NODE_PORTS } from "../../meshes/cilium";
+import { wireguardWitness } from "../../meshes/cilium-steps";
 import type { MeshContext } from "../../meshes/types";
-import { ciliumAnswers, MTLS_OFF_CLUSTER, MTLS_ON_CLUSTER, runCiliumEvidence } from "../helpers/cilium-steps";
+import { ciliumExtras, MTLS_OFF_CLUSTER, MTLS_ON_CLUSTER } from "../helpers/cilium-steps";
+import { fakePodName } from "../helpers/fake-kube";
 import { loadCrdSchemas, validateCustomResource } from "../helpers/crd-schema";
 import { HELM_RELEASE, meshPolicies, releaseNamed } from "../helpers/mesh-program";
 import {
@@ -16,11 +18,10 @@ import { validateKubeObject } from "../helpers/schema";
 const CILIUM_CRDS = loadCrdSchemas("cilium@1.17.17.json");
 const ctxOf = (mtls: boolean): MeshContext => ({ mtls, target: "vms", benchNamespace: "meshbench", storageClassName: "local-path" });
 
-/** The steps' stdout: the probe dropped (on) or served (off), and the evidence as the snippet prints it. */
-async function ciliumSteps(mtls: boolean, evidenceOf: boolean = mtls) {
-    const evidence = await runCiliumEvidence(ctxOf(mtls), ciliumAnswers(evidenceOf ? MTLS_ON_CLUSTER : MTLS_OFF_CLUSTER));
-    return { ...VMS_STEPS, probe: mtls ? fixture("probe-dropped-cilium.txt") : VMS_STEPS.probe, "mtls-evidence": evidence.stdout };
-}
+/** The steps: the probe dropped (on) or served (off). */
+const ciliumSteps = (mtls: boolean) => ({ ...VMS_STEPS, probe: mtls ? fixture("probe-dropped-cilium.txt") : VMS_STEPS.probe });
+/** What Cilium's evidence, gate and witness read: a cluster with mTLS on or off. */
+const ciliumEvidence = (mtlsOn: boolean) => ciliumExtras(mtlsOn ? MTLS_ON_CLUSTER : MTLS_OFF_CLUSTER, fakePodName);
 
 /** Does an ingress rule of the nodes' group admit this protocol and port from the group itself? */
 const admitsFromNodes = (rule: Record<string, any>, protocol: string, port: number): boolean =>
@@ -34,7 +35,7 @@ for (const mtls of [true, false]) {
         let results: BenchmarkResults;
 
         before(async () => {
-            run = await runProgram(vmsStackConfig({ mesh: "cilium", mtls: String(mtls) }), await ciliumSteps(mtls));
+            run = await runProgram(vmsStackConfig({ mesh: "cilium", mtls: String(mtls) }), ciliumSteps(mtls), { evidence: ciliumEvidence(mtls) });
             results = run.outputs.results as BenchmarkResults;
         });
 
@@ -98,7 +99,10 @@ for (const mtls of [true, false]) {
             assert.strictEqual(results.status, "ok", results.reasons.join("; "));
             assert.strictEqual(results.mtls.verdict, "verified");
             assert.strictEqual(results.mtls.evidence.mtls, mtls);
-            assert.strictEqual(results.mtls.evidence.source, cilium.evidence.source);
+            assert.strictEqual(results.mtls.evidence.source, `${cilium.evidence.source}; ${wireguardWitness.source}`);
+            assert.match(results.mtls.evidence.detail, mtls
+                ? /; the measured bytes crossed WireGuard: cilium_wg0 on server-1 moved 34500000 bytes \(rx\+tx\) during the load; the tools counted \d+/
+                : /; no cilium_wg0 on server-1: the load did not cross WireGuard$/);
             const probe = results.mtls.plaintext;
             if (mtls) {
                 assert.deepStrictEqual([probe.http.result, probe.netperf.result], ["refused", "refused"]);
@@ -128,13 +132,14 @@ describe("mesh cilium, runs that must fail", function () {
     this.timeout(60_000);
 
     it("calls it a mismatch when mTLS was asked for but the agents show neither WireGuard nor SPIRE", async () => {
-        const run = await runProgram(vmsStackConfig({ mesh: "cilium" }), await ciliumSteps(true, false));
+        const run = await runProgram(vmsStackConfig({ mesh: "cilium" }), ciliumSteps(true), { evidence: ciliumEvidence(false) });
         const r = run.outputs.results as BenchmarkResults;
         assert.deepStrictEqual([r.status, r.mtls.verdict, r.mtls.evidence.mtls], ["failed", "mismatch", false]);
+        assert.match(r.reasons[0], /^SPIRE registration and mutual authentication not ready after 300 s: wrk-client → http-server \(identities 48302 → 25871\) not yet authenticated on server-1; /);
     });
 
     it("calls it a mismatch when mTLS off still shows WireGuard and SPIRE", async () => {
-        const run = await runProgram(vmsStackConfig({ mesh: "cilium", mtls: "false" }), await ciliumSteps(false, true));
+        const run = await runProgram(vmsStackConfig({ mesh: "cilium", mtls: "false" }), ciliumSteps(false), { evidence: ciliumEvidence(true) });
         const r = run.outputs.results as BenchmarkResults;
         assert.deepStrictEqual([r.status, r.mtls.verdict, r.mtls.evidence.mtls], ["failed", "mismatch", true]);
     });

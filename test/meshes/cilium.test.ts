@@ -2,7 +2,6 @@
 // the chart and its values, the policies, the config checks, and the evidence read through
 // the real snippet from cilium-dbg output in its documented formats (test/fixtures/cilium).
 import * as assert from "assert";
-import { splitKubectlOutput } from "../../cluster/kubectl";
 import { ConfigError, parseConfig } from "../../config";
 import { buildCiliumPolicies, buildCiliumValues, cilium } from "../../meshes/cilium";
 import { parseCiliumAuthList, parseCiliumEncryption } from "../../meshes/cilium-evidence";
@@ -12,7 +11,7 @@ import { judgeMtls } from "../../verify/verdict";
 import { HTTP_PORT, NETPERF_CONTROL_PORT, NETPERF_DATA_PORT } from "../../workloads/ports";
 import { unknownValueKeys } from "../helpers/chart-keys";
 import {
-    AGENT_CALL, AUTH_CALL, ciliumAnswers, MTLS_OFF_CLUSTER, MTLS_ON_CLUSTER, runCiliumEvidence, STATUS_CALL, type CiliumClusterState,
+    AUTH_EXEC, ciliumCluster, MTLS_OFF_CLUSTER, MTLS_ON_CLUSTER, runCiliumEvidence, SERVER_AGENT, STATUS_EXEC, type CiliumClusterState,
 } from "../helpers/cilium-steps";
 import { loadCrdSchemas, validateCustomResource } from "../helpers/crd-schema";
 import { fixture, kubeconfigStackConfig } from "../helpers/mocks";
@@ -24,8 +23,7 @@ const lines = (file: string) => fixture(file).split("\n");
 
 /** What the evidence says about a cluster in this state, read as the step reads it. */
 async function evidenceOf(ctx: MeshContext, state: CiliumClusterState) {
-    const run = await runCiliumEvidence(ctx, ciliumAnswers(state));
-    return cilium.evidence.parse(splitKubectlOutput(run.stdout)[0].lines, ctx);
+    return (await runCiliumEvidence(ctx, ciliumCluster(state))).reading;
 }
 
 describe("mesh cilium", () => {
@@ -202,10 +200,10 @@ describe("mesh cilium", () => {
             assert.match(reading.detail, /^http-server \(node server-1\): encryption Disabled; no SPIRE auth entry for wrk-client \(identity 48302\) and http-server \(identity 25871\) \(0 SPIRE entries on the node\)/);
         });
 
-        it("reads both through the API server, exec'ing into the agent on the servers' node", async () => {
-            const { calls } = await runCiliumEvidence(on, ciliumAnswers(MTLS_ON_CLUSTER));
-            const joined = calls.map((c) => c.join(" "));
-            for (const call of [AGENT_CALL, STATUS_CALL, AUTH_CALL]) assert.ok(joined.includes(call), call);
+        it("reads both through the API server, exec'ing argv into the agent on the servers' node", async () => {
+            const { calls } = await runCiliumEvidence(on, ciliumCluster(MTLS_ON_CLUSTER));
+            for (const call of [STATUS_EXEC, AUTH_EXEC]) assert.ok(calls.includes(`EXEC ${call}`), call);
+            assert.ok(calls.includes("GET /apis/cilium.io/v2/namespaces/meshbench/ciliumendpoints"));
         });
 
         it("calls half of it a contradiction of either request: WireGuard without authentication, or the reverse", async () => {
@@ -222,12 +220,10 @@ describe("mesh cilium", () => {
             const noClientEndpoint = await evidenceOf(on, { ...MTLS_ON_CLUSTER, withoutEndpoint: ["wrk-client"] });
             assert.strictEqual(noClientEndpoint.mtls, undefined);
             assert.match(noClientEndpoint.detail, /no SPIRE auth entry for wrk-client \(identity unknown\) and http-server \(identity 25871\)/);
-            const answers = ciliumAnswers(MTLS_ON_CLUSTER);
-            delete answers[AGENT_CALL];
-            const run = await runCiliumEvidence(on, answers);
-            const reading = cilium.evidence.parse(splitKubectlOutput(run.stdout)[0].lines, on);
+            const cluster = ciliumCluster(MTLS_ON_CLUSTER);
+            const { reading } = await runCiliumEvidence(on, { ...cluster, pods: cluster.pods.filter((p) => p.name !== SERVER_AGENT) });
             assert.strictEqual(reading.mtls, undefined);
-            assert.match(reading.detail, /http-server: not read: no cilium agent on node server-1: error: the stand-in kubectl does not expect/);
+            assert.match(reading.detail, /http-server: not read: no running cilium agent on node server-1/);
         });
 
         it("says, with the verdict, that an unserved probe was dropped by policy rather than refused by mTLS", () => {

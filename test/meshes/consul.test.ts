@@ -1,6 +1,5 @@
 // mesh: consul — what meshes/consul.ts decides, pure and under the program's mocks.
 import * as assert from "assert";
-import { splitKubectlOutput } from "../../cluster/kubectl";
 import { ConfigError, parseConfig } from "../../config";
 import type { BenchmarkResults } from "../../loadtest/results";
 import {
@@ -10,7 +9,8 @@ import type { MeshContext } from "../../meshes/types";
 import { WORKLOAD_ROLES } from "../../meshes/types";
 import { unknownValueKeys } from "../helpers/chart-keys";
 import { loadCrdSchemas, validateCustomResource } from "../helpers/crd-schema";
-import { runEvidenceSnippet, type StandInCluster } from "../helpers/evidence";
+import { readEvidence, type StandInCluster } from "../helpers/evidence";
+import { fakePodName } from "../helpers/fake-kube";
 import {
     assertBenchmarkWaitsForMesh, DEFAULT_STEP_STDOUT, dependsOn, findResource, fixture, kubeconfigStackConfig, runProgram,
     type ProgramRun, type RecordedResource,
@@ -31,8 +31,7 @@ const CLUSTER: StandInCluster = {
         [statsPath(NETPERF_POD)]: "envoy-stats/consul-netperf-server.txt",
     },
 };
-const evidenceOf = async (cluster: StandInCluster) =>
-    consul.evidence.parse(splitKubectlOutput(await runEvidenceSnippet(consul.evidence.script(ctx), cluster))[0].lines, ctx);
+const evidenceOf = async (cluster: StandInCluster) => (await readEvidence(consul.evidence, ctx, cluster)).reading;
 
 describe("mesh consul", () => {
     describe("install", () => {
@@ -173,23 +172,15 @@ describe("mesh consul", () => {
             });
         });
 
-        it("prints only the listener counters it reads, prefixed by the server", async () => {
-            const [call] = splitKubectlOutput(await runEvidenceSnippet(consul.evidence.script(ctx), CLUSTER));
-            assert.strictEqual(call.exitCode, 0);
-            assert.deepStrictEqual(call.lines.filter((l) => l.startsWith("ENVOYSTATS netperf-server")), [
-                "ENVOYSTATS netperf-server listener.0.0.0.0_9102.downstream_cx_total: 1",
-                "ENVOYSTATS netperf-server listener.10.244.1.8_20000.downstream_cx_total: 4",
-                "ENVOYSTATS netperf-server listener.10.244.1.8_20000.ssl.connection_error: 1",
-                "ENVOYSTATS netperf-server listener.10.244.1.8_20000.ssl.handshake: 3",
-                "ENVOYSTATS netperf-server listener.10.244.1.8_20000.ssl.no_certificate: 0",
-                "ENVOYSTATS netperf-server listener.127.0.0.1_15001.downstream_cx_total: 0",
-            ]);
+        it("reads each server sidecar's /stats through the API server's pod proxy on the stats port", async () => {
+            const { calls } = await readEvidence(consul.evidence, ctx, CLUSTER);
+            assert.deepStrictEqual(calls.filter((c) => c.includes("/proxy/")), [`GET ${statsPath(HTTP_POD)}`, `GET ${statsPath(NETPERF_POD)}`]);
         });
 
         it("cannot tell when a server has no running pod or its stats cannot be read", async () => {
             const reading = await evidenceOf({ pods: { "http-server": HTTP_POD }, raw: {} });
             assert.strictEqual(reading.mtls, undefined);
-            assert.match(reading.detail, /^http-server :20000 \(public listener: HTTP\): reading http-server-5d8f7c9b4-k2x7q's stats failed: Error from server \(NotFound\): .*; netperf-server :20000 \(public listener: netperf data port 12866\): no running pod$/);
+            assert.match(reading.detail, /^http-server :20000 \(public listener: HTTP\): reading its sidecar's stats failed: GET \S+: HTTP 404: .*; netperf-server :20000 \(public listener: netperf data port 12866\): no running pod with app.kubernetes.io\/name=netperf-server in meshbench$/);
         });
     });
 
@@ -197,14 +188,19 @@ describe("mesh consul", () => {
         this.timeout(60_000);
         let run: ProgramRun;
         let results: BenchmarkResults;
-        let evidenceStdout: string;
+        /** The sidecars' /stats, as the fake cluster of the mocks serves them for its pods. */
+        const stats = (netperfStats = fixture("envoy-stats/consul-netperf-server.txt")) => ({
+            get: {
+                [statsPath(fakePodName("http-server"))]: { fixture: "envoy-stats/consul-http-server.txt" },
+                [statsPath(fakePodName("netperf-server"))]: netperfStats,
+            },
+        });
         const resource = (type: string, name: string): RecordedResource => findResource(run.resources, type, name);
 
         before(async () => {
-            evidenceStdout = await runEvidenceSnippet(consul.evidence.script(ctx), CLUSTER);
             run = await runProgram(kubeconfigStackConfig({ mesh: "consul", repetitions: "2" }), {
-                ...DEFAULT_STEP_STDOUT, probe: fixture("probe-refused-consul.txt"), "mtls-evidence": evidenceStdout,
-            });
+                ...DEFAULT_STEP_STDOUT, probe: fixture("probe-refused-consul.txt"),
+            }, { evidence: stats() });
             results = run.outputs.results as BenchmarkResults;
         });
 
@@ -256,10 +252,10 @@ describe("mesh consul", () => {
         });
 
         it("fails the run as a mismatch when a server sidecar shows plaintext", async () => {
-            const plaintext = evidenceStdout.replace(/(listener\.10\.244\.1\.8_20000\.ssl\.handshake): 3/, "$1: 0");
+            const plaintext = fixture("envoy-stats/consul-netperf-server.txt").replace(/(listener\.10\.244\.1\.8_20000\.ssl\.handshake): 3/, "$1: 0");
             const mismatch = await runProgram(kubeconfigStackConfig({ mesh: "consul", repetitions: "2" }), {
-                ...DEFAULT_STEP_STDOUT, probe: fixture("probe-refused-consul.txt"), "mtls-evidence": plaintext,
-            });
+                ...DEFAULT_STEP_STDOUT, probe: fixture("probe-refused-consul.txt"),
+            }, { evidence: stats(plaintext) });
             const r = mismatch.outputs.results as BenchmarkResults;
             assert.deepStrictEqual([r.status, r.mtls.verdict, r.mtls.evidence.mtls], ["failed", "mismatch", false]);
             assert.match(r.mtls.evidence.detail, /^listeners disagree: .*netperf-server :20000 \(public listener: netperf data port 12866\): plaintext through the sidecar: 0 TLS handshakes over 4 connections/);

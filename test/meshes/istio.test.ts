@@ -6,10 +6,10 @@ import { istio, SIDECAR_RESOURCE_ANNOTATIONS } from "../../meshes/istio";
 import type { MeshContext } from "../../meshes/types";
 import { HTTP_PORT, NETPERF_CONTROL_PORT, NETPERF_DATA_PORT } from "../../workloads/ports";
 import { loadCrdSchemas, validateCustomResource } from "../helpers/crd-schema";
-import { assertPoliciesAfterCharts, meshPolicies, meshSteps, releaseChain, releaseNamed, resultsOf } from "../helpers/mesh-program";
+import { assertPoliciesAfterCharts, istioSidecarEvidence, meshPolicies, meshSteps, releaseChain, releaseNamed, resultsOf } from "../helpers/mesh-program";
 import { assertBenchmarkWaitsForMesh, findResource, kubeconfigStackConfig, runProgram, type ProgramRun } from "../helpers/mocks";
 import { validateKubeObject } from "../helpers/schema";
-import { SECRET_SIG } from "../helpers/secrets";
+import { isSecretValue } from "../helpers/secrets";
 
 const ctx = (mtls: boolean): MeshContext => ({ mtls, target: "kubeconfig", benchNamespace: "meshbench" });
 const CRDS = loadCrdSchemas("istio@1.25.1.json");
@@ -97,10 +97,9 @@ for (const mtls of [true, false]) {
     describe(`program, mesh istio, mTLS ${mtls ? "on" : "off"}`, function () {
         this.timeout(60_000);
         let run: ProgramRun;
-        const evidence = mtls ? "istio/evidence-sidecar-mtls.txt" : "istio/evidence-sidecar-plaintext.txt";
-
         before(async () => {
-            run = await runProgram(kubeconfigStackConfig({ mesh: "istio", mtls: String(mtls), repetitions: "2" }), meshSteps(mtls, evidence));
+            run = await runProgram(kubeconfigStackConfig({ mesh: "istio", mtls: String(mtls), repetitions: "2" }), meshSteps(mtls),
+                { evidence: istioSidecarEvidence(mtls ? "mtls" : "plaintext") });
         });
 
         it("installs base then istiod, each after the one before, in istio-system, which it creates", () => {
@@ -136,17 +135,9 @@ for (const mtls of [true, false]) {
             }
         });
 
-        it("runs the probe from outside the mesh, then reads the servers' sidecars after the load", () => {
-            const step = (name: string) => findResource(run.resources, "command:local:Command", `loadtest-${name}`).inputs.create;
-            assert.match(step("probe"), /-n meshbench-probe exec deploy\/plaintext-probe/);
-            assert.match(step("mtls-evidence"), /--script .*\/api\/v1\/namespaces\/\$ns\/pods\/\$pod:15020\/proxy\/stats\/prometheus/s);
-        });
-
-        it("hands the kubeconfig to the probe and evidence steps only as a secret, and never exports it", () => {
-            for (const name of ["probe", "mtls-evidence"]) {
-                const step = findResource(run.resources, "command:local:Command", `loadtest-${name}`);
-                assert.ok(Object.values(step.inputs.environment).includes(SECRET_SIG), `${name}: secret environment`);
-            }
+        it("hands the kubeconfig to the measurement only as a secret, and never exports it", () => {
+            const measurement = findResource(run.resources, "pulumi-nodejs:dynamic:Resource", "loadtest-measurement");
+            assert.ok(isSecretValue(measurement.inputs.kubeconfig), "a secret input");
             assert.ok(!JSON.stringify(run.outputs).includes("meshbench-test-token"));
         });
 
@@ -165,16 +156,15 @@ describe("program, mesh istio, evidence that contradicts the request", function 
     this.timeout(60_000);
 
     it("fails the run as a mismatch when mTLS was asked for but the sidecars counted plaintext", async () => {
-        const run = await runProgram(kubeconfigStackConfig({ mesh: "istio", repetitions: "2" }), meshSteps(true, "istio/evidence-sidecar-plaintext.txt"));
+        const run = await runProgram(kubeconfigStackConfig({ mesh: "istio", repetitions: "2" }), meshSteps(true), { evidence: istioSidecarEvidence("plaintext") });
         const results = resultsOf(run);
         assert.deepStrictEqual([results.status, results.mtls.verdict], ["failed", "mismatch"]);
         assert.match(results.reasons.join("\n"), /^mTLS mismatch: asked for mTLS on, but plaintext HTTP refused, plaintext netperf refused; evidence \(.*\): plaintext through the proxies/m);
     });
 
     it("fails the run as unverified when the sidecars' stats could not be read", async () => {
-        const steps = { ...meshSteps(true, "istio/evidence-sidecar-mtls.txt"), "mtls-evidence": "ISTIO-EVIDENCE-ERROR http-server: could not read x\nMESHBENCH-KUBECTL exit=1\n" };
-        const results = resultsOf(await runProgram(kubeconfigStackConfig({ mesh: "istio", repetitions: "2" }), steps));
+        const results = resultsOf(await runProgram(kubeconfigStackConfig({ mesh: "istio", repetitions: "2" }), meshSteps(true), { evidence: {} }));
         assert.deepStrictEqual([results.status, results.mtls.verdict], ["failed", "unverified"]);
-        assert.strictEqual(results.mtls.evidence.detail, "mTLS evidence: kubectl exited with 1: ISTIO-EVIDENCE-ERROR http-server: could not read x");
+        assert.match(results.mtls.evidence.detail, /^http-server: could not read meshbench\/http-server-\S+:15020\/stats\/prometheus: GET \S+: HTTP 404/);
     });
 });

@@ -1,6 +1,5 @@
 // mesh: kuma — what meshes/kuma.ts decides, pure and under the program's mocks, mTLS on and off.
 import * as assert from "assert";
-import { splitKubectlOutput } from "../../cluster/kubectl";
 import { parseConfig } from "../../config";
 import type { BenchmarkResults } from "../../loadtest/results";
 import { buildKumaPolicies, buildKumaValues, kuma } from "../../meshes/kuma";
@@ -8,7 +7,8 @@ import type { MeshContext } from "../../meshes/types";
 import { WORKLOAD_ROLES } from "../../meshes/types";
 import { HTTP_PORT, NETPERF_CONTROL_PORT, NETPERF_DATA_PORT } from "../../workloads/ports";
 import { loadCrdSchemas, validateCustomResource } from "../helpers/crd-schema";
-import { runEvidenceSnippet, type StandInCluster } from "../helpers/evidence";
+import { readEvidence, type StandInCluster } from "../helpers/evidence";
+import { fakePodName } from "../helpers/fake-kube";
 import {
     assertBenchmarkWaitsForMesh, DEFAULT_STEP_STDOUT, dependsOn, findResource, fixture, kubeconfigStackConfig, runProgram,
     type ProgramRun,
@@ -31,7 +31,11 @@ const cluster = (mode: "mtls" | "plaintext"): StandInCluster => ({
         [statsPath(NETPERF_POD)]: `envoy-stats/kuma-netperf-server-${mode}.txt`,
     },
 });
-const evidenceStdout = (ctx: MeshContext) => runEvidenceSnippet(kuma.evidence.script(ctx), cluster(ctx.mtls ? "mtls" : "plaintext"));
+/** The stats the fake cluster of the mocks serves for its own pods, in a mode. */
+const programStats = (ctx: MeshContext) => ({
+    get: Object.fromEntries(["http-server", "netperf-server"].map((app) =>
+        [statsPath(fakePodName(app)), { fixture: `envoy-stats/kuma-${app}-${ctx.mtls ? "mtls" : "plaintext"}.txt` }])),
+});
 
 describe("mesh kuma", () => {
     describe("install", () => {
@@ -123,7 +127,7 @@ describe("mesh kuma", () => {
     });
 
     describe("evidence", () => {
-        const read = async (ctx: MeshContext) => kuma.evidence.parse(splitKubectlOutput(await evidenceStdout(ctx))[0].lines, ctx);
+        const read = async (ctx: MeshContext) => (await readEvidence(kuma.evidence, ctx, cluster(ctx.mtls ? "mtls" : "plaintext"))).reading;
 
         it("mTLS on: handshakes on every inbound listener, none without a client certificate", async () => {
             assert.deepStrictEqual(await read(on), {
@@ -143,9 +147,9 @@ describe("mesh kuma", () => {
                 "netperf-server :12866 (inbound: netperf data): plaintext through the sidecar: 0 TLS handshakes over 4 connections, 0 without a client certificate, 0 TLS errors");
         });
 
-        it("reads the stats through the control plane's API, named <pod>.<namespace> in mesh default", () => {
-            assert.match(kuma.evidence.script(on),
-                /kubectl get --raw "\/api\/v1\/namespaces\/kuma-system\/services\/kuma-control-plane:5681\/proxy\/meshes\/default\/dataplanes\/\$pod\.meshbench\/stats"/);
+        it("reads the stats through the control plane's API, named <pod>.<namespace> in mesh default", async () => {
+            const { calls } = await readEvidence(kuma.evidence, on, cluster("mtls"));
+            assert.deepStrictEqual(calls.filter((c) => c.includes("/proxy/")), [`GET ${statsPath(HTTP_POD)}`, `GET ${statsPath(NETPERF_POD)}`]);
         });
 
         it("has no traffic it leaves outside the mesh", () => {
@@ -163,8 +167,7 @@ describe("mesh kuma", () => {
                 run = await runProgram(kubeconfigStackConfig({ mesh: "kuma", mtls: String(ctx.mtls), repetitions: "2" }), {
                     ...DEFAULT_STEP_STDOUT,
                     probe: ctx.mtls ? fixture("probe-refused-kuma.txt") : DEFAULT_STEP_STDOUT.probe,
-                    "mtls-evidence": await evidenceStdout(ctx),
-                });
+                }, { evidence: programStats(ctx) });
                 results = run.outputs.results as BenchmarkResults;
             });
 
@@ -220,8 +223,8 @@ describe("mesh kuma", () => {
 
     it("calls it a mismatch when mTLS was asked for but the sidecars show plaintext", async () => {
         const run = await runProgram(kubeconfigStackConfig({ mesh: "kuma", repetitions: "2" }), {
-            ...DEFAULT_STEP_STDOUT, probe: fixture("probe-refused-kuma.txt"), "mtls-evidence": await evidenceStdout(off),
-        });
+            ...DEFAULT_STEP_STDOUT, probe: fixture("probe-refused-kuma.txt"),
+        }, { evidence: programStats(off) });
         const r = run.outputs.results as BenchmarkResults;
         assert.deepStrictEqual([r.status, r.mtls.verdict, r.mtls.evidence.mtls], ["failed", "mismatch", false]);
     }).timeout(60_000);

@@ -6,7 +6,7 @@ import * as assert from "assert";
 import type * as pulumi from "@pulumi/pulumi";
 import type { BenchmarkResults } from "../../loadtest/results";
 import { unknownValueKeys } from "../helpers/chart-keys";
-import { clusterAnswers, refusedProbeStdout, runEvidence } from "../helpers/linkerd-steps";
+import { programEvidence, refusedProbeStdout } from "../helpers/linkerd-steps";
 import {
     assertBenchmarkWaitsForMesh, DEFAULT_STEP_STDOUT, dependsOn, findResource, kubeconfigStackConfig, runProgram,
     type ProgramRun, type RecordedResource, type StepStdout,
@@ -52,9 +52,8 @@ describe("program, target kubeconfig, mesh linkerd", function () {
         steps = {
             ...DEFAULT_STEP_STDOUT,
             probe: await refusedProbeStdout(),
-            "mtls-evidence": (await runEvidence(clusterAnswers())).stdout,
         };
-        run = await runProgram(kubeconfigStackConfig({ mesh: "linkerd", repetitions: "2" }), steps, { computed });
+        run = await runProgram(kubeconfigStackConfig({ mesh: "linkerd", repetitions: "2" }), steps, { computed, evidence: programEvidence() });
         results = run.outputs.results as BenchmarkResults;
     });
 
@@ -154,8 +153,8 @@ describe("program, target kubeconfig, mesh linkerd", function () {
 
     it("fails the run as a mismatch when the proxies show plaintext served, though the probe was refused", async () => {
         const unenforced = await runProgram(kubeconfigStackConfig({ mesh: "linkerd", repetitions: "2" }), {
-            ...steps, "mtls-evidence": (await runEvidence(clusterAnswers({ "http-server": "linkerd/proxy-metrics-http-server-unenforced.txt" }))).stdout,
-        }, { computed });
+            ...steps,
+        }, { computed, evidence: programEvidence({ "http-server": "linkerd/proxy-metrics-http-server-unenforced.txt" }) });
         const r = unenforced.outputs.results as BenchmarkResults;
         assert.deepStrictEqual([r.mtls.verdict, r.mtls.evidence.mtls, r.status], ["mismatch", false, "failed"]);
         assert.ok(r.reasons.some((x) => x.startsWith("mTLS mismatch: asked for mTLS on, but plaintext HTTP refused, plaintext netperf refused; evidence")));

@@ -3,18 +3,15 @@
 // against the proxy metrics fixtures. The program under mocks is in linkerd-program.test.ts.
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
-import { splitKubectlOutput } from "../../cluster/kubectl";
 import { linkerd } from "../../meshes/linkerd";
-import { linkerdIdentity } from "../../meshes/linkerd-evidence";
+import { linkerdIdentity, readLinkerdEvidence } from "../../meshes/linkerd-evidence";
 import { HTTP_PORT, NETPERF_CONTROL_PORT, NETPERF_DATA_PORT } from "../../workloads/ports";
 import { unknownValueKeys } from "../helpers/chart-keys";
 import { loadCrdSchemas, validateCustomResource } from "../helpers/crd-schema";
-import { CTX, clusterAnswers, metricsCall, runEvidence } from "../helpers/linkerd-steps";
-import { assertShellcheckClean } from "../helpers/shellcheck";
+import { CTX, clusterAnswers, metricsPath, PODS, runEvidence } from "../helpers/linkerd-steps";
 
 const PREREQUISITES = { trustAnchorPem: pulumi.output("<anchor>"), issuerCertPem: pulumi.output("<issuer>"), issuerKeyPem: pulumi.output("<key>") };
 const LINKERD_CRDS = loadCrdSchemas("linkerd@2025.4.1.json");
-const parse = (stdout: string) => linkerd.evidence.parse(splitKubectlOutput(stdout)[0].lines, CTX);
 const WRK_ID = "wrk-client.meshbench.serviceaccount.identity.linkerd.cluster.local";
 const NETPERF_ID = "netperf-client.meshbench.serviceaccount.identity.linkerd.cluster.local";
 
@@ -124,15 +121,13 @@ describe("mesh linkerd evidence", function () {
 
     it("reads both servers' proxy metrics through the API server's pod proxy, and nothing else", async () => {
         const run = await runEvidence(clusterAnswers());
-        assert.deepStrictEqual(run.calls.map((c) => c.join(" ")).filter((c) => c.includes("--raw")), [metricsCall("http-server"), metricsCall("netperf-server")]);
+        assert.deepStrictEqual(run.calls.filter((c) => c.includes("/proxy/")),
+            [`GET ${metricsPath(PODS["http-server"])}`, `GET ${metricsPath(PODS["netperf-server"])}`]);
         assert.strictEqual(run.calls.length, 4);
-        const lines = splitKubectlOutput(run.stdout)[0].lines.filter(Boolean);
-        assert.ok(lines.every((l) => /^LINKERD-(EVIDENCE|METRIC) /.test(l)), "only prefixed lines");
-        assert.ok(!lines.some((l) => /response_latency_ms|process_cpu|direction="outbound"|tcp_read_bytes/.test(l)), "only the inbound series it reads");
     });
 
     it("shows mTLS from each client's identity on each server, with the numbers", async () => {
-        const reading = parse((await runEvidence(clusterAnswers())).stdout);
+        const { reading } = await runEvidence(clusterAnswers());
         assert.deepStrictEqual(reading, {
             mtls: true,
             detail: `http-server (ports 8080): 48 connections (4918372 requests) over mTLS from ${WRK_ID}; ` +
@@ -143,40 +138,34 @@ describe("mesh linkerd evidence", function () {
     });
 
     it("shows plaintext when a server served it on its benchmark port", async () => {
-        const reading = parse((await runEvidence(clusterAnswers({ "http-server": "linkerd/proxy-metrics-http-server-unenforced.txt" }))).stdout);
+        const { reading } = await runEvidence(clusterAnswers({ "http-server": "linkerd/proxy-metrics-http-server-unenforced.txt" }));
         assert.strictEqual(reading.mtls, false);
         assert.match(reading.detail, /^plaintext was served on a benchmark port: http-server \(ports 8080\): 48 connections over mTLS from wrk-client\S+; plaintext: 152 connections, 40199 served, 0 denied by policy; netperf-server/);
     });
 
     it("cannot tell when a proxy's metrics cannot be read, and says why", async () => {
-        const answers = clusterAnswers();
-        answers[metricsCall("netperf-server")] = { stderr: 'Error from server (Forbidden): the server does not allow access to the requested resource (get pods netperf-server-7c9b8d5f4-k8p2m:4191)\n', exitCode: 1 };
-        const reading = parse((await runEvidence(answers)).stdout);
+        const cluster = clusterAnswers();
+        const { reading } = await runEvidence({ ...cluster, get: { ...cluster.get, [metricsPath(PODS["netperf-server"])]: { status: 403 } } });
         assert.strictEqual(reading.mtls, undefined);
-        assert.match(reading.detail, /^no mTLS from the benchmark clients could be shown: http-server \(ports 8080\): 48 connections .*; netperf-server: proxy metrics not read: Error from server \(Forbidden\): the server does not allow access/);
+        assert.match(reading.detail, /^no mTLS from the benchmark clients could be shown: http-server \(ports 8080\): 48 connections .*; netperf-server: proxy metrics not read: GET \S+:4191\/proxy\/metrics: HTTP 403/);
     });
 
     it("cannot tell when a server has no running pod, or its client never connected", async () => {
-        const noPod = parse((await runEvidence({ ...clusterAnswers(), [Object.keys(clusterAnswers())[0]]: { stdout: "" } })).stdout);
-        assert.deepStrictEqual([noPod.mtls, /http-server: proxy metrics not read: no running pod: ;/.test(noPod.detail)], [undefined, true]);
-        const silent = linkerd.evidence.parse(["LINKERD-EVIDENCE app=http-server pod=p exit=0", "LINKERD-EVIDENCE app=netperf-server pod=q exit=0"], CTX);
+        const cluster = clusterAnswers();
+        const { reading: noPod } = await runEvidence({ ...cluster, pods: cluster.pods.slice(1) });
+        assert.deepStrictEqual([noPod.mtls, /http-server: proxy metrics not read: no running pod with app.kubernetes.io\/name=http-server in meshbench;/.test(noPod.detail)], [undefined, true], noPod.detail);
+        const silent = readLinkerdEvidence(new Map([["http-server", { pod: "p", lines: [] }], ["netperf-server", { pod: "q", lines: [] }]]), CTX);
         assert.strictEqual(silent.mtls, undefined);
         assert.match(silent.detail, /http-server \(ports 8080\): 0 connections over mTLS/);
-        assert.strictEqual(linkerd.evidence.parse([], CTX).mtls, undefined);
+        assert.strictEqual(readLinkerdEvidence(new Map(), CTX).mtls, undefined);
     });
 
     it("counts only the client's own identity, never another meshed workload's", () => {
         const other = linkerdIdentity("intruder", "meshbench");
-        const lines = [
-            "LINKERD-EVIDENCE app=http-server pod=p exit=0",
-            `LINKERD-METRIC http-server tcp_open_total{direction="inbound",peer="src",target_port="8080",tls="true",client_id="${other}"} 9`,
-            "LINKERD-EVIDENCE app=netperf-server pod=q exit=0",
-            `LINKERD-METRIC netperf-server tcp_open_total{direction="inbound",peer="src",target_port="12866",tls="true",client_id="${NETPERF_ID}"} 6`,
-        ];
-        assert.strictEqual(linkerd.evidence.parse(lines, CTX).mtls, undefined);
-    });
-
-    it("has a script that passes shellcheck", () => {
-        assertShellcheckClean(`kubectl() { :; }\n${linkerd.evidence.script(CTX)}`, "linkerd's evidence script");
+        const pages = new Map([
+            ["http-server", { pod: "p", lines: [`tcp_open_total{direction="inbound",peer="src",target_port="8080",tls="true",client_id="${other}"} 9`] }],
+            ["netperf-server", { pod: "q", lines: [`tcp_open_total{direction="inbound",peer="src",target_port="12866",tls="true",client_id="${NETPERF_ID}"} 6`] }],
+        ]);
+        assert.strictEqual(readLinkerdEvidence(pages, CTX).mtls, undefined);
     });
 });

@@ -29,7 +29,7 @@ const example: Mesh = {
         { apiVersion: "example.com/v1", kind: "Permission", metadata: { name: "allow", namespace: ctx.benchNamespace }, spec: { policy: "strict" } },
     ],
     enrolment: () => ({ namespaceLabels: {}, namespaceAnnotations: {}, podAnnotations: () => ({}), appProtocol: (p) => p.defaultAppProtocol }),
-    evidence: { source: "none", script: () => "true", parse: () => ({ detail: "" }) },
+    evidence: { source: "none", read: async () => ({ detail: "" }) },
     fairness: () => ({ note: "test" }),
 };
 

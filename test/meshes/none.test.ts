@@ -1,8 +1,7 @@
 import * as assert from "assert";
-import { splitKubectlOutput } from "../../cluster/kubectl";
-import { none } from "../../meshes/none";
+import { none, readContainers } from "../../meshes/none";
+import { clusterFromFacts, FakeKube } from "../helpers/fake-kube";
 import { fixture } from "../helpers/mocks";
-import { assertShellcheckClean } from "../helpers/shellcheck";
 
 const ctx = { mtls: false, target: "kubeconfig" as const, benchNamespace: "meshbench" };
 
@@ -18,20 +17,24 @@ describe("mesh none", () => {
         assert.deepStrictEqual([enrolment.namespaceLabels, enrolment.podAnnotations("wrk-client")], [{}, {}]);
     });
 
-    it("shows plaintext by the absence of any proxy container", () => {
-        const [call] = splitKubectlOutput(fixture("evidence-none.txt"));
-        assert.deepStrictEqual(none.evidence.parse(call.lines, ctx),
+    it("shows plaintext by the absence of any proxy container, from the benchmark namespace's pods", async () => {
+        const kube = new FakeKube(clusterFromFacts(fixture("cluster-facts.txt")));
+        assert.deepStrictEqual(await none.evidence.read(kube, ctx),
             { mtls: false, detail: "no proxy in the path: each of 4 benchmark pods runs only its own container" });
     });
 
     it("cannot tell when a pod carries an extra container, such as an injected sidecar", () => {
-        const reading = none.evidence.parse(["PODCONTAINERS http-server istio-init nginx istio-proxy", "PODCONTAINERS wrk-client wrk"], ctx);
+        const pod = (app: string, initContainers: string[], containers: string[]) => ({
+            name: app, namespace: "meshbench", uid: "", labels: { "app.kubernetes.io/name": app }, initContainers, containers, containerStatuses: [],
+        });
+        const reading = readContainers([pod("http-server", ["istio-init"], ["nginx", "istio-proxy"]), pod("wrk-client", [], ["wrk"])]);
         assert.deepStrictEqual(reading, { detail: "pods run more than their own container: http-server (istio-init, nginx, istio-proxy)" });
     });
 
-    it("has an evidence script that passes shellcheck and lists the benchmark namespace's pods", () => {
-        const script = none.evidence.script(ctx);
-        assert.match(script, /^kubectl -n meshbench get pods -o 'jsonpath=\{range \.items\[\*\]\}PODCONTAINERS \{\.metadata\.labels\.app\\\.kubernetes\\\.io\/name\}/);
-        assertShellcheckClean(`kubectl() { :; }\n${script}`, "none's evidence script");
+    it("cannot tell when the pods cannot be listed", async () => {
+        const kube = new FakeKube({ pods: [], nodes: [] });
+        kube.get = async () => { throw new Error("GET /api/v1/namespaces/meshbench/pods: HTTP 401: Unauthorized"); };
+        assert.deepStrictEqual(await none.evidence.read(kube, ctx),
+            { detail: "the benchmark pods could not be listed: GET /api/v1/namespaces/meshbench/pods: HTTP 401: Unauthorized" });
     });
 });

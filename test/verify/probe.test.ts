@@ -8,11 +8,14 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import * as tls from "tls";
-import { splitKubectlOutput } from "../../cluster/kubectl";
 import { wrkEnvironment } from "../../loadtest/clients";
 import type { WrkSettings } from "../../loadtest/results";
 import { httpProbeOutcome, netperfProbeOutcome } from "../../verify/verdict";
+import { probeSessions } from "../helpers/fake-kube";
 import { fixture } from "../helpers/mocks";
+
+/** A client session as the exec returned it. */
+const session = (stdout: string, exitCode = 0) => ({ stdout, stderr: "", exitCode });
 import { closedPort, runScript, startHttpServer } from "../helpers/shell";
 import { probeSettings } from "../../verify/probe";
 
@@ -27,7 +30,7 @@ async function probeHttp(url: string) {
     const { wrk } = probeSettings(base, netperfBase);
     const env = Object.fromEntries(Object.entries(wrkEnvironment(wrk)).map(([k, v]) => [k, String(v)]));
     const run = await runScript("loadtest/scripts/wrk-client.sh", { ...env, MESHBENCH_DURATION_SECONDS: "1" });
-    return httpProbeOutcome(splitKubectlOutput(`${run.stdout}MESHBENCH-KUBECTL exit=${run.exitCode}\n`)[0]);
+    return httpProbeOutcome(session(run.stdout, run.exitCode));
 }
 
 async function listen(server: net.Server): Promise<string> {
@@ -95,7 +98,7 @@ describe("plaintext probe, HTTP, with the real wrk", function () {
             "  9600 requests in 3.00s, 1.10MB read", "  Non-2xx or 3xx responses: 9600", "Requests/sec:   3200.00",
             "Transfer/sec:    375.00KB", "MESHBENCH-END run=1 exit=0", "MESHBENCH-DONE",
         ];
-        const outcome = httpProbeOutcome({ lines, exitCode: 0 });
+        const outcome = httpProbeOutcome(session(lines.join("\n")));
         assert.deepStrictEqual(outcome, { result: "refused", detail: "no plaintext HTTP request served: 9600 responses, 9600 not 2xx/3xx; socket errors: connect 0, read 0, write 0, timeout 0" });
     });
 });
@@ -103,7 +106,8 @@ describe("plaintext probe, HTTP, with the real wrk", function () {
 describe("plaintext probe, packets dropped without an answer (a network policy)", () => {
     // wrk connects once, blocking, before its run; netperf opens its control connection
     // first: neither returns before the run timeout kills it (exit 124).
-    const [wrk, netperf] = splitKubectlOutput(fixture("probe-dropped-cilium.txt"));
+    const sessions = probeSessions(fixture("probe-dropped-cilium.txt"));
+    const [wrk, netperf] = [session(sessions.http), session(sessions.netperf)];
 
     it("reads both as refused, saying the run timeout stopped them", () => {
         assert.deepStrictEqual(httpProbeOutcome(wrk), { result: "refused", detail: "wrk exited with 124 (stopped by the run timeout)" });
@@ -112,22 +116,23 @@ describe("plaintext probe, packets dropped without an answer (a network policy)"
 });
 
 describe("plaintext probe, netperf", () => {
-    const calls = splitKubectlOutput(fixture("probe-plaintext-accepted.txt"));
+    const calls = [0, session(probeSessions(fixture("probe-plaintext-accepted.txt")).netperf)] as const;
 
     it("reads a completed TCP_RR as accepted", () => {
         assert.deepStrictEqual(netperfProbeOutcome(calls[1]), { result: "accepted", detail: "plaintext TCP_RR completed at 4139.201 transactions/s" });
     });
 
     it("reads a reset connection as refused, and a name that does not resolve as an error", () => {
-        const session = (said: string) => ({ lines: ["MESHBENCH-BEGIN run=1", said, "MESHBENCH-END run=1 exit=1", "MESHBENCH-DONE"], exitCode: 0 });
-        assert.deepStrictEqual(netperfProbeOutcome(session("recv_response: partial response received: 0 bytes")),
+        const ran = (said: string) => session(["MESHBENCH-BEGIN run=1", said, "MESHBENCH-END run=1 exit=1", "MESHBENCH-DONE"].join("\n"));
+        assert.deepStrictEqual(netperfProbeOutcome(ran("recv_response: partial response received: 0 bytes")),
             { result: "refused", detail: "netperf exited with 1: recv_response: partial response received: 0 bytes" });
-        assert.strictEqual(netperfProbeOutcome(session("could not resolve netperf-server: Name or service not known")).result, "error");
+        assert.strictEqual(netperfProbeOutcome(ran("could not resolve netperf-server: Name or service not known")).result, "error");
     });
 
-    it("reads a kubectl that could not exec as an error", () => {
-        assert.deepStrictEqual(netperfProbeOutcome({ lines: ["error: pod not found"], exitCode: 1 }),
-            { result: "error", detail: "netperf probe: kubectl exited with 1: error: pod not found" });
-        assert.strictEqual(netperfProbeOutcome(undefined).result, "error");
+    it("reads an exec that failed, or a script that exited non-zero, as an error", () => {
+        assert.deepStrictEqual(netperfProbeOutcome({ stdout: "", stderr: "sh: can't open '/meshbench/netperf-client.sh'", exitCode: 2 }),
+            { result: "error", detail: "netperf probe: exited with 2: sh: can't open '/meshbench/netperf-client.sh'" });
+        assert.deepStrictEqual(netperfProbeOutcome({ error: "exec in meshbench-probe/p -c netperf: pods \"p\" not found" }),
+            { result: "error", detail: 'netperf probe: exec in meshbench-probe/p -c netperf: pods "p" not found' });
     });
 });

@@ -1,0 +1,118 @@
+// Builds the `results` from what the runner's steps got. Pure: the tests feed it real
+// tool output and check every verdict it reaches.
+import { placementProblem, type ClusterFacts } from "../loadtest/facts";
+import { summarizeNetperf } from "../loadtest/netperf";
+import { parseSession } from "../loadtest/protocol";
+import { summarizeWrk } from "../loadtest/wrk";
+import type { EvidenceReading } from "../meshes/types";
+import { execFailure, type ExecOutcome } from "../shared/kube-api";
+import {
+    RESULTS_SCHEMA_VERSION, type BenchmarkResults, type NetperfSettings, type Pin, type RunStatus, type WrkSettings,
+} from "../shared/results";
+import { httpProbeOutcome, judgeMtls, mtlsFailure, netperfProbeOutcome } from "../verify/verdict";
+
+export interface ResultInputs {
+    readonly mesh: string;
+    readonly mtlsRequested: boolean;
+    readonly target: string;
+    readonly runId: string;
+    readonly wrk: WrkSettings;
+    readonly netperf: NetperfSettings;
+    readonly requestedKubernetesVersion?: string;
+    readonly pins: Pin[];
+    readonly images: Readonly<Record<string, string>>;
+    readonly fairness: Readonly<Record<string, string>>;
+    readonly cluster: Readonly<Record<string, string>>;
+    /** Apps that must sit on server nodes, and apps that must not. */
+    readonly serverApps: readonly string[];
+    readonly clientApps: readonly string[];
+}
+
+/** What each step of the runner got, in the order they run. */
+export interface StepOutcomes {
+    readonly probe: { readonly http: ExecOutcome; readonly netperf: ExecOutcome };
+    readonly wrk: ExecOutcome;
+    readonly netperf: ExecOutcome;
+    /** The mesh's evidence, joined with its witnesses' readings (see joinReadings). */
+    readonly evidence: EvidenceReading;
+    /** The benchmark pods and the nodes, or why they could not be read. */
+    readonly facts: ClusterFacts | string;
+    /** Why a mesh's gate before the probe failed, if one did. */
+    readonly gate?: string;
+}
+
+/** The mesh's evidence as the verdict shows it: where it comes from, and what it did not measure. */
+export interface EvidenceMeta {
+    readonly source: string;
+    /** Traffic outside mTLS by design, stated with the verdict. */
+    readonly exemptions?: readonly string[];
+    /** What an unserved probe means in this mesh, when not a refusal by mTLS (MtlsEvidence.probeRefusal). */
+    readonly probeRefusal?: string;
+}
+
+export function assembleResults(inputs: ResultInputs, steps: StepOutcomes, evidence: EvidenceMeta): BenchmarkResults {
+    const mtls = judgeMtls({
+        requested: inputs.mtlsRequested,
+        http: httpProbeOutcome(steps.probe.http),
+        netperf: netperfProbeOutcome(steps.probe.netperf),
+        evidence: { source: evidence.source, ...steps.evidence },
+        exemptions: evidence.exemptions,
+        probeRefusal: evidence.probeRefusal,
+    });
+
+    const wrkExec = execFailure(steps.wrk, "wrk client");
+    const wrk = wrkExec || "error" in steps.wrk
+        ? { status: "failed" as const, reason: wrkExec ?? "wrk client failed", settings: inputs.wrk }
+        : summarizeWrk(parseSession(steps.wrk.stdout), inputs.wrk);
+
+    const netperfExec = execFailure(steps.netperf, "netperf client");
+    const netperf = netperfExec || "error" in steps.netperf
+        ? { status: "failed" as const, reason: netperfExec ?? "netperf client failed", settings: inputs.netperf }
+        : summarizeNetperf(parseSession(steps.netperf.stdout), inputs.netperf);
+
+    const facts: ClusterFacts = typeof steps.facts === "string" ? { pods: [], nodes: [] } : steps.facts;
+    const placement = typeof steps.facts === "string"
+        ? `reading pods and nodes: ${steps.facts}`
+        : placementProblem(facts, inputs.serverApps, inputs.clientApps);
+
+    const mtlsProblem = mtlsFailure(mtls);
+    const reasons = [
+        steps.gate,
+        wrk.status !== "ok" ? wrk.reason : undefined,
+        netperf.status !== "ok" ? netperf.reason : undefined,
+        placement,
+        mtlsProblem,
+    ].filter((r): r is string => r !== undefined);
+    const status: RunStatus =
+        steps.gate !== undefined || wrk.status === "failed" || netperf.status === "failed" || placement !== undefined ||
+            mtlsProblem !== undefined
+            ? "failed"
+            : wrk.status === "saturated" ? "saturated" : "ok";
+
+    return {
+        schemaVersion: RESULTS_SCHEMA_VERSION,
+        status,
+        reasons,
+        mesh: inputs.mesh,
+        mtls,
+        wrk,
+        netperf,
+        provenance: {
+            mesh: inputs.mesh,
+            mtls: inputs.mtlsRequested,
+            target: inputs.target,
+            runId: inputs.runId,
+            kubernetes: {
+                requested: inputs.requestedKubernetesVersion,
+                running: [...new Set(facts.nodes.map((n) => n.kubeletVersion))].sort(),
+            },
+            pins: inputs.pins,
+            images: inputs.images,
+            fairness: inputs.fairness,
+            cluster: inputs.cluster,
+            placement: Object.fromEntries(facts.pods.map((p) => [p.app, p.node])),
+            pods: facts.pods,
+            nodes: facts.nodes,
+        },
+    };
+}

@@ -1,0 +1,87 @@
+// KubeApi over @kubernetes/client-node (pinned exactly in package.json): exec through the
+// API server's websocket, GET through an https request that the client library signs with
+// the kubeconfig's credentials (certificates, token or exec plugin). The kubeconfig stays
+// in memory; nothing is written to disk and nothing of it is logged.
+import * as http from "http";
+import * as https from "https";
+import { Writable } from "stream";
+import * as k8s from "@kubernetes/client-node";
+import { KubeError, type ExecOptions, type ExecResult, type KubeApi } from "../shared/kube-api";
+
+/** Collects what a stream receives, passing each chunk on as it comes. */
+function collector(onChunk?: (chunk: string) => void): { stream: Writable; text: () => string } {
+    const chunks: Buffer[] = [];
+    const stream = new Writable({
+        write(chunk: Buffer, _encoding, done) {
+            chunks.push(chunk);
+            onChunk?.(chunk.toString("utf8"));
+            done();
+        },
+    });
+    return { stream, text: () => Buffer.concat(chunks).toString("utf8") };
+}
+
+/** The exit code in an exec's final status (Success, or NonZeroExitCode with an ExitCode cause). */
+export function exitCodeOf(status: k8s.V1Status): number | string {
+    if (status.status === "Success") return 0;
+    const cause = status.details?.causes?.find((c) => c.reason === "ExitCode");
+    if (cause?.message && /^\d+$/.test(cause.message)) return Number(cause.message);
+    return status.message ?? status.reason ?? "the exec failed without an exit code";
+}
+
+export function kubeClient(kubeconfig: string, context?: string): KubeApi {
+    const kc = new k8s.KubeConfig();
+    kc.loadFromString(kubeconfig);
+    if (context) kc.setCurrentContext(context);
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new KubeError("request", "the kubeconfig names no cluster for its current context");
+    const exec = new k8s.Exec(kc);
+
+    return {
+        exec(namespace: string, pod: string, container: string, argv: readonly string[], options: ExecOptions): Promise<ExecResult> {
+            const out = collector(options.onStdout);
+            const err = collector();
+            const where = `exec in ${namespace}/${pod} -c ${container}`;
+            return new Promise<ExecResult>((resolve, reject) => {
+                let socket: { close(): void } | undefined;
+                const timer = setTimeout(() => {
+                    socket?.close();
+                    reject(new KubeError("timeout", `${where}: no exit after ${options.timeoutSeconds} s`));
+                }, options.timeoutSeconds * 1000);
+                exec.exec(namespace, pod, container, [...argv], out.stream, err.stream, null, false, (status) => {
+                    clearTimeout(timer);
+                    const code = exitCodeOf(status);
+                    if (typeof code === "string") reject(new KubeError("status", `${where}: ${code}`));
+                    else resolve({ stdout: out.text(), stderr: err.text(), exitCode: code });
+                }).then((ws) => { socket = ws; }, (e: unknown) => {
+                    clearTimeout(timer);
+                    reject(new KubeError("request", `${where}: ${(e as Error).message ?? String(e)}`));
+                });
+            });
+        },
+
+        async get(path: string): Promise<string> {
+            const url = new URL(cluster.server.replace(/\/$/, "") + path);
+            const options: https.RequestOptions = {
+                method: "GET", hostname: url.hostname, port: url.port || undefined, path: url.pathname + url.search, headers: {},
+            };
+            await kc.applyToHTTPSOptions(options);
+            const transport = url.protocol === "http:" ? http : https;
+            return new Promise<string>((resolve, reject) => {
+                const req = transport.request(options, (res) => {
+                    const chunks: Buffer[] = [];
+                    res.on("data", (c: Buffer) => chunks.push(c));
+                    res.on("end", () => {
+                        const body = Buffer.concat(chunks).toString("utf8");
+                        const code = res.statusCode ?? 0;
+                        if (code >= 200 && code < 300) resolve(body);
+                        else reject(new KubeError("status", `GET ${path}: HTTP ${code}: ${body.slice(0, 200).trim()}`));
+                    });
+                });
+                req.setTimeout(60_000, () => req.destroy(new Error("no answer within 60 s")));
+                req.on("error", (e) => reject(new KubeError("request", `GET ${path}: ${e.message}`)));
+                req.end();
+            });
+        },
+    };
+}

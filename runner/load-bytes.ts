@@ -1,0 +1,40 @@
+// The bytes the load tools themselves counted, for witnesses that must see them cross an
+// interface (Cilium's cilium_wg0): what wrk read (its "N requests in T, X read" line, per
+// measured repetition) plus netperf's transactions times their request and response sizes.
+// A lower bound of what crossed the network: headers of requests, TCP/IP and tunnel
+// overhead, and the warm-ups come on top.
+import { parseSession } from "../loadtest/protocol";
+import type { MeasuredLoad } from "../meshes/types";
+import type { NetperfSettings } from "../shared/results";
+import { parseNetperfRun } from "../loadtest/netperf";
+
+const UNITS: Readonly<Record<string, number>> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
+
+/** wrk's "X read" of one run, in bytes; undefined when the line is missing. */
+export function wrkBytesRead(lines: readonly string[]): number | undefined {
+    for (const line of lines) {
+        const m = /^\s*\d+ requests in [\d.]+\w+, ([\d.]+)(B|KB|MB|GB|TB) read\s*$/.exec(line);
+        if (m) return Math.round(Number(m[1]) * UNITS[m[2]]);
+    }
+    return undefined;
+}
+
+export function measuredLoad(wrkStdout: string | undefined, netperfStdout: string | undefined, netperf: NetperfSettings): MeasuredLoad {
+    const wrkRuns = wrkStdout ? parseSession(wrkStdout).repetitions : [];
+    const wrkBytes = wrkRuns.reduce((sum, r) => sum + (wrkBytesRead(r.lines) ?? 0), 0);
+    const netperfRuns = netperfStdout ? parseSession(netperfStdout).repetitions : [];
+    let transactions = 0;
+    for (const run of netperfRuns) {
+        try {
+            transactions += parseNetperfRun(run.lines).transactionsPerSecond * netperf.durationSeconds;
+        } catch {
+            // An unreadable repetition counts nothing here; the netperf result says why.
+        }
+    }
+    const netperfBytes = Math.round(transactions * (netperf.requestSize + netperf.responseSize));
+    return {
+        bytes: wrkBytes + netperfBytes,
+        counted: `${wrkBytes} bytes wrk read in ${wrkRuns.length} repetitions, ${netperfBytes} bytes of ` +
+            `${Math.round(transactions)} netperf transactions`,
+    };
+}

@@ -1,0 +1,58 @@
+// Progress of a run, as one line per step with an estimate of the time left ("wrk 3/5,
+// about 2 min left"). The estimate is the tools' own durations (warm-up and repetitions)
+// plus a fixed allowance for the short steps; it is a hint for the console, never a result.
+import type { NetperfSettings, WrkSettings } from "../shared/results";
+
+/** Seconds the steps around the load take, roughly: the probe's two 3 s runs, evidence and facts. */
+const FIXED_SECONDS = 30;
+
+const toolSeconds = (s: { warmupSeconds: number; durationSeconds: number; repetitions: number }): number =>
+    s.warmupSeconds + s.durationSeconds * s.repetitions;
+
+/** "about 2 min left", "about 40 s left". */
+export function eta(seconds: number): string {
+    const s = Math.max(0, Math.round(seconds));
+    return s >= 90 ? `about ${Math.round(s / 60)} min left` : `about ${s} s left`;
+}
+
+export class Progress {
+    private readonly wrkSeconds: number;
+    private readonly netperfSeconds: number;
+
+    constructor(
+        private readonly report: (line: string) => void,
+        private readonly wrk: WrkSettings,
+        private readonly netperf: NetperfSettings,
+    ) {
+        this.wrkSeconds = toolSeconds(wrk);
+        this.netperfSeconds = toolSeconds(netperf);
+    }
+
+    /** A step that is not a tool run. */
+    step(name: string, before: "wrk" | "netperf" | "end"): void {
+        const left = (before === "wrk" ? this.wrkSeconds + this.netperfSeconds : before === "netperf" ? this.netperfSeconds : 0);
+        this.report(`${name}, ${eta(left + (before === "end" ? 0 : FIXED_SECONDS))}`);
+    }
+
+    /** A tool run began: "warmup" or the repetition number, as the client script prints it. */
+    run(tool: "wrk" | "netperf", label: string): void {
+        const s = tool === "wrk" ? this.wrk : this.netperf;
+        const done = label === "warmup" ? 0 : s.warmupSeconds + s.durationSeconds * (Number(label) - 1);
+        const left = toolSeconds(s) - done + (tool === "wrk" ? this.netperfSeconds : 0) + FIXED_SECONDS;
+        this.report(`${tool} ${label === "warmup" ? "warm-up" : `${label}/${s.repetitions}`}, ${eta(left)}`);
+    }
+
+    /** Watches a client script's stdout as it arrives and reports each run as it begins. */
+    watch(tool: "wrk" | "netperf"): (chunk: string) => void {
+        let pending = "";
+        return (chunk) => {
+            pending += chunk;
+            const lines = pending.split("\n");
+            pending = lines.pop() ?? "";
+            for (const line of lines) {
+                const m = /^MESHBENCH-BEGIN run=(\S+)$/.exec(line.trim());
+                if (m) this.run(tool, m[1]);
+            }
+        };
+    }
+}

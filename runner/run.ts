@@ -1,0 +1,133 @@
+// The benchmark run: mesh gates → plaintext probe → witnesses' first reading → wrk →
+// netperf (never at the same time as wrk) → witnesses' second reading → the mesh's
+// evidence → facts about where everything ran; then the pure assembler turns it into
+// BenchmarkResults. Everything goes through KubeApi: exec argv in the client pods, whose
+// scripts are files mounted from loadtest/scripts, and GETs of API paths.
+import { clientScriptCommand, type ClientScript } from "../loadtest/clients";
+import type { EvidenceReading, Mesh, MeshContext, RunnerView } from "../meshes/types";
+import {
+    execOutcome, getJson, lastWords, listPods, runningPod, type ExecOutcome, type KubeApi, type RawNode,
+} from "../shared/kube-api";
+import {
+    APP_LABEL, BENCH_NAMESPACE, HTTP_SERVICE, NETPERF_CLIENT, NETPERF_SERVICE, PROBE_APP, PROBE_NAMESPACE, WRK_CLIENT,
+} from "../shared/names";
+import type { BenchmarkResults } from "../shared/results";
+import { clusterFacts } from "../loadtest/facts";
+import { assembleResults, type ResultInputs } from "./assemble";
+import { measuredLoad } from "./load-bytes";
+import { Progress } from "./progress";
+
+/** Everything a run needs to know, as plain data: the measurement resource's inputs. */
+export interface BenchmarkPlan {
+    readonly inputs: Omit<ResultInputs, "serverApps" | "clientApps">;
+    readonly meshContext: MeshContext;
+}
+
+export interface RunOptions {
+    /** Where progress lines go (the provider's stderr, the bench CLI's console). */
+    readonly report?: (line: string) => void;
+    /** Sleeps between a gate's checks; tests pass one that returns at once. */
+    readonly sleep?: (seconds: number) => Promise<void>;
+}
+
+const realSleep = (seconds: number) => new Promise<void>((resolve) => setTimeout(resolve, seconds * 1000));
+
+/** How long a client script may run: its own timeout per run covers the tools; this covers the exec. */
+const execTimeout = (s: { warmupSeconds: number; durationSeconds: number; repetitions: number }): number =>
+    (s.warmupSeconds + 120) + (s.durationSeconds + 120) * s.repetitions + 60;
+
+/** Execs a client script in the running pod of an app, its stdout watched as it arrives. */
+async function runClient(
+    kube: KubeApi, namespace: string, app: string, container: string, script: ClientScript, env: Record<string, string | number>,
+    timeoutSeconds: number, onStdout?: (chunk: string) => void,
+): Promise<ExecOutcome> {
+    const pod = await runningPod(kube, namespace, `${APP_LABEL}=${app}`).catch((e: Error) => e.message);
+    if (typeof pod === "string") return { error: pod };
+    // Settings that differ from the pod's environment (e.g. the bench CLI's --repetitions) go in through env(1).
+    const overrides = Object.entries(env).map(([k, v]) => `${k}=${v}`);
+    const argv = overrides.length ? ["env", ...overrides, ...clientScriptCommand(script)] : clientScriptCommand(script);
+    return execOutcome(kube, namespace, pod.name, container, argv, { timeoutSeconds, onStdout });
+}
+
+/** The mesh's evidence and its witnesses' readings as one: shown only when all agree. */
+export function joinReadings(evidence: EvidenceReading, witnesses: readonly EvidenceReading[], requested: boolean): EvidenceReading {
+    if (witnesses.length === 0) return evidence;
+    const all = [evidence, ...witnesses];
+    const detail = all.map((r) => r.detail).join("; ");
+    if (all.some((r) => r.mtls === undefined)) return { detail };
+    return all.every((r) => r.mtls === all[0].mtls) ? { mtls: all[0].mtls, detail } : { mtls: !requested, detail: `readings disagree: ${detail}` };
+}
+
+export async function runBenchmark(plan: BenchmarkPlan, kube: KubeApi, mesh: Mesh, options: RunOptions = {}): Promise<BenchmarkResults> {
+    const report = options.report ?? (() => undefined);
+    const sleep = options.sleep ?? realSleep;
+    const { inputs, meshContext: ctx } = plan;
+    const progress = new Progress(report, inputs.wrk, inputs.netperf);
+    const view: RunnerView = {
+        ctx, wrkUrl: inputs.wrk.url, report,
+        netperf: { host: inputs.netperf.host, controlPort: inputs.netperf.controlPort, dataPort: inputs.netperf.dataPort },
+    };
+    const steps = mesh.runnerSteps?.(ctx) ?? {};
+
+    let gate: string | undefined;
+    for (const g of steps.gates ?? []) {
+        progress.step(`waiting for ${g.name}`, "wrk");
+        let last = "not checked";
+        // Bounded by the time slept between checks (the checks' own time comes on top).
+        for (let waited = 0; ; waited += g.intervalSeconds) {
+            const check = await g.check(kube, view).catch((e: Error) => ({ ready: false, detail: e.message }));
+            last = check.detail;
+            if (check.ready) break;
+            if (waited + g.intervalSeconds > g.timeoutSeconds) {
+                gate = `${g.name} not ready after ${g.timeoutSeconds} s: ${last}`;
+                break;
+            }
+            await sleep(g.intervalSeconds);
+        }
+        if (gate) break;
+    }
+
+    progress.step("plaintext probe", "wrk");
+    const probe = {
+        http: await runClient(kube, PROBE_NAMESPACE, PROBE_APP, "wrk", "wrk-client.sh", {}, 120),
+        netperf: await runClient(kube, PROBE_NAMESPACE, PROBE_APP, "netperf", "netperf-client.sh", {}, 120),
+    };
+
+    const witnesses = steps.witnesses ?? [];
+    const before = await Promise.all(witnesses.map((w) => w.before(kube, view).catch((e: Error) => `${w.name}: ${e.message}`)));
+
+    // The pods hold the settings in their environment; the repetitions may be asked anew (bench CLI).
+    const wrk = await runClient(kube, BENCH_NAMESPACE, WRK_CLIENT, "wrk", "wrk-client.sh",
+        { MESHBENCH_REPETITIONS: inputs.wrk.repetitions }, execTimeout(inputs.wrk), progress.watch("wrk"));
+    const netperf = await runClient(kube, BENCH_NAMESPACE, NETPERF_CLIENT, "netperf", "netperf-client.sh",
+        { MESHBENCH_REPETITIONS: inputs.netperf.repetitions }, execTimeout(inputs.netperf), progress.watch("netperf"));
+
+    progress.step("mTLS evidence", "end");
+    const load = measuredLoad("stdout" in wrk ? wrk.stdout : undefined, "stdout" in netperf ? netperf.stdout : undefined, inputs.netperf);
+    const witnessed: EvidenceReading[] = [];
+    for (const [i, w] of witnesses.entries()) {
+        const snapshot = before[i];
+        witnessed.push(typeof snapshot === "string"
+            ? { detail: `${w.name}: no reading before the load: ${snapshot}` }
+            : await w.after(kube, view, snapshot, load).catch((e: Error) => ({ detail: `${w.name}: ${e.message}` })));
+    }
+    const meshEvidence = await mesh.evidence.read(kube, ctx)
+        .catch((e: Error) => ({ detail: `the evidence could not be read: ${e.message}` }));
+
+    const facts = await Promise.all([
+        listPods(kube, BENCH_NAMESPACE),
+        getJson<{ items?: RawNode[] }>(kube, "/api/v1/nodes"),
+    ]).then(([pods, nodes]) => clusterFacts(pods, nodes.items ?? []), (e: Error) => lastWords(e.message, 1));
+
+    const results = assembleResults(
+        { ...inputs, serverApps: [HTTP_SERVICE, NETPERF_SERVICE], clientApps: [WRK_CLIENT, NETPERF_CLIENT] },
+        { probe, wrk, netperf, evidence: joinReadings(meshEvidence, witnessed, ctx.mtls), facts, gate },
+        {
+            source: [mesh.evidence.source, ...witnesses.map((w) => w.source)].join("; "),
+            exemptions: mesh.evidence.exemptions?.(ctx),
+            probeRefusal: mesh.evidence.probeRefusal?.(ctx),
+        },
+    );
+    report(`done: ${results.status}${results.reasons.length ? ` (${results.reasons.join("; ")})` : ""}`);
+    return results;
+}

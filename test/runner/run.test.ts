@@ -1,0 +1,98 @@
+// The runner against the fake cluster (test/helpers/fake-kube.ts): every step through
+// KubeApi, with the captured client sessions and facts fixtures, and each way a step can
+// fail (exec error, timeout, unreadable output) ending as a failed run with its reason.
+import * as assert from "assert";
+import { none } from "../../meshes/none";
+import type { Mesh } from "../../meshes/types";
+import { runBenchmark } from "../../runner/run";
+import { FakeKube, fakePodName, printed, type FakeCluster } from "../helpers/fake-kube";
+import { fixture } from "../helpers/mocks";
+import { execKeys, healthyCluster, PLAN } from "../helpers/runner-plan";
+
+const run = (cluster: FakeCluster, mesh: Mesh = none, lines: string[] = []) =>
+    runBenchmark(PLAN, new FakeKube(cluster), mesh, { report: (l) => lines.push(l), sleep: async () => undefined });
+
+describe("runner", () => {
+    it("runs probe, wrk, netperf, evidence and facts through KubeApi and puts the numbers, placement and provenance together", async () => {
+        const kube = new FakeKube(healthyCluster());
+        const results = await runBenchmark(PLAN, kube, none, { sleep: async () => undefined });
+        assert.strictEqual(results.status, "ok", results.reasons.join("; "));
+        assert.deepStrictEqual(results.reasons, []);
+        assert.strictEqual(results.wrk.rps!.median, 32877.07);
+        assert.deepStrictEqual(results.netperf.latencyMicros, { mean: 260.695, p50: 253.5, p90: 286.5, p99: 407.5 });
+        assert.deepStrictEqual(results.provenance.placement,
+            { "http-server": "worker-1", "netperf-client": "worker-2", "netperf-server": "worker-1", "wrk-client": "worker-2" });
+        assert.deepStrictEqual(results.provenance.kubernetes, { requested: undefined, running: ["v1.29.1"] });
+        assert.strictEqual(results.provenance.nodes.length, 3);
+        assert.strictEqual(results.mtls.verdict, "verified");
+        assert.strictEqual(results.mtls.evidence.mtls, false);
+        // In order: the probe before the load, wrk before netperf, never both at once.
+        const execs = kube.calls.filter((c) => c.startsWith("EXEC ")).map((c) => c.slice(5));
+        assert.deepStrictEqual(execs, [execKeys.probeHttp, execKeys.probeNetperf, execKeys.wrk, execKeys.netperf]);
+    });
+
+    it("reports each phase and repetition with the time left", async () => {
+        const lines: string[] = [];
+        await run(healthyCluster(), none, lines);
+        assert.deepStrictEqual(lines, [
+            // wrk: 1 s warm-up + 2 × 2 s; netperf: 10 s + 2 × 30 s; 30 s for the short steps.
+            "plaintext probe, about 2 min left",
+            "wrk warm-up, about 2 min left",
+            "wrk 1/2, about 2 min left",
+            "wrk 2/2, about 2 min left",
+            "netperf warm-up, about 2 min left",
+            "netperf 1/2, about 2 min left",
+            "netperf 2/2, about 60 s left",
+            "mTLS evidence, about 0 s left",
+            "done: ok",
+        ]);
+    });
+
+    it("fails the run, without numbers, when the exec into the client fails", async () => {
+        const results = await run(healthyCluster({ wrk: { apiError: 'container not found ("wrk")' } }));
+        assert.strictEqual(results.status, "failed");
+        assert.deepStrictEqual(results.reasons,
+            [`wrk client: exec in meshbench/${fakePodName("wrk-client")} -c wrk: container not found ("wrk")`]);
+        assert.deepStrictEqual(Object.keys(results.wrk).sort(), ["reason", "settings", "status"]);
+        assert.strictEqual(results.netperf.status, "ok", "netperf was measured and stays");
+    });
+
+    it("fails the run when a client does not exit in time", async () => {
+        const results = await run(healthyCluster({ netperf: { timeout: true } }));
+        assert.strictEqual(results.status, "failed");
+        assert.match(results.reasons[0], /^netperf client: exec in meshbench\/netperf-client-\S+ -c netperf: no exit after \d+ s$/);
+        assert.strictEqual(results.netperf.transactionsPerSecond, undefined);
+    });
+
+    it("fails the run when a client's output cannot be read", async () => {
+        const results = await run(healthyCluster({ wrk: printed("Segmentation fault\n") }));
+        assert.strictEqual(results.status, "failed");
+        assert.deepStrictEqual(results.reasons, ["wrk client did not finish (no MESHBENCH-DONE marker)"]);
+        assert.strictEqual(results.wrk.rps, undefined);
+    });
+
+    it("fails the run when the client script exits non-zero", async () => {
+        const results = await run(healthyCluster({ netperf: { stdout: "", stderr: "sh: /meshbench/netperf-client.sh: not found\n", exitCode: 127 } }));
+        assert.deepStrictEqual(results.reasons, ["netperf client: exited with 127: sh: /meshbench/netperf-client.sh: not found"]);
+    });
+
+    it("leaves the mTLS verdict unverified when the probe cannot exec", async () => {
+        const results = await run(healthyCluster({ probeHttp: { timeout: true } }));
+        assert.strictEqual(results.mtls.verdict, "unverified");
+        assert.strictEqual(results.mtls.plaintext.http.result, "error");
+        assert.match(results.mtls.plaintext.http.detail, /^HTTP probe: exec in meshbench-probe\/\S+ -c wrk: no exit after 120 s$/);
+    });
+
+    it("fails the run when a client shared a node with a server", async () => {
+        const facts = fixture("cluster-facts.txt").replace("POD wrk-client|worker-2", "POD wrk-client|worker-1");
+        const results = await run(healthyCluster({}, facts));
+        assert.deepStrictEqual(results.reasons,
+            ["wrk-client ran on worker-1, the node of http-server: clients and servers must not share a node"]);
+    });
+
+    it("fails the run when a client pod is not running", async () => {
+        const cluster = healthyCluster();
+        const results = await run({ ...cluster, pods: cluster.pods.filter((p) => p.labels["app.kubernetes.io/name"] !== "netperf-client") });
+        assert.ok(results.reasons.includes("netperf client: no running pod with app.kubernetes.io/name=netperf-client in meshbench"), results.reasons.join("\n"));
+    });
+});
