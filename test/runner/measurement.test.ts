@@ -54,6 +54,11 @@ describe("measurement provider's run", () => {
         }
         assert.deepStrictEqual(Object.keys(outs).sort(), ["deployed", "plan", "results"]);
         assert.ok(!JSON.stringify(outs).includes(news.kubeconfig));
+        // The engine takes outputs as a protobuf Struct: no undefined anywhere, or it fails the
+        // resource with "Unexpected struct type" (seen on the real tier).
+        const undefinedAt = (value: unknown, at: string): string[] => value === undefined ? [at]
+            : value && typeof value === "object" ? Object.entries(value).flatMap(([k, v]) => undefinedAt(v, `${at}.${k}`)) : [];
+        assert.deepStrictEqual(undefinedAt(outs, "outs"), []);
         assert.ok(written.includes("meshbench: wrk 1/2, about 2 min left\n"), written.join(""));
         assert.strictEqual(written[written.length - 1], "meshbench: the run is failed; the next pulumi up measures again\n");
         assert.strictEqual(needsMeasuring(outs, news), `the last run was failed: ${outs.results.reasons.join("; ")}`);
