@@ -32,6 +32,7 @@ MESHBENCH_TESTBED_HTTP_IMAGE=$(image nginx)
 MESHBENCH_TESTBED_WRK_IMAGE=$(image wrk)
 MESHBENCH_TESTBED_NETPERF_IMAGE=$(image netperf)
 
+export MESHBENCH_TESTBED_STATE=${MESHBENCH_TESTBED_STATE:-/var/lib/meshbench-testbed}
 trap print_phases EXIT
 # up.sh stops what it started if it fails; from here on, this script stops the cluster.
 testbed/cluster/up.sh
@@ -39,7 +40,7 @@ trap 'testbed/cluster/down.sh || true; print_phases' EXIT
 phase "cluster up"
 
 export PATH="$bin:$PATH"
-export MESHBENCH_TESTBED_KUBECONFIG=/var/lib/meshbench-testbed/admin.kubeconfig
+export MESHBENCH_TESTBED_KUBECONFIG=$MESHBENCH_TESTBED_STATE/admin.kubeconfig
 # This shell stays in the machine's own network namespace: the tests look at its routes there.
 export MESHBENCH_MACHINE_NETNS=/proc/$$/ns/net
 testbed/cluster/in-testbed.sh "$root/node_modules/.bin/mocha" --config testbed/test/mocharc.json

@@ -7,30 +7,8 @@ import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import type { BenchmarkResults } from "../../loadtest/results";
-import { assertOk, makeWorkspace, phaseTimes, pulumi, SOURCE_DIR, type PulumiWorkspace } from "./pulumi-cli";
-
-const env = (name: string): string => {
-    const value = process.env[name];
-    if (!value) throw new Error(`${name} is not set; run this suite through testbed/run.sh`);
-    return value;
-};
-
-const REPETITIONS = 2;
-/** Short load settings: the tier proves the path end to end; its numbers are not a benchmark. */
-const BASELINE_CONFIG: Record<string, string> = {
-    "meshbench:target": "kubeconfig",
-    "meshbench:mesh": "none",
-    "meshbench:wrkThreads": "2",
-    "meshbench:wrkConnections": "2",
-    "meshbench:wrkCpu": "1",
-    "meshbench:wrkDurationSeconds": "5",
-    "meshbench:netperfDurationSeconds": "5",
-    "meshbench:warmupSeconds": "1",
-    "meshbench:repetitions": String(REPETITIONS),
-};
-
-const kubectl = (...args: string[]): string =>
-    execFileSync("kubectl", ["--kubeconfig", env("MESHBENCH_TESTBED_KUBECONFIG"), ...args], { encoding: "utf8", timeout: 30_000 });
+import { assertOk, makeWorkspace, pulumi, SOURCE_DIR, type PulumiWorkspace } from "./pulumi-cli";
+import { configureBaseline, env, kubectl, REPETITIONS } from "./stack-config";
 
 describe("the real tier: the baseline on the testbed cluster", function () {
     this.timeout(15 * 60_000);
@@ -39,22 +17,7 @@ describe("the real tier: the baseline on the testbed cluster", function () {
 
     before(async () => {
         ws = makeWorkspace("testbed-baseline");
-        assertOk(await pulumi(ws, ["stack", "init"], 60, "stack init"), "pulumi stack init");
-        const config = {
-            ...BASELINE_CONFIG,
-            "meshbench:kubeconfig": env("MESHBENCH_TESTBED_KUBECONFIG"),
-            "meshbench:httpServerImage": env("MESHBENCH_TESTBED_HTTP_IMAGE"),
-            "meshbench:wrkImage": env("MESHBENCH_TESTBED_WRK_IMAGE"),
-            "meshbench:netperfImage": env("MESHBENCH_TESTBED_NETPERF_IMAGE"),
-        };
-        const pairs = Object.entries(config).flatMap(([k, v]) => ["--plaintext", `${k}=${v}`]);
-        assertOk(await pulumi(ws, ["config", "set-all", ...pairs], 60), "pulumi config set-all");
-        assertOk(await pulumi(ws, ["config", "set", "--path", "pulumi:disable-default-providers[0]", "kubernetes"], 60), "pulumi config set");
-    });
-
-    after(() => {
-        console.log("\n  phase times (s):");
-        for (const { phase, seconds } of phaseTimes) console.log(`    ${phase.padEnd(28)} ${seconds.toFixed(1)}`);
+        await configureBaseline(ws);
     });
 
     it("preview with a bad config fails with the program's own message", async () => {
@@ -135,8 +98,10 @@ describe("the real tier: the baseline on the testbed cluster", function () {
         fs.writeFileSync(path.join(runDir, "none-mtls-off.json"), JSON.stringify(results));
         execFileSync("npx", ["ts-node", "--transpile-only", "report/cli.ts", runDir], { cwd: SOURCE_DIR, encoding: "utf8", timeout: 120_000 });
         const report = fs.readFileSync(path.join(runDir, "report", "report.md"), "utf8");
-        assert.ok(report.includes(String(Math.round(results.wrk.rps!.median))) || report.includes((results.wrk.rps!.median / 1000).toFixed(2)),
-            "the report should show the measured RPS");
+        const rps = Math.round(results.wrk.rps!.median).toLocaleString("en-US");
+        assert.match(report, new RegExp(`\\| baseline \\(no mesh\\) \\| ok \\| verified \\| ${rps} \\|`), "the report's row of the measured baseline");
+        const smp = JSON.parse(fs.readFileSync(path.join(runDir, "report", "smp.json"), "utf8")) as { performance_test_results: { actual_qps?: number }[] };
+        assert.ok(smp.performance_test_results.some((r) => r.actual_qps === results.wrk.rps!.median), "the SMP export carries the measured RPS");
     });
 
     it("pulumi destroy leaves nothing meshbench made", async () => {

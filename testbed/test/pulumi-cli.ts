@@ -1,7 +1,7 @@
 // Runs the real Pulumi CLI against the project, with a file backend in a temporary folder,
 // a passphrase, the testbed's tools on PATH and no plugin downloads. Each call is bounded
 // and timed; the times are printed at the end of the suite.
-import { spawn } from "child_process";
+import { spawn, type ChildProcess } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
@@ -52,14 +52,20 @@ export function makeWorkspace(stack: string): PulumiWorkspace {
 export const phaseTimes: { phase: string; seconds: number }[] = [];
 
 /** `pulumi ARGS --stack S` in the project copy, with a time limit; never throws on exit code. */
-export function pulumi(ws: PulumiWorkspace, args: string[], timeoutSeconds: number, phase?: string): Promise<CliResult> {
+export function pulumi(ws: PulumiWorkspace, args: string[], timeoutSeconds: number, phase?: string,
+    onStdout?: (soFar: string) => void): Promise<CliResult> {
+    return run("pulumi", [...args, "--stack", ws.stack, "--non-interactive", "--color", "never"], ws, timeoutSeconds, phase, onStdout);
+}
+
+/** Any command in the project copy with the workspace's environment, bounded and timed. */
+export function run(command: string, args: string[], ws: PulumiWorkspace, timeoutSeconds: number, phase?: string,
+    onStdout?: (soFar: string, child: ChildProcess) => void): Promise<CliResult> {
     const started = process.hrtime.bigint();
-    const full = [...args, "--stack", ws.stack, "--non-interactive", "--color", "never"];
     return new Promise((resolve) => {
-        const child = spawn("pulumi", full, { cwd: ws.projectDir, env: ws.env, stdio: ["ignore", "pipe", "pipe"] });
+        const child = spawn(command, args, { cwd: ws.projectDir, env: ws.env, stdio: ["ignore", "pipe", "pipe"] });
         let stdout = "";
         let stderr = "";
-        child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); });
+        child.stdout.on("data", (d: Buffer) => { stdout += d.toString(); onStdout?.(stdout, child); });
         child.stderr.on("data", (d: Buffer) => { stderr += d.toString(); });
         const timer = setTimeout(() => { stderr += `\n[killed after ${timeoutSeconds}s]`; child.kill("SIGKILL"); }, timeoutSeconds * 1000);
         child.on("close", (code) => {
