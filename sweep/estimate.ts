@@ -29,7 +29,7 @@ export const PRICES = {
 /**
  * Minutes a setup spends outside the measured load, [low, high]: creating the cluster up
  * to the benchmark, installing the mesh and pulling images, and destroying it all. From
- * the steps' usual durations in the README's target sections; estimates, not measurements.
+ * the steps' usual durations in docs/targets.md ("How long it takes"); estimates, not measurements.
  */
 export const OVERHEAD_MINUTES = {
     kubeconfig: [2, 5],
