@@ -39,6 +39,8 @@ export interface StepOutcomes {
     readonly facts: ClusterFacts | string;
     /** Why a mesh's gate before the probe failed, if one did. */
     readonly gate?: string;
+    /** What happened to the benchmark pods during the load, if anything (runner/pod-churn.ts). */
+    readonly churn?: string;
 }
 
 /** The mesh's evidence as the verdict shows it: where it comes from, and what it did not measure. */
@@ -81,11 +83,12 @@ export function assembleResults(inputs: ResultInputs, steps: StepOutcomes, evide
         wrk.status !== "ok" ? wrk.reason : undefined,
         netperf.status !== "ok" ? netperf.reason : undefined,
         placement,
+        steps.churn,
         mtlsProblem,
     ].filter((r): r is string => r !== undefined);
     const status: RunStatus =
         steps.gate !== undefined || wrk.status === "failed" || netperf.status === "failed" || placement !== undefined ||
-            mtlsProblem !== undefined
+            steps.churn !== undefined || mtlsProblem !== undefined
             ? "failed"
             : wrk.status === "saturated" ? "saturated" : "ok";
 

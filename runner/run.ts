@@ -15,6 +15,7 @@ import type { BenchmarkResults } from "../shared/results";
 import { clusterFacts } from "../loadtest/facts";
 import { assembleResults, type ResultInputs } from "./assemble";
 import { measuredLoad } from "./load-bytes";
+import { podChurn } from "./pod-churn";
 import { Progress } from "./progress";
 
 /** Everything a run needs to know, as plain data: the measurement resource's inputs. */
@@ -96,11 +97,17 @@ export async function runBenchmark(plan: BenchmarkPlan, kube: KubeApi, mesh: Mes
     const witnesses = steps.witnesses ?? [];
     const before = await Promise.all(witnesses.map((w) => w.before(kube, view).catch((e: Error) => `${w.name}: ${e.message}`)));
 
+    const podsBefore = await listPods(kube, BENCH_NAMESPACE).catch((e: Error) => e.message);
     // The pods hold the settings in their environment; the repetitions may be asked anew (bench CLI).
     const wrk = await runClient(kube, BENCH_NAMESPACE, WRK_CLIENT, "wrk", "wrk-client.sh",
         { MESHBENCH_REPETITIONS: inputs.wrk.repetitions }, execTimeout(inputs.wrk), progress.watch("wrk"));
     const netperf = await runClient(kube, BENCH_NAMESPACE, NETPERF_CLIENT, "netperf", "netperf-client.sh",
         { MESHBENCH_REPETITIONS: inputs.netperf.repetitions }, execTimeout(inputs.netperf), progress.watch("netperf"));
+
+    const podsAfter = await listPods(kube, BENCH_NAMESPACE).catch((e: Error) => e.message);
+    const churn = typeof podsBefore === "string" || typeof podsAfter === "string"
+        ? `the benchmark pods could not be listed around the load: ${typeof podsBefore === "string" ? podsBefore : podsAfter}`
+        : podChurn(podsBefore, podsAfter);
 
     progress.step("mTLS evidence", "end");
     const load = measuredLoad("stdout" in wrk ? wrk.stdout : undefined, "stdout" in netperf ? netperf.stdout : undefined, inputs.netperf);
@@ -121,7 +128,7 @@ export async function runBenchmark(plan: BenchmarkPlan, kube: KubeApi, mesh: Mes
 
     const results = assembleResults(
         { ...inputs, serverApps: [HTTP_SERVICE, NETPERF_SERVICE], clientApps: [WRK_CLIENT, NETPERF_CLIENT] },
-        { probe, wrk, netperf, evidence: joinReadings(meshEvidence, witnessed, ctx.mtls), facts, gate },
+        { probe, wrk, netperf, evidence: joinReadings(meshEvidence, witnessed, ctx.mtls), facts, gate, churn },
         {
             source: [mesh.evidence.source, ...witnesses.map((w) => w.source)].join("; "),
             exemptions: mesh.evidence.exemptions?.(ctx),

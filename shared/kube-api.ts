@@ -47,6 +47,8 @@ export interface PodSummary {
     readonly initContainers: string[];
     readonly containers: string[];
     readonly containerStatuses: { readonly name: string; readonly image: string; readonly imageId: string }[];
+    /** Restarts of all its containers so far. */
+    readonly restarts: number;
 }
 
 interface RawPod {
@@ -54,8 +56,8 @@ interface RawPod {
     spec?: { nodeName?: string; containers?: { name: string }[]; initContainers?: { name: string }[] };
     status?: {
         phase?: string;
-        containerStatuses?: { name: string; image?: string; imageID?: string }[];
-        initContainerStatuses?: { name: string; image?: string; imageID?: string }[];
+        containerStatuses?: { name: string; image?: string; imageID?: string; restartCount?: number }[];
+        initContainerStatuses?: { name: string; image?: string; imageID?: string; restartCount?: number }[];
     };
 }
 
@@ -88,6 +90,7 @@ export async function listPods(kube: KubeApi, namespace: string, labelSelector?:
         containers: (p.spec?.containers ?? []).map((c) => c.name),
         containerStatuses: [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]
             .map((c) => ({ name: c.name, image: c.image ?? "", imageId: c.imageID ?? "" })),
+        restarts: (p.status?.containerStatuses ?? []).reduce((sum, c) => sum + (c.restartCount ?? 0), 0),
     }));
 }
 

@@ -25,7 +25,7 @@ describe("mesh none", () => {
 
     it("cannot tell when a pod carries an extra container, such as an injected sidecar", () => {
         const pod = (app: string, initContainers: string[], containers: string[]) => ({
-            name: app, namespace: "meshbench", uid: "", labels: { "app.kubernetes.io/name": app }, initContainers, containers, containerStatuses: [],
+            name: app, namespace: "meshbench", uid: "", labels: { "app.kubernetes.io/name": app }, initContainers, containers, containerStatuses: [], restarts: 0,
         });
         const reading = readContainers([pod("http-server", ["istio-init"], ["nginx", "istio-proxy"]), pod("wrk-client", [], ["wrk"])]);
         assert.deepStrictEqual(reading, { detail: "pods run more than their own container: http-server (istio-init, nginx, istio-proxy)" });

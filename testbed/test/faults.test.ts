@@ -74,16 +74,16 @@ describe("the real tier: faults in the middle of a run", function () {
         assert.deepStrictEqual(exported.deployment.resources ?? [], [], "the interrupted stack is empty");
     });
 
-    it("the HTTP server's pod deleted in the middle of wrk gives a failed run that says why, and the next up measures again", async () => {
+    it("the HTTP server's pod deleted in the middle of wrk gives a failed run that names it, and the next up measures again", async () => {
         const ws = makeWorkspace("testbed-pod-deleted");
         await configureBaseline(ws, LONGER);
         const up = await pulumi(ws, ["up", "--yes", "--skip-preview"], 900, "up (server pod deleted)",
             onceAfter(/meshbench: wrk 1\/2/, 5000, () => kubectl("-n", "meshbench", "delete", "pod", "-l", "app.kubernetes.io/name=http-server", "--wait=false")));
         assertOk(up, "pulumi up");
         const results = await resultsOf(ws);
-        assert.strictEqual(results.status, "failed");
-        assert.strictEqual(results.wrk.status, "failed");
-        assert.ok(results.reasons.some((r) => /wrk/.test(r)), `the reasons name wrk: ${results.reasons.join("; ")}`);
+        // wrk may reconnect to the new pod without an error; the runner sees the pod replaced.
+        assert.strictEqual(results.status, "failed", `reasons: ${results.reasons.join("; ")}`);
+        assert.ok(results.reasons.some((r) => /http-server pod \S+ went away/.test(r)), `the reasons name the replaced pod: ${results.reasons.join("; ")}`);
         const preview = await pulumi(ws, ["preview", "--expect-no-changes"], 300, "preview after a failed run");
         assert.notStrictEqual(preview.code, 0, "a failed run must not settle: the next up measures again");
         assertOk(await pulumi(ws, ["destroy", "--yes", "--skip-preview"], 600, "destroy (pod deleted)"), "pulumi destroy");
