@@ -4,12 +4,15 @@ import * as path from "path";
 import type { NetperfSettings, WrkSettings } from "../loadtest/results";
 import { formatChange, formatCount, formatMicros, formatPercent, markdownTable, MISSING } from "./format";
 import type { LoadedRun } from "./load";
+import { pairedSection, splitSection } from "./paired-markdown";
 import { PAPER } from "./paper";
 import { baselineRow, overhead, paperComparisons, setupLabel, type PaperComparison, type SetupRow } from "./summarize";
 
 export interface ChartFiles {
     readonly rps: string;
     readonly latency: string;
+    /** The mTLS split's chart, when some mesh was measured in both modes. */
+    readonly split?: string;
 }
 
 const wrkText = (s: WrkSettings) =>
@@ -46,7 +49,8 @@ function overheadSection(rows: readonly SetupRow[]): string[] {
     if (!baseline) return ["No baseline (mesh none) with numbers in this run, so no overheads: include `none` in the sweep."];
     const others = rows.filter((r) => r !== baseline);
     const lines = [
-        `Change against the ${baseline.label} of this run, in %: a negative RPS change and a positive latency change are what the mesh costs.`,
+        `Change against the ${baseline.label} of this run, in %: a negative RPS change and a positive latency change are what the mesh costs.`
+            + (baseline.runs ? " Pooled over lanes and rounds: the medians over runs, compared unpaired; the paired ratios with intervals follow." : ""),
         "",
         markdownTable(["setup", "RPS", "wrk p50", "wrk p99", "netperf mean", "netperf p99"],
             others.map((r) => {
@@ -94,6 +98,7 @@ function paperSection(rows: readonly SetupRow[]): string[] {
 /** Setups that did not give clean numbers: not-ok results, and what the sweep recorded as failed or not run. */
 export function notOkSetups(run: LoadedRun, rows: readonly SetupRow[]): string[] {
     const lines = rows.filter((r) => r.status !== "ok").map((r) => `${r.label}: ${r.status}: ${r.reasons.join("; ") || "no reason given"}`);
+    for (const r of rows.filter((row) => row.status === "ok")) lines.push(...(r.failedRuns ?? []).map((f) => `${r.label}: failed in ${f}`));
     const measured = new Set(rows.map((r) => r.stack));
     for (const s of run.record?.setups ?? []) {
         if (measured.has(s.stack)) continue;
@@ -152,6 +157,14 @@ export function renderMarkdown(run: LoadedRun, rows: readonly SetupRow[], charts
         "## Overhead against the baseline",
         "",
         ...overheadSection(rows),
+        "",
+        "## Paired overheads, with confidence intervals",
+        "",
+        ...pairedSection(run.observations),
+        "",
+        "## What mTLS costs, apart from the mesh",
+        "",
+        ...splitSection(run.observations, charts.split),
         "",
         "## Beside the paper",
         "",
