@@ -99,12 +99,14 @@ function paperSection(rows: readonly SetupRow[]): string[] {
 export function notOkSetups(run: LoadedRun, rows: readonly SetupRow[]): string[] {
     const lines = rows.filter((r) => r.status !== "ok").map((r) => `${r.label}: ${r.status}: ${r.reasons.join("; ") || "no reason given"}`);
     for (const r of rows.filter((row) => row.status === "ok")) lines.push(...(r.failedRuns ?? []).map((f) => `${r.label}: failed in ${f}`));
-    const measured = new Set(rows.map((r) => r.stack));
+    // A record names its lane and round when the sweep had lanes; older records are lane 1, round 1.
+    const measured = new Set(run.observations.map((o) => `${o.results.mesh}/${o.results.mtls.requested}/${o.lane}/${o.round}`));
     for (const s of run.record?.setups ?? []) {
-        if (measured.has(s.stack)) continue;
+        if (measured.has(`${s.mesh}/${s.mtls}/${s.lane ?? 1}/${s.round ?? 1}`)) continue;
         const what = s.outcome.kind === "failed" ? `failed at ${s.outcome.stage}: ${s.outcome.reason}`
             : s.outcome.kind === "not run" ? `not run: ${s.outcome.reason}` : `${s.outcome.kind}, but its results file is missing or unreadable`;
-        lines.push(`${setupLabel(s.mesh, s.mtls)}: ${what}${s.teardown.kind === "failed" ? `; DESTROY FAILED: ${s.teardown.reason}` : ""}`);
+        const where = s.lane === undefined ? "" : ` (lane ${s.lane}, round ${s.round})`;
+        lines.push(`${setupLabel(s.mesh, s.mtls)}${where}: ${what}${s.teardown.kind === "failed" ? `; DESTROY FAILED: ${s.teardown.reason}` : ""}`);
     }
     return lines;
 }

@@ -1,10 +1,12 @@
-// Runs a plan: for each setup, prepare its stack, `up`, save the results, `destroy`.
+// Runs a plan: for each step (a setup in a lane and round), prepare its stack, `up`, save
+// the results, `destroy`. Lanes run one after the other for now (not in parallel).
 // A setup whose `up` fails is still destroyed and recorded, and the sweep goes on; a
 // teardown that fails stops the sweep, since the next setup would share what was left.
 import type { RawConfig } from "../config/fields";
 import type { BenchmarkResults } from "../loadtest/results";
 import { resultsProblem } from "../report/results-file";
 import type { StackBackend, SweepControl } from "./backend";
+import type { Lane, SweepStep } from "./lanes";
 import type { Plan, PlannedSetup } from "./plan";
 import { mergeSetupRecords, type SetupOutcome, type SetupRecord, type SweepRecord, type Teardown } from "./record";
 import type { RunDirectory } from "./run-directory";
@@ -18,6 +20,8 @@ export interface SweepRun {
     readonly settings: RawConfig;
     /** Leave stacks up. */
     readonly keep: boolean;
+    /** Lanes, rounds and orders; absent: the plan's setups in order, one lane, one round. */
+    readonly lanes?: { readonly lanes: Lane[]; readonly rounds: number; readonly seed: number };
 }
 
 export interface SweepDeps {
@@ -27,6 +31,24 @@ export interface SweepDeps {
     /** One progress line. */
     readonly log: (line: string) => void;
     readonly now: () => Date;
+    /** US dollars spent after `seconds` of the sweep, when the target costs money. */
+    readonly spent?: (seconds: number) => number | undefined;
+}
+
+/** The steps of a run: its lanes' in order, or the plan's setups as one lane and round. */
+export function stepsOf(run: SweepRun): SweepStep[] {
+    return run.lanes ? run.lanes.lanes.flatMap((l) => l.steps)
+        : run.plan.setups.map((setup) => ({ lane: 1, round: 1, setup, stack: setup.stack, resultsName: setup.stack }));
+}
+
+/** "lane 2: 3/10 done, ETA 14:35 UTC", from the lane's own steps so far (resumed ones take no time and are not counted). */
+export function laneProgress(lane: number, done: number, total: number, measuredSeconds: readonly number[], now: Date): string {
+    const left = total - done;
+    if (left === 0) return `lane ${lane}: ${done}/${total} done`;
+    if (measuredSeconds.length === 0) return `lane ${lane}: ${done}/${total} done, ETA unknown until a setup has run`;
+    const mean = measuredSeconds.reduce((a, b) => a + b, 0) / measuredSeconds.length;
+    const eta = new Date(now.getTime() + left * mean * 1000);
+    return `lane ${lane}: ${done}/${total} done, ETA ${eta.toISOString().slice(11, 16)} UTC (${formatDuration(Math.round(left * mean))} more)`;
 }
 
 /**
@@ -43,7 +65,7 @@ export function errorText(e: unknown): string {
     return (errors.length > 0 ? errors : lines).slice(-3).join(" | ") || "unknown error";
 }
 
-async function teardown(setup: PlannedSetup, run: SweepRun, deps: SweepDeps, say: (s: string) => void): Promise<Teardown> {
+async function teardown(setup: { readonly stack: string }, run: SweepRun, deps: SweepDeps, say: (s: string) => void): Promise<Teardown> {
     if (run.keep) {
         say(`kept (--keep): tear it down with npm run sweep -- --destroy ${setup.stack}`);
         return { kind: "kept" };
@@ -71,12 +93,13 @@ async function teardown(setup: PlannedSetup, run: SweepRun, deps: SweepDeps, say
 }
 
 /** Prepare, up, save: what the setup produced, whether or not teardown is then needed. */
-async function measure(setup: PlannedSetup, run: SweepRun, deps: SweepDeps, say: (s: string) => void):
+async function measure(step: SweepStep, run: SweepRun, deps: SweepDeps, say: (s: string) => void):
     Promise<{ outcome: SetupOutcome; deployed: boolean }> {
+    const setup = { ...step.setup, stack: step.stack } satisfies PlannedSetup;
     const log = (text: string) => deps.directory.appendLog(setup.stack, text);
     try {
         say("prepare stack");
-        await deps.backend.prepare(setup.stack, stackConfigEntries(setupRawConfig(setup, run.settings, run.runId)));
+        await deps.backend.prepare(setup.stack, stackConfigEntries(setupRawConfig(step.setup, run.settings, run.runId)));
     } catch (e) {
         return { outcome: { kind: "failed", stage: "prepare", reason: errorText(e) }, deployed: false };
     }
@@ -95,7 +118,7 @@ async function measure(setup: PlannedSetup, run: SweepRun, deps: SweepDeps, say:
         return { outcome: { kind: "failed", stage: "results", reason: `stack output "results": ${problem}` }, deployed: true };
     }
     const results = outputs.results as BenchmarkResults;
-    deps.directory.saveResults(setup.stack, results);
+    deps.directory.saveResults(step.resultsName, results);
     return { outcome: { kind: "measured", status: results.status }, deployed: true };
 }
 
@@ -114,11 +137,20 @@ export async function runSweep(run: SweepRun, deps: SweepDeps): Promise<SweepRec
         stopped: deps.control.stopReason ?? (teardownFailed ? `the teardown of ${teardownFailed} failed` : undefined),
         setups: mergeSetupRecords(earlier?.setups ?? [], records),
         skipped: run.plan.skipped,
+        ...(run.lanes ? { lanes: { lanes: run.lanes.lanes.length, rounds: run.lanes.rounds, seed: run.lanes.seed,
+            orders: run.lanes.lanes.map((l) => l.order) } } : {}),
     });
 
-    for (const [index, setup] of run.plan.setups.entries()) {
-        const say = (s: string) => deps.log(`[${index + 1}/${run.plan.setups.length}] ${setup.stack}: ${s}`);
-        const base = { stack: setup.stack, mesh: setup.mesh, mtls: setup.mtls };
+    const steps = stepsOf(run);
+    const laneSeconds = new Map<number, number[]>();
+    const laneDone = new Map<number, number>();
+    const laneTotal = (lane: number) => steps.filter((s) => s.lane === lane).length;
+    for (const [index, step] of steps.entries()) {
+        const { setup } = step;
+        const where = run.lanes ? ` (lane ${step.lane}, round ${step.round})` : "";
+        const say = (s: string) => deps.log(`[${index + 1}/${steps.length}] ${step.stack}${where}: ${s}`);
+        const base = { stack: step.stack, mesh: setup.mesh, mtls: setup.mtls,
+            ...(run.lanes ? { setup: setup.stack, lane: step.lane, round: step.round, results: step.resultsName } : {}) };
 
         const notRun = deps.control.stopRequested ? `sweep stopped (${deps.control.stopReason})`
             : teardownFailed ? `the teardown of ${teardownFailed} failed` : undefined;
@@ -126,23 +158,31 @@ export async function runSweep(run: SweepRun, deps: SweepDeps): Promise<SweepRec
             records.push({ ...base, outcome: { kind: "not run", reason: notRun }, teardown: { kind: "not needed" }, seconds: 0 });
             continue;
         }
-        const saved = deps.directory.savedResults(setup.stack);
+        const saved = deps.directory.savedResults(step.resultsName);
         if (saved && saved.status !== "failed") {
             say(`results already saved (${saved.status}); skipped`);
             records.push({ ...base, outcome: { kind: "resumed", status: saved.status }, teardown: { kind: "not needed" }, seconds: 0 });
+            laneDone.set(step.lane, (laneDone.get(step.lane) ?? 0) + 1);
             continue;
         }
 
         const start = deps.now().getTime();
-        deps.control.activeStack = setup.stack;
-        const { outcome, deployed } = await measure(setup, run, deps, say);
-        say(outcomeText(outcome, deps.directory.savedResults(setup.stack)));
-        const torn = deployed ? await teardown(setup, run, deps, say) : { kind: "not needed" as const };
+        deps.control.activeStack = step.stack;
+        const { outcome, deployed } = await measure(step, run, deps, say);
+        say(outcomeText(outcome, deps.directory.savedResults(step.resultsName)));
+        const torn = deployed ? await teardown(step, run, deps, say) : { kind: "not needed" as const };
         deps.control.activeStack = undefined;
-        if (torn.kind === "failed") teardownFailed = setup.stack;
+        if (torn.kind === "failed") teardownFailed = step.stack;
 
-        const seconds = Math.round((deps.now().getTime() - start) / 1000);
-        say(`done in ${formatDuration(seconds)}`);
+        const now = deps.now();
+        const seconds = Math.round((now.getTime() - start) / 1000);
+        const elapsed = Math.round((now.getTime() - startedAt.getTime()) / 1000);
+        const money = deps.spent?.(elapsed);
+        say(`done in ${formatDuration(seconds)}; sweep elapsed ${formatDuration(elapsed)}`
+            + (money === undefined ? "" : `, about $${money.toFixed(2)} spent so far (on-demand estimate)`));
+        laneSeconds.set(step.lane, [...(laneSeconds.get(step.lane) ?? []), seconds]);
+        laneDone.set(step.lane, (laneDone.get(step.lane) ?? 0) + 1);
+        if (run.lanes) deps.log(laneProgress(step.lane, laneDone.get(step.lane)!, laneTotal(step.lane), laneSeconds.get(step.lane)!, now));
         records.push({ ...base, outcome, teardown: torn, seconds });
         write(false);
     }

@@ -1,7 +1,7 @@
 // What the sweep prints: one line per outcome, and the summary at the end.
 import type { BenchmarkResults } from "../loadtest/results";
 import { stackName } from "./plan";
-import type { SetupOutcome, SweepRecord, Teardown } from "./record";
+import { recordKey, type SetupOutcome, type SweepRecord, type Teardown } from "./record";
 
 export function formatDuration(seconds: number): string {
     const h = Math.floor(seconds / 3600);
@@ -42,15 +42,15 @@ export function summaryLines(
     resultsOf: (stack: string) => BenchmarkResults | undefined,
 ): string[] {
     const setups = record.setups.filter((s) => stacks.includes(s.stack));
-    const width = Math.max(...setups.map((s) => s.stack.length), 5);
+    const width = Math.max(...setups.map((s) => recordKey(s).length), 5);
     const lines = [
         "",
         `sweep ${record.runId}: ${setups.length} setup(s)${record.stopped ? `, stopped: ${record.stopped}` : ""}`,
-        ...setups.map((s) => `  ${s.stack.padEnd(width)}  ${outcomeText(s.outcome, resultsOf(s.stack))}; ${teardownText(s.teardown)}`),
+        ...setups.map((s) => `  ${recordKey(s).padEnd(width)}  ${outcomeText(s.outcome, resultsOf(recordKey(s)))}; ${teardownText(s.teardown)}`),
         ...record.skipped.map((s) =>
             `  ${(s.mtls === undefined ? s.mesh : stackName(s.mesh, s.mtls)).padEnd(width)}  skipped: ${s.reason}`),
     ];
-    const leftUp = setups.filter((s) => s.teardown.kind === "failed" || s.teardown.kind === "kept").map((s) => s.stack);
+    const leftUp = [...new Set(setups.filter((s) => s.teardown.kind === "failed" || s.teardown.kind === "kept").map((s) => s.stack))];
     if (leftUp.length > 0) {
         lines.push(`STILL UP: ${leftUp.join(", ")}; tear down with: npm run sweep -- ${leftUp.map((s) => `--destroy ${s}`).join(" ")}`);
     }

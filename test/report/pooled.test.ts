@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { loadRun } from "../../report/load";
+import { notOkSetups } from "../../report/markdown";
 import { formatRatio, pairedSection, splitSection } from "../../report/paired-markdown";
 import { mtlsSplits, splitParts, type Observation } from "../../report/paired";
 import { pooledRow, reportRows } from "../../report/pooled";
@@ -60,6 +61,15 @@ describe("pooled rows", () => {
         assert.deepStrictEqual(row.failedRuns, ["lane 1 round 1: wrk saw errors"]);
         assert.strictEqual(row.rps!.median, median(runs.slice(1).map((o) => o.results.wrk.rps!.median)));
         assert.strictEqual(pooledRow(failed.slice(0, 1)).status, "failed");
+    });
+
+    it("list a step the sweep recorded as failed in its lane and round, though the setup has results elsewhere", () => {
+        const failed = { stack: "kuma-mtls-on-lane2", setup: "kuma-mtls-on", lane: 2, round: 1, results: "kuma-mtls-on.lane2.round1", mesh: "kuma" as const, mtls: true,
+            outcome: { kind: "failed" as const, stage: "up" as const, reason: "error: timed out" }, teardown: { kind: "destroyed" as const }, seconds: 60 };
+        const measured = { ...failed, lane: 1, results: "kuma-mtls-on.lane1.round1", outcome: { kind: "measured" as const, status: "ok" as const } };
+        const without = SWEEP.observations.filter((o) => !(o.lane === 2 && o.round === 1 && o.results.mesh === "kuma" && o.results.mtls.requested));
+        const run = { ...SWEEP, observations: without, record: { runId: "x", settings: {}, startedAt: "", updatedAt: "", finished: true, setups: [failed, measured], skipped: [] } };
+        assert.deepStrictEqual(notOkSetups(run, reportRows(without)), ["kuma, mTLS on (lane 2, round 1): failed at up: error: timed out"]);
     });
 
     it("keep the single-run rows of a run without lanes", () => {
