@@ -43,6 +43,14 @@ describe("sweep estimate", () => {
         const one = figures("cluster per lane, lanes in parallel", "vms", 80 / 60, PAPER, 3, PER_HOUR);
         near(one.wallMinutes, [12 + 5 * (2 + 80 / 60), 19 + 5 * (3 + 80 / 60)], "wall, 1 repetition");
         assert.ok(one.wallMinutes[1] <= GOAL.wallMinutes && one.dollars![1] <= GOAL.dollars, `${one.wallMinutes} min, $${one.dollars}`);
+        near(one.dollars!, [2.48, 3.52], "dollars, 1 repetition (README)");
+        // With Istio and Kuma mTLS off added: seven setups a lane (README, "mTLS off in the default plan").
+        const seven = figures("cluster per lane, lanes in parallel", "vms", 80 / 60, { ...PAPER, setups: 7 }, 3, PER_HOUR);
+        near(seven.wallMinutes.map(Math.round), [35, 49], "wall, seven setups");
+        near(seven.dollars!, [3.06, 4.27], "dollars, seven setups");
+        const sevenToday = figures("cluster per setup, lanes in turn", "vms", 320 / 60, { ...PAPER, setups: 7 }, 3, PER_HOUR);
+        near(sevenToday.wallMinutes.map((m) => Math.round(m / 6) / 10), [6.8, 9.6], "hours, seven setups today");
+        near(sevenToday.dollars!.map((d) => Math.round(d * 10) / 10), [11.7, 16.6], "dollars, seven setups today");
     });
 
     it("prints the plan's shape, both designs and the spending rate; and counts the money a running sweep spent", () => {
