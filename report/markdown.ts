@@ -102,6 +102,9 @@ export function notOkSetups(run: LoadedRun, rows: readonly SetupRow[]): string[]
     // A record names its lane and round when the sweep had lanes; older records are lane 1, round 1.
     const measured = new Set(run.observations.map((o) => `${o.results.mesh}/${o.results.mtls.requested}/${o.lane}/${o.round}`));
     for (const s of run.record?.setups ?? []) {
+        if (s.teardown.kind === "residue") {
+            lines.push(`${setupLabel(s.mesh, s.mtls)}${s.lane === undefined ? "" : ` (lane ${s.lane}, round ${s.round})`}: its destroy left residue, so its lane stopped: ${s.teardown.residue.join("; ")}`);
+        }
         if (measured.has(`${s.mesh}/${s.mtls}/${s.lane ?? 1}/${s.round ?? 1}`)) continue;
         const what = s.outcome.kind === "failed" ? `failed at ${s.outcome.stage}: ${s.outcome.reason}`
             : s.outcome.kind === "not run" ? `not run: ${s.outcome.reason}` : `${s.outcome.kind}, but its results file is missing or unreadable`;

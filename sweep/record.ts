@@ -12,7 +12,9 @@ export type Teardown =
     | { readonly kind: "destroyed" }
     | { readonly kind: "kept" }
     | { readonly kind: "not needed" }
-    | { readonly kind: "failed"; readonly reason: string };
+    | { readonly kind: "failed"; readonly reason: string }
+    /** Destroyed, but the cluster is not back in its clean state (sweep/residue.ts): what was left or removed. */
+    | { readonly kind: "residue"; readonly residue: string[] };
 
 export type SetupOutcome =
     /** `up` finished and its results are saved (their own status may still be failed). */

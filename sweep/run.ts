@@ -11,6 +11,7 @@ import type { Plan, PlannedSetup } from "./plan";
 import { mergeSetupRecords, type SetupOutcome, type SetupRecord, type SweepRecord, type Teardown } from "./record";
 import type { RunDirectory } from "./run-directory";
 import { setupRawConfig, stackConfigEntries } from "./stack-config";
+import { residueOf, residueText, type ClusterListing } from "./residue";
 import { formatDuration, outcomeText } from "./summary";
 
 export interface SweepRun {
@@ -31,6 +32,12 @@ export interface SweepDeps {
     /** One progress line. */
     readonly log: (line: string) => void;
     readonly now: () => Date;
+    /**
+     * Lists a lane's cluster for the residue check, when its setups share one (target
+     * kubeconfig). Listed before the lane's first setup (the clean state) and after each
+     * destroy; a setup that leaves residue fails its lane.
+     */
+    readonly inspect?: (lane: number) => Promise<ClusterListing>;
     /** US dollars spent after `seconds` of the sweep, when the target costs money. */
     readonly spent?: (seconds: number) => number | undefined;
 }
@@ -127,6 +134,9 @@ export async function runSweep(run: SweepRun, deps: SweepDeps): Promise<SweepRec
     const earlier = deps.directory.readRecord();
     const records: SetupRecord[] = [];
     let teardownFailed: string | undefined;
+    /** Per lane: the stack whose teardown failed or left residue; the lane's later steps do not run. */
+    const laneBroken = new Map<number, string>();
+    const clean = new Map<number, ClusterListing>();
 
     const write = (finished: boolean) => deps.directory.writeRecord({
         runId: run.runId,
@@ -153,7 +163,7 @@ export async function runSweep(run: SweepRun, deps: SweepDeps): Promise<SweepRec
             ...(run.lanes ? { setup: setup.stack, lane: step.lane, round: step.round, results: step.resultsName } : {}) };
 
         const notRun = deps.control.stopRequested ? `sweep stopped (${deps.control.stopReason})`
-            : teardownFailed ? `the teardown of ${teardownFailed} failed` : undefined;
+            : laneBroken.has(step.lane) ? `the teardown of ${laneBroken.get(step.lane)} failed` : undefined;
         if (notRun) {
             records.push({ ...base, outcome: { kind: "not run", reason: notRun }, teardown: { kind: "not needed" }, seconds: 0 });
             continue;
@@ -167,12 +177,23 @@ export async function runSweep(run: SweepRun, deps: SweepDeps): Promise<SweepRec
         }
 
         const start = deps.now().getTime();
+        if (deps.inspect && !clean.has(step.lane)) clean.set(step.lane, await deps.inspect(step.lane));
         deps.control.activeStack = step.stack;
         const { outcome, deployed } = await measure(step, run, deps, say);
         say(outcomeText(outcome, deps.directory.savedResults(step.resultsName)));
-        const torn = deployed ? await teardown(step, run, deps, say) : { kind: "not needed" as const };
+        let torn: Teardown = deployed ? await teardown(step, run, deps, say) : { kind: "not needed" as const };
         deps.control.activeStack = undefined;
-        if (torn.kind === "failed") teardownFailed = step.stack;
+        if (torn.kind === "destroyed" && deps.inspect) {
+            const left = residueOf(clean.get(step.lane)!, await deps.inspect(step.lane));
+            if (left.length > 0) {
+                torn = { kind: "residue", residue: left.map(residueText) };
+                say(`RESIDUE: the cluster is not back in its clean state: ${torn.residue.join("; ")}`);
+            }
+        }
+        if (torn.kind === "failed" || torn.kind === "residue") {
+            teardownFailed ??= step.stack;
+            laneBroken.set(step.lane, step.stack);
+        }
 
         const now = deps.now();
         const seconds = Math.round((now.getTime() - start) / 1000);

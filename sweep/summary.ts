@@ -28,12 +28,13 @@ export function outcomeText(outcome: SetupOutcome, results?: BenchmarkResults): 
     }
 }
 
-const teardownText = (t: Teardown): string => (t.kind === "failed" ? `DESTROY FAILED: ${t.reason}` : t.kind);
+const teardownText = (t: Teardown): string =>
+    t.kind === "failed" ? `DESTROY FAILED: ${t.reason}` : t.kind === "residue" ? `destroyed, but LEFT RESIDUE: ${t.residue.join("; ")}` : t.kind;
 
 /** Whether each of `stacks` ended with results worth reporting, and nothing was left up by failure. */
 export function sweepSucceeded(record: SweepRecord, stacks: readonly string[]): boolean {
     return record.finished && record.stopped === undefined && record.setups.filter((s) => stacks.includes(s.stack)).every((s) =>
-        (s.outcome.kind === "measured" || s.outcome.kind === "resumed") && s.outcome.status !== "failed" && s.teardown.kind !== "failed");
+        (s.outcome.kind === "measured" || s.outcome.kind === "resumed") && s.outcome.status !== "failed" && s.teardown.kind !== "failed" && s.teardown.kind !== "residue");
 }
 
 /** The summary printed at the end; `stacks` limits it to this invocation's setups. */
