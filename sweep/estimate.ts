@@ -4,9 +4,9 @@
 // shape of the sweep and the day come in.
 //
 // The sweep today runs every step (a setup in a lane and round) on a cluster of its own,
-// created and destroyed with the setup, and its lanes one after the other. The estimate
-// also says what the issue-16 design (a cluster stack per lane, shared by the lane's
-// setups, lanes in parallel) would take, which is not built yet.
+// created and destroyed with the setup; its lanes side by side (or one after the other
+// with --serial). The estimate also says what the issue-16 design (a cluster stack per
+// lane, shared by the lane's setups, lanes side by side) would take, which is not built yet.
 import type { ClusterSettings } from "../cluster/types";
 import { DEFAULT_INSTANCE_TYPES } from "../cluster/aws/settings";
 import { EKS_DEFAULT_VERSION, EKS_VERSIONS } from "../cluster/versions";
@@ -47,6 +47,9 @@ export const STEP_MINUTES = {
     setup: { kubeconfig: [2, 5], vms: [2, 3], eks: [2, 5] },
 } as const satisfies Record<string, Record<Target, Range>>;
 
+/** vCPUs of the priced types (AWS's instance type pages), for the quota a sweep needs at once. */
+export const VCPUS: Readonly<Record<string, number>> = { "c6i.large": 2, "c6i.xlarge": 4, "c6i.2xlarge": 8, "c6i.4xlarge": 16, "c6i.8xlarge": 32 };
+
 /** The paper's five setups × 3 replicates with the defaults, in us-east-1: the goal of issue 16. */
 export const GOAL = { wallMinutes: 45, dollars: 5 } as const;
 
@@ -58,8 +61,14 @@ export interface SweepShape {
     readonly rounds: number;
 }
 
-/** Which design the figures are for: today's, or a cluster per lane with lanes in parallel (not built). */
-export type Design = "cluster per setup, lanes in turn" | "cluster per lane, lanes in parallel";
+/** Which design the figures are for: today's (a cluster per step), or a cluster per lane (not built); lanes side by side or in turn. */
+export interface Design {
+    readonly clusterPer: "step" | "lane";
+    readonly parallel: boolean;
+}
+
+export const designText = (d: Design): string =>
+    `a cluster per ${d.clusterPer}, lanes ${d.parallel ? "side by side" : "one after the other"}`;
 
 export interface Figures {
     readonly design: Design;
@@ -110,20 +119,21 @@ export function clusterTypes(cluster: ClusterSettings): string[] {
 }
 
 /**
- * Wall time and cluster-hours of a design. Cluster per setup: every step pays a cluster,
- * steps run one after the other. Cluster per lane: each lane pays one cluster, then its
- * steps; the lanes run side by side, so the wall is one lane and the cost is all of them.
+ * Wall time and cluster-hours of a design. A lane is its steps one after the other; with a
+ * cluster per step every step pays a cluster, with a cluster per lane the lane pays one.
+ * Lanes side by side: the wall is one lane; in turn: all of them. Either way the clusters
+ * are up, summed, for every lane's whole time.
  */
 export function figures(design: Design, target: Target, loadMinutes: number, shape: SweepShape, nodes: number, perHour?: number): Figures {
     const cluster = STEP_MINUTES.cluster[target];
     const setup = STEP_MINUTES.setup[target];
     const steps = shape.setups * shape.rounds;
-    const perStep = range((i) => setup[i] + loadMinutes);
-    const wall = design === "cluster per setup, lanes in turn"
-        ? range((i) => shape.lanes * steps * (cluster[i] + perStep[i]))
-        : range((i) => cluster[i] + steps * perStep[i]);
+    const lane = design.clusterPer === "step"
+        ? range((i) => steps * (cluster[i] + setup[i] + loadMinutes))
+        : range((i) => cluster[i] + steps * (setup[i] + loadMinutes));
+    const wall = design.parallel ? lane : range((i) => shape.lanes * lane[i]);
     // Minutes some cluster is up, summed over clusters.
-    const clusterMinutes = design === "cluster per setup, lanes in turn" ? wall : range((i) => shape.lanes * wall[i]);
+    const clusterMinutes = range((i) => shape.lanes * lane[i]);
     const paid = target !== "kubeconfig";
     return {
         design,
@@ -140,6 +150,8 @@ export function sweepEstimate(input: {
     readonly cluster: ClusterSettings;
     readonly load: LoadSettings;
     readonly shape: SweepShape;
+    /** Lanes side by side (the default with more than one lane) or one after the other (--serial). */
+    readonly parallel: boolean;
     readonly keep: boolean;
     readonly today: string;
 }): SweepEstimate {
@@ -151,7 +163,7 @@ export function sweepEstimate(input: {
     const plan = `  plan: ${shape.lanes} lane(s) × ${shape.rounds} round(s) × ${shape.setups} setup(s) = ${steps} step(s); `
         + `load ${load.toFixed(1)} min per step`;
     if (target === "kubeconfig") {
-        const f = figures("cluster per setup, lanes in turn", target, load, shape, 0);
+        const f = figures({ clusterPer: "step", parallel: false }, target, load, shape, 0);
         return { paid: false, figures: f, lines: [head, plan,
             `  time: ${duration(f.wallMinutes)} on your cluster (${STEP_MINUTES.setup.kubeconfig.join("–")} min per step installing and removing the mesh)`,
             "  cost: none from meshbench (the cluster is yours)"] };
@@ -162,13 +174,15 @@ export function sweepEstimate(input: {
     const eks = target === "eks" ? eksFee(cluster.kubernetesVersion, input.today) : undefined;
     const perHour = unpriced.length > 0 ? undefined
         : types.reduce((sum, t) => sum + PRICES.instancePerHour[t] + PRICES.perNodeExtras, 0) + (eks?.fee ?? 0);
-    const today = figures("cluster per setup, lanes in turn", target, load, shape, types.length, perHour);
-    const planned = figures("cluster per lane, lanes in parallel", target, load, shape, types.length, perHour);
+    const today = figures({ clusterPer: "step", parallel: input.parallel }, target, load, shape, types.length, perHour);
+    const planned = figures({ clusterPer: "lane", parallel: true }, target, load, shape, types.length, perHour);
+    const vcpus = types.reduce((n, t) => n + (VCPUS[t] ?? 0), 0) * (input.parallel ? shape.lanes : 1);
     const lines = [head, plan,
         `  each cluster: ${types.length} nodes (${types.join(", ")})`
             + (perHour === undefined ? "" : `, about ${usd(perHour)}/h${eks ? ` with the EKS fee of ${usd(eks.fee)}/h, ${eks.support}` : ""}`),
-        `  this sweep (${today.design}): ${figureText(today)}`,
-        `  with a cluster stack per lane and lanes in parallel (issue 16, not built yet): ${figureText(planned)}`];
+        `  this sweep (${designText(today.design)}): ${figureText(today)}`,
+        `  with a cluster stack per lane, lanes side by side (issue 16, not built yet): ${figureText(planned)}`];
+    if (vcpus > 0) lines.push(`  at once: ${vcpus} vCPUs of EC2's standard on-demand quota (new accounts often have less; --serial runs one lane at a time)`);
     if (unpriced.length > 0) lines.push(`  cost: not estimated: no price for ${unpriced.join(", ")} in this table; see https://aws.amazon.com/ec2/pricing/on-demand/`);
     if (input.keep && perHour !== undefined) lines.push(`  --keep: each stack kept up goes on costing about ${usd(perHour)}/h until it is destroyed`);
     lines.push(`  prices: ${PRICES.region} on-demand, ${PRICES.asOf}, ${PRICES.source}; ${PRICES.check}`

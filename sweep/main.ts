@@ -54,9 +54,9 @@ function printPlan(plan: Plan, runId: string, options: SweepOptions, say: (s: st
     for (const s of plan.skipped) say(`  skipped ${s.mesh}${s.mtls === undefined ? "" : ` mTLS ${s.mtls ? "on" : "off"}`}: ${sweepWording(s.reason)}`);
 }
 
-function printLanes(lanes: readonly Lane[], o: LaneOptions, added: boolean, say: (s: string) => void): void {
+function printLanes(lanes: readonly Lane[], o: LaneOptions, parallel: boolean, added: boolean, say: (s: string) => void): void {
     say(`${o.lanes} lane(s) × ${o.rounds} round(s), each lane in its own order (seed ${o.seed}, recorded in sweep.json)`
-        + `${o.lanes > 1 ? "; lanes run one after the other for now" : ""}:`);
+        + `${o.lanes > 1 ? (parallel ? "; lanes side by side" : "; lanes one after the other (--serial)") : ""}:`);
     if (added) say("  the baseline (none-mtls-off) was added to every lane: each overhead is paired with the baseline of its own lane and round");
     for (const l of lanes) say(`  lane ${l.lane}: ${l.order.join(", ")}${o.rounds > 1 ? `, ${o.rounds} times` : ""}`);
 }
@@ -125,8 +125,9 @@ async function sweep(options: SweepOptions, url: string, io: SweepIo): Promise<n
     const { setups, added } = withBaseline(requested.setups, laneOptions);
     const plan: Plan = { ...requested, setups };
     const lanes = buildLanes(setups, laneOptions);
+    const parallel = laneOptions.lanes > 1 && !options.serial;
     printPlan(plan, runId, options, io.say);
-    if (setups.length > 0) printLanes(lanes, laneOptions, added, io.say);
+    if (setups.length > 0) printLanes(lanes, laneOptions, parallel, added, io.say);
 
     const problems = preflightProblems({ runId, plan, settings: options.config, keep: options.keep, earlier, lanes: laneOptions });
     if (problems.length > 0) throw cannotStart(problems);
@@ -134,7 +135,7 @@ async function sweep(options: SweepOptions, url: string, io: SweepIo): Promise<n
     const { meshbench, context } = parserInput(setupRawConfig(plan.setups[0], options.config, runId));
     const config = parseConfig(meshbench, context);
     const estimate = sweepEstimate({ cluster: config.cluster, load: config.load, keep: options.keep,
-        shape: { setups: plan.setups.length, lanes: laneOptions.lanes, rounds: laneOptions.rounds },
+        shape: { setups: plan.setups.length, lanes: laneOptions.lanes, rounds: laneOptions.rounds }, parallel,
         today: io.now().toISOString().slice(0, 10) });
     estimate.lines.forEach(io.say);
 
@@ -161,7 +162,7 @@ async function sweep(options: SweepOptions, url: string, io: SweepIo): Promise<n
     const backend = await io.openBackend(url);
     io.handleSignals(io.control);
     const record = await runSweep(
-        { runId, plan, settings: options.config, keep: options.keep, lanes: { lanes, rounds: laneOptions.rounds, seed: laneOptions.seed } },
+        { runId, plan, settings: options.config, keep: options.keep, lanes: { lanes, rounds: laneOptions.rounds, seed: laneOptions.seed, parallel } },
         { backend, directory, control: io.control, log: io.say, now: io.now, spent: estimate.spent },
     );
     const stacks = [...new Set(lanes.flatMap((l) => l.steps.map((s) => s.stack)))];

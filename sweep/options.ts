@@ -45,7 +45,7 @@ export const OPTIONS = {
         default: `${CLUSTER_FIELDS.target.default}: a fresh EC2 cluster per setup` },
     repetitions: { type: "string", value: "N", help: "measured repetitions of each tool, 1 to 50",
         default: String(LOAD_FIELDS.repetitions.default) },
-    lanes: { type: "string", value: "K", help: `lanes, each on its own cluster and running every setup, the baseline included, 1 to ${LANE_LIMITS.lanes} (kubeconfig: 1, your cluster); they run one after the other for now`,
+    lanes: { type: "string", value: "K", help: `lanes, each on its own clusters and running every setup, the baseline included, side by side, 1 to ${LANE_LIMITS.lanes} (kubeconfig: 1, your cluster)`,
         default: "1" },
     rounds: { type: "string", value: "R", help: `times each lane runs its order of setups, 1 to ${LANE_LIMITS.rounds}, so that drift shows`, default: "1" },
     seed: { type: "string", value: "N", help: "seed of each lane's random order of setups (recorded in sweep.json; a resume uses the recorded one), 0 to 4294967295",
@@ -57,6 +57,7 @@ export const OPTIONS = {
     "run-id": { type: "string", value: "ID", help: "results go to <results>/ID; an existing ID resumes that run, skipping setups whose results are saved",
         default: "a new ID from the current UTC time" },
     results: { type: "string", value: "DIR", help: "where run folders go", default: "results" },
+    serial: { type: "boolean", help: "run the lanes one after the other, not side by side (for a small EC2 vCPU quota)" },
     keep: { type: "boolean", help: "leave each stack up after its run (no destroy)" },
     yes: { type: "boolean", short: "y", help: "start a sweep on a paid target (vms, eks) without asking; required without a terminal" },
     "dry-run": { type: "boolean", help: "print the plan, the estimate and each stack's config; touch no stack" },
@@ -118,6 +119,8 @@ export interface SweepOptions {
     readonly resultsDir: string;
     readonly lanes: number;
     readonly rounds: number;
+    /** Lanes one after the other. */
+    readonly serial: boolean;
     /** Undefined: derived from the run id (sweep/lanes.ts, seedOf). */
     readonly seed?: number;
     /** meshbench config shared by every setup, keys without the `meshbench:` prefix. */
@@ -210,7 +213,7 @@ function parseArgsProblem(e: Error & { code?: string }): UsageError {
 }
 
 /** Options that shape a sweep, which --destroy does not run. */
-const SWEEP_ONLY: readonly OptionName[] = ["all", "meshes", "mtls", "target", "repetitions", "lanes", "rounds", "seed", "config", "run-id", "results", "keep", "yes"];
+const SWEEP_ONLY: readonly OptionName[] = ["all", "meshes", "mtls", "target", "repetitions", "lanes", "rounds", "seed", "serial", "config", "run-id", "results", "keep", "yes"];
 
 /** A whole number in [min, max] from --name, or undefined when not given. */
 function integerOption(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -238,7 +241,7 @@ export function parseSweepArgs(argv: readonly string[]): SweepOptions {
     }
     const v = parsed.values as {
         all?: boolean; meshes?: string; mtls?: string; target?: string; repetitions?: string; config?: string[];
-        lanes?: string; rounds?: string; seed?: string;
+        lanes?: string; rounds?: string; seed?: string; serial?: boolean;
         "run-id"?: string; results?: string; keep?: boolean; yes?: boolean; "dry-run"?: boolean; destroy?: string[]; help?: boolean;
     };
     const destroy = v.destroy ?? [];
@@ -281,6 +284,7 @@ export function parseSweepArgs(argv: readonly string[]): SweepOptions {
         lanes,
         rounds,
         seed,
+        serial: v.serial ?? false,
         config,
     };
 }

@@ -22,7 +22,13 @@ export interface SweepRun {
     /** Leave stacks up. */
     readonly keep: boolean;
     /** Lanes, rounds and orders; absent: the plan's setups in order, one lane, one round. */
-    readonly lanes?: { readonly lanes: Lane[]; readonly rounds: number; readonly seed: number };
+    readonly lanes?: {
+        readonly lanes: Lane[];
+        readonly rounds: number;
+        readonly seed: number;
+        /** Run the lanes side by side (each on its own clusters); else one after the other. */
+        readonly parallel?: boolean;
+    };
 }
 
 export interface SweepDeps {
@@ -38,8 +44,8 @@ export interface SweepDeps {
      * destroy; a setup that leaves residue fails its lane.
      */
     readonly inspect?: (lane: number) => Promise<ClusterListing>;
-    /** US dollars spent after `seconds` of the sweep, when the target costs money. */
-    readonly spent?: (seconds: number) => number | undefined;
+    /** US dollars spent after `clusterSeconds` (seconds some cluster was up, summed over clusters), when the target costs money. */
+    readonly spent?: (clusterSeconds: number) => number | undefined;
 }
 
 /** The steps of a run: its lanes' in order, or the plan's setups as one lane and round. */
@@ -132,11 +138,15 @@ async function measure(step: SweepStep, run: SweepRun, deps: SweepDeps, say: (s:
 export async function runSweep(run: SweepRun, deps: SweepDeps): Promise<SweepRecord> {
     const startedAt = deps.now();
     const earlier = deps.directory.readRecord();
-    const records: SetupRecord[] = [];
+    const steps = stepsOf(run);
+    // By step, so that the record lists them in plan order even when lanes finish out of turn.
+    const records: (SetupRecord | undefined)[] = new Array(steps.length);
     let teardownFailed: string | undefined;
     /** Per lane: the stack whose teardown failed or left residue; the lane's later steps do not run. */
     const laneBroken = new Map<number, string>();
     const clean = new Map<number, ClusterListing>();
+    /** Seconds some cluster was up, summed over finished steps (each step has its own cluster today). */
+    let clusterSeconds = 0;
 
     const write = (finished: boolean) => deps.directory.writeRecord({
         runId: run.runId,
@@ -145,17 +155,17 @@ export async function runSweep(run: SweepRun, deps: SweepDeps): Promise<SweepRec
         updatedAt: deps.now().toISOString(),
         finished,
         stopped: deps.control.stopReason ?? (teardownFailed ? `the teardown of ${teardownFailed} failed` : undefined),
-        setups: mergeSetupRecords(earlier?.setups ?? [], records),
+        setups: mergeSetupRecords(earlier?.setups ?? [], records.filter((r): r is SetupRecord => r !== undefined)),
         skipped: run.plan.skipped,
         ...(run.lanes ? { lanes: { lanes: run.lanes.lanes.length, rounds: run.lanes.rounds, seed: run.lanes.seed,
             orders: run.lanes.lanes.map((l) => l.order) } } : {}),
     });
 
-    const steps = stepsOf(run);
     const laneSeconds = new Map<number, number[]>();
     const laneDone = new Map<number, number>();
     const laneTotal = (lane: number) => steps.filter((s) => s.lane === lane).length;
-    for (const [index, step] of steps.entries()) {
+
+    async function runStep(step: SweepStep, index: number): Promise<void> {
         const { setup } = step;
         const where = run.lanes ? ` (lane ${step.lane}, round ${step.round})` : "";
         const say = (s: string) => deps.log(`[${index + 1}/${steps.length}] ${step.stack}${where}: ${s}`);
@@ -165,24 +175,24 @@ export async function runSweep(run: SweepRun, deps: SweepDeps): Promise<SweepRec
         const notRun = deps.control.stopRequested ? `sweep stopped (${deps.control.stopReason})`
             : laneBroken.has(step.lane) ? `the teardown of ${laneBroken.get(step.lane)} failed` : undefined;
         if (notRun) {
-            records.push({ ...base, outcome: { kind: "not run", reason: notRun }, teardown: { kind: "not needed" }, seconds: 0 });
-            continue;
+            records[index] = { ...base, outcome: { kind: "not run", reason: notRun }, teardown: { kind: "not needed" }, seconds: 0 };
+            return;
         }
         const saved = deps.directory.savedResults(step.resultsName);
         if (saved && saved.status !== "failed") {
             say(`results already saved (${saved.status}); skipped`);
-            records.push({ ...base, outcome: { kind: "resumed", status: saved.status }, teardown: { kind: "not needed" }, seconds: 0 });
+            records[index] = { ...base, outcome: { kind: "resumed", status: saved.status }, teardown: { kind: "not needed" }, seconds: 0 };
             laneDone.set(step.lane, (laneDone.get(step.lane) ?? 0) + 1);
-            continue;
+            return;
         }
 
         const start = deps.now().getTime();
         if (deps.inspect && !clean.has(step.lane)) clean.set(step.lane, await deps.inspect(step.lane));
-        deps.control.activeStack = step.stack;
+        deps.control.activeStacks.add(step.stack);
         const { outcome, deployed } = await measure(step, run, deps, say);
         say(outcomeText(outcome, deps.directory.savedResults(step.resultsName)));
         let torn: Teardown = deployed ? await teardown(step, run, deps, say) : { kind: "not needed" as const };
-        deps.control.activeStack = undefined;
+        deps.control.activeStacks.delete(step.stack);
         if (torn.kind === "destroyed" && deps.inspect) {
             const left = residueOf(clean.get(step.lane)!, await deps.inspect(step.lane));
             if (left.length > 0) {
@@ -197,15 +207,27 @@ export async function runSweep(run: SweepRun, deps: SweepDeps): Promise<SweepRec
 
         const now = deps.now();
         const seconds = Math.round((now.getTime() - start) / 1000);
+        clusterSeconds += seconds;
         const elapsed = Math.round((now.getTime() - startedAt.getTime()) / 1000);
-        const money = deps.spent?.(elapsed);
+        const money = deps.spent?.(clusterSeconds);
         say(`done in ${formatDuration(seconds)}; sweep elapsed ${formatDuration(elapsed)}`
             + (money === undefined ? "" : `, about $${money.toFixed(2)} spent so far (on-demand estimate)`));
         laneSeconds.set(step.lane, [...(laneSeconds.get(step.lane) ?? []), seconds]);
         laneDone.set(step.lane, (laneDone.get(step.lane) ?? 0) + 1);
         if (run.lanes) deps.log(laneProgress(step.lane, laneDone.get(step.lane)!, laneTotal(step.lane), laneSeconds.get(step.lane)!, now));
-        records.push({ ...base, outcome, teardown: torn, seconds });
+        records[index] = { ...base, outcome, teardown: torn, seconds };
         write(false);
+    }
+
+    const indexed = steps.map((step, index) => ({ step, index }));
+    if (run.lanes?.parallel) {
+        // Each lane is its own cluster (today: its own cluster per step), so lanes do not share nodes.
+        const lanes = [...new Set(steps.map((s) => s.lane))];
+        await Promise.all(lanes.map(async (lane) => {
+            for (const { step, index } of indexed.filter((x) => x.step.lane === lane)) await runStep(step, index);
+        }));
+    } else {
+        for (const { step, index } of indexed) await runStep(step, index);
     }
     write(true);
     return deps.directory.readRecord()!;

@@ -5,9 +5,9 @@ import { figures, GOAL, loadSeconds, PRICES, STEP_MINUTES, sweepEstimate, type S
 
 const AWS = { operatorCidr: "203.0.113.7/32" };
 const PAPER: SweepShape = { setups: 5, lanes: 3, rounds: 1 };
-const estimate = (raw: Record<string, string>, shape: SweepShape = { setups: 5, lanes: 1, rounds: 1 }, keep = false, awsRegion = "us-east-1") => {
+const estimate = (raw: Record<string, string>, shape: SweepShape = { setups: 5, lanes: 1, rounds: 1 }, keep = false, awsRegion = "us-east-1", parallel = shape.lanes > 1) => {
     const config = parseConfig({ mesh: "none", ...raw }, { awsRegion });
-    return sweepEstimate({ cluster: config.cluster, load: config.load, shape, keep, today: "2026-12-01" });
+    return sweepEstimate({ cluster: config.cluster, load: config.load, shape, parallel, keep, today: "2026-12-01" });
 };
 /** The default cluster: c6i.2xlarge + 2 × c6i.4xlarge, each with its volume and address. */
 const PER_HOUR = PRICES.instancePerHour["c6i.2xlarge"] + 2 * PRICES.instancePerHour["c6i.4xlarge"] + 3 * PRICES.perNodeExtras;
@@ -26,29 +26,33 @@ describe("sweep estimate", () => {
     it("prices the paper's five setups × 3 lanes on today's design: a cluster per step, one after the other", () => {
         // Load: 2 × 10 s warm-up + 5 × (30 + 30) s = 320 s. Per step: cluster 12–19 + setup 2–3 + 5.33 min.
         assert.strictEqual(loadSeconds(parseConfig({ target: "kubeconfig", mesh: "none" }).load), 320);
-        const f = figures("cluster per setup, lanes in turn", "vms", 320 / 60, PAPER, 3, PER_HOUR);
+        const f = figures({ clusterPer: "step", parallel: false }, "vms", 320 / 60, PAPER, 3, PER_HOUR);
         near(f.wallMinutes, [15 * (12 + 2 + 320 / 60), 15 * (19 + 3 + 320 / 60)], "wall"); // 290–410 min
         near(f.instanceHours, [3 * 290 / 60, 3 * 410 / 60], "instance-hours");
         near(f.dollars!, [(290 / 60) * PER_HOUR, (410 / 60) * PER_HOUR], "dollars"); // $8.37–$11.83
         assert.ok(f.wallMinutes[0] > GOAL.wallMinutes && f.dollars![0] > GOAL.dollars, "today's design misses the goal");
+        // Side by side (the default with lanes): a third of the wall, the same clusters and money.
+        const side = figures({ clusterPer: "step", parallel: true }, "vms", 320 / 60, PAPER, 3, PER_HOUR);
+        near(side.wallMinutes, [290 / 3, 410 / 3], "wall, lanes side by side");
+        near(side.dollars!, f.dollars!, "dollars, lanes side by side");
     });
 
     it("prices the issue's design: a cluster per lane, lanes side by side; and what reaches the goal", () => {
-        const f = figures("cluster per lane, lanes in parallel", "vms", 320 / 60, PAPER, 3, PER_HOUR);
+        const f = figures({ clusterPer: "lane", parallel: true }, "vms", 320 / 60, PAPER, 3, PER_HOUR);
         // One lane: 12–19 + 5 × (2–3 + 5.33) = 48.7–60.7 min; three clusters that long.
         near(f.wallMinutes, [12 + 5 * (2 + 320 / 60), 19 + 5 * (3 + 320 / 60)], "wall");
         near(f.dollars!, [3 * (f.wallMinutes[0] / 60) * PER_HOUR, 3 * (f.wallMinutes[1] / 60) * PER_HOUR], "dollars"); // $4.21–$5.25
         assert.ok(f.wallMinutes[0] > GOAL.wallMinutes, "5 repetitions per run miss 45 min even in parallel");
         // Each run counts once anyway, so one repetition per run: 80 s of load. 28.7–40.7 min, $2.48–$3.52.
-        const one = figures("cluster per lane, lanes in parallel", "vms", 80 / 60, PAPER, 3, PER_HOUR);
+        const one = figures({ clusterPer: "lane", parallel: true }, "vms", 80 / 60, PAPER, 3, PER_HOUR);
         near(one.wallMinutes, [12 + 5 * (2 + 80 / 60), 19 + 5 * (3 + 80 / 60)], "wall, 1 repetition");
         assert.ok(one.wallMinutes[1] <= GOAL.wallMinutes && one.dollars![1] <= GOAL.dollars, `${one.wallMinutes} min, $${one.dollars}`);
         near(one.dollars!, [2.48, 3.52], "dollars, 1 repetition (README)");
         // With Istio and Kuma mTLS off added: seven setups a lane (README, "mTLS off in the default plan").
-        const seven = figures("cluster per lane, lanes in parallel", "vms", 80 / 60, { ...PAPER, setups: 7 }, 3, PER_HOUR);
+        const seven = figures({ clusterPer: "lane", parallel: true }, "vms", 80 / 60, { ...PAPER, setups: 7 }, 3, PER_HOUR);
         near(seven.wallMinutes.map(Math.round), [35, 49], "wall, seven setups");
         near(seven.dollars!, [3.06, 4.27], "dollars, seven setups");
-        const sevenToday = figures("cluster per setup, lanes in turn", "vms", 320 / 60, { ...PAPER, setups: 7 }, 3, PER_HOUR);
+        const sevenToday = figures({ clusterPer: "step", parallel: false }, "vms", 320 / 60, { ...PAPER, setups: 7 }, 3, PER_HOUR);
         near(sevenToday.wallMinutes.map((m) => Math.round(m / 6) / 10), [6.8, 9.6], "hours, seven setups today");
         near(sevenToday.dollars!.map((d) => Math.round(d * 10) / 10), [11.7, 16.6], "dollars, seven setups today");
     });
@@ -56,13 +60,16 @@ describe("sweep estimate", () => {
     it("prints the plan's shape, both designs and the spending rate; and counts the money a running sweep spent", () => {
         const e = estimate({ target: "vms", ...AWS }, PAPER);
         assert.strictEqual(e.paid, true);
-        assert.deepStrictEqual(e.lines.slice(0, 5), [
+        assert.deepStrictEqual(e.lines.slice(0, 6), [
             "estimate (from a table of prices and step durations, not a quote):",
             "  plan: 3 lane(s) × 1 round(s) × 5 setup(s) = 15 step(s); load 5.3 min per step",
             "  each cluster: 3 nodes (c6i.2xlarge, c6i.4xlarge, c6i.4xlarge), about $1.73/h",
-            "  this sweep (cluster per setup, lanes in turn): 4.8–6.8 h wall, 14.5–20.5 instance-hours, $8.37–$12 on demand",
-            "  with a cluster stack per lane and lanes in parallel (issue 16, not built yet): 49–61 min wall, 7.3–9.1 instance-hours, $4.21–$5.25 on demand",
+            "  this sweep (a cluster per step, lanes side by side): 1.6–2.3 h wall, 14.5–20.5 instance-hours, $8.37–$12 on demand",
+            "  with a cluster stack per lane, lanes side by side (issue 16, not built yet): 49–61 min wall, 7.3–9.1 instance-hours, $4.21–$5.25 on demand",
+            "  at once: 120 vCPUs of EC2's standard on-demand quota (new accounts often have less; --serial runs one lane at a time)",
         ]);
+        assert.match(estimate({ target: "vms", ...AWS }, PAPER, false, "us-east-1", false).lines[3],
+            /^ {2}this sweep \(a cluster per step, lanes one after the other\): 4\.8–6\.8 h wall, /);
         assert.strictEqual(e.spent!(3600).toFixed(4), PER_HOUR.toFixed(4));
         assert.strictEqual(e.spent!(0), 0);
     });

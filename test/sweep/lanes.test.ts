@@ -178,4 +178,36 @@ describe("sweep lanes: running and resuming", () => {
             [...Array(4).fill("measured"), ...Array(8).fill("measured")], "every step has its own record, the earlier run's kept");
         assert.strictEqual(second.record.setups.length, 12);
     });
+
+    it("runs lanes side by side: each lane's steps in its order, the lanes interleaved; a stop tears down every lane's current setup", async () => {
+        const lanes = buildLanes(PAPER.slice(0, 2), { lanes: 3, rounds: 1, seed: 9 });
+        const calls: string[] = [];
+        const control = new SweepControl();
+        const active: string[][] = [];
+        const backend: StackBackend = {
+            async prepare(stack) { calls.push(`prepare ${stack}`); await new Promise((r) => setImmediate(r)); },
+            async up(stack) {
+                calls.push(`up ${stack}`);
+                await new Promise((r) => setImmediate(r));
+                active.push([...control.activeStacks].sort());
+                // The first lane to finish an up asks for a stop: every lane tears down and starts nothing more.
+                if (!control.stopRequested) control.requestStop("Ctrl-C", false);
+                return { results: FIXTURES[stack.replace(/-lane\d+$/, "")] };
+            },
+            async destroy(stack) { calls.push(`destroy ${stack}`); },
+        };
+        const directory = new RunDirectory(path.join(tmp, "r2"));
+        const record = await runSweep(
+            { runId: "r2", plan: { setups: PAPER.slice(0, 2), skipped: [] }, settings: { target: "vms" }, keep: false,
+                lanes: { lanes, rounds: 1, seed: 9, parallel: true } },
+            { backend, directory, control, log: () => undefined, now: () => new Date() },
+        );
+        const firsts = lanes.map((l) => l.steps[0].stack);
+        assert.deepStrictEqual(calls.filter((c) => c.startsWith("up ")).sort(), firsts.map((s) => `up ${s}`).sort(), "each lane's first setup ran, at once");
+        assert.deepStrictEqual(active[0], [...firsts].sort(), "all three lanes were up together");
+        assert.deepStrictEqual(calls.filter((c) => c.startsWith("destroy ")).sort(), firsts.map((s) => `destroy ${s}`).sort(), "each torn down");
+        // The record lists steps in plan order, whichever lane finished first.
+        assert.deepStrictEqual(record.setups.map((s) => s.stack), lanes.flatMap((l) => l.steps.map((s) => s.stack)));
+        assert.deepStrictEqual(record.setups.map((s) => s.outcome.kind), ["measured", "not run", "measured", "not run", "measured", "not run"]);
+    });
 });

@@ -118,7 +118,7 @@ describe("sweep command", () => {
             const r = await run(["--dry-run", ...AWS], { env: {} });
             assert.strictEqual(r.code, EXIT.ok);
             assert.strictEqual(r.out[0], "run 20261201-200000: 5 setup(s) on target vms (the default), each destroyed after its run");
-            assert.ok(r.out.includes("  this sweep (cluster per setup, lanes in turn): 1.6–2.3 h wall, 4.8–6.8 instance-hours, $2.79–$3.94 on demand"), r.out.join("\n"));
+            assert.ok(r.out.includes("  this sweep (a cluster per step, lanes one after the other): 1.6–2.3 h wall, 4.8–6.8 instance-hours, $2.79–$3.94 on demand"), r.out.join("\n"));
             assert.ok(r.out.some((l) => l.startsWith("  state passphrase: MISSING: set PULUMI_CONFIG_PASSPHRASE")));
             assert.ok(r.out.includes("  meshbench:operatorCidr: 203.0.113.7/32"));
             assert.strictEqual(r.out.at(-1), "\ndry run: nothing was touched; a real run would refuse to start until the MISSING prerequisites are there, "
@@ -130,7 +130,7 @@ describe("sweep command", () => {
         it("--dry-run --lanes 3 prints each lane's order, the instance-hours, the wall time and the cost, and touches nothing", async () => {
             const r = await run(["--dry-run", "--lanes", "3", "--seed", "42", ...AWS], { env: {} });
             assert.deepStrictEqual([r.code, r.touched], [EXIT.ok, []]);
-            const at = r.out.indexOf("3 lane(s) × 1 round(s), each lane in its own order (seed 42, recorded in sweep.json); lanes run one after the other for now:");
+            const at = r.out.indexOf("3 lane(s) × 1 round(s), each lane in its own order (seed 42, recorded in sweep.json); lanes side by side:");
             assert.ok(at > 0, r.out.join("\n"));
             assert.deepStrictEqual(r.out.slice(at + 1, at + 4), [
                 "  lane 1: kuma-mtls-on, istio-mtls-on, linkerd-mtls-on, none-mtls-off, consul-mtls-on",
@@ -138,7 +138,8 @@ describe("sweep command", () => {
                 "  lane 3: linkerd-mtls-on, istio-mtls-on, kuma-mtls-on, consul-mtls-on, none-mtls-off",
             ]);
             assert.ok(r.out.includes("  plan: 3 lane(s) × 1 round(s) × 5 setup(s) = 15 step(s); load 5.3 min per step"));
-            assert.ok(r.out.includes("  this sweep (cluster per setup, lanes in turn): 4.8–6.8 h wall, 14.5–20.5 instance-hours, $8.37–$12 on demand"));
+            assert.ok(r.out.includes("  this sweep (a cluster per step, lanes side by side): 1.6–2.3 h wall, 14.5–20.5 instance-hours, $8.37–$12 on demand"));
+            assert.ok(r.out.includes("  at once: 120 vCPUs of EC2's standard on-demand quota (new accounts often have less; --serial runs one lane at a time)"));
         });
 
         it("adds the baseline to every lane of a paired sweep, and says so", async () => {
