@@ -63,7 +63,7 @@ function printLanes(lanes: readonly Lane[], o: LaneOptions, parallel: boolean, a
 
 function printStackConfig(plan: Plan, runId: string, options: SweepOptions, say: (s: string) => void): void {
     for (const setup of plan.setups) {
-        say(`\n${setup.stack}:`);
+        say(`\n${setup.stack}${options.lanes > 1 ? ` (stacks ${setup.stack}-lane1 to ${setup.stack}-lane${options.lanes})` : ""}:`);
         for (const e of stackConfigEntries(setupRawConfig(setup, options.config, runId))) {
             say(`  ${e.key}: ${e.secret ? "[secret]" : e.value}`);
         }

@@ -138,6 +138,7 @@ describe("sweep command", () => {
                 "  lane 3: linkerd-mtls-on, istio-mtls-on, kuma-mtls-on, consul-mtls-on, none-mtls-off",
             ]);
             assert.ok(r.out.includes("  plan: 3 lane(s) × 1 round(s) × 5 setup(s) = 15 step(s); load 5.3 min per step"));
+            assert.ok(r.out.includes("\nistio-mtls-on (stacks istio-mtls-on-lane1 to istio-mtls-on-lane3):"), "each lane has its own stack");
             assert.ok(r.out.includes("  this sweep (a cluster per step, lanes side by side): 1.6–2.3 h wall, 14.5–20.5 instance-hours, $8.37–$12 on demand"));
             assert.ok(r.out.includes("  at once: 120 vCPUs of EC2's standard on-demand quota (new accounts often have less; --serial runs one lane at a time)"));
         });
