@@ -155,8 +155,11 @@ export function renderMarkdown(run: LoadedRun, rows: readonly SetupRow[], charts
         "",
         resultsTable(rows),
         "",
-        "RPS: median over the repetitions; CV: their standard deviation (n−1) over their mean. "
-            + "wrk and netperf latencies: the median over the repetitions of each statistic, in µs. "
+        (rows.some((r) => r.runs !== undefined)
+            ? "Pooled over lanes and rounds: each run counts once, by the median over its repetitions; RPS: the median over runs; "
+                + "CV: the runs' standard deviation (n−1) over their mean. wrk and netperf latencies: the median over runs of each statistic, in µs. "
+            : "RPS: median over the repetitions; CV: their standard deviation (n−1) over their mean. "
+                + "wrk and netperf latencies: the median over the repetitions of each statistic, in µs. ")
             + "mTLS probe: the in-cluster check that traffic was (or was not) mutual TLS.",
         "",
         "## Overhead against the baseline",
@@ -181,7 +184,8 @@ export function renderMarkdown(run: LoadedRun, rows: readonly SetupRow[], charts
         "",
         `![Latency](${charts.latency})`,
         "",
-        "Bars: median over the repetitions; whiskers: the lowest and highest repetition; diamonds: the paper.",
+        rows.some((r) => r.runs !== undefined) ? "Bars: median over runs; whiskers: the lowest and highest run; diamonds: the paper."
+            : "Bars: median over the repetitions; whiskers: the lowest and highest repetition; diamonds: the paper.",
         ...(problems.length > 0 ? ["", "## Not ok", "", ...problems] : []),
         "",
         "## Provenance",

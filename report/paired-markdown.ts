@@ -29,8 +29,12 @@ export function pairedSection(observations: readonly Observation[]): string[] {
         return ["No setup has a baseline (mesh none) measured in its own lane and round, so no paired overheads: include `none` in the sweep."];
     }
     const slots = new Set(observations.map((o) => `${o.lane}/${o.round}`)).size;
+    // Only an existing cluster is shared by a lane's setups today; on vms and eks each step makes its own.
+    const shared = observations.every((o) => o.results.provenance.target === "kubeconfig");
+    const where = shared ? "on the same cluster, minutes apart"
+        : "each step on a fresh cluster, so a pair shares its lane's turn and hour but not its nodes";
     return [
-        `Each setup against the baseline measured in the same lane and round (the same nodes, minutes apart), over ${slots} lane × round pair(s). `
+        `Each setup against the baseline measured in the same lane and round (${where}), over ${slots} lane × round pair(s). `
             + "A run counts once, by the median of its repetitions: the repetitions of one run share a deployment and its placement, "
             + "so they are not independent replicates. Ratio: the geometric mean over the pairs of setup ÷ baseline; "
             + `in brackets its ${BOOTSTRAP.level * 100} % interval, a percentile bootstrap of the pairs (${BOOTSTRAP.resamples.toLocaleString("en-US")} resamples, seed ${BOOTSTRAP.seed}). `

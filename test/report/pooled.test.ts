@@ -83,6 +83,8 @@ describe("paired tables and the split chart", () => {
         const text = pairedSection(SWEEP.observations).join("\n");
         assert.match(text, /over 6 lane × round pair\(s\)/);
         assert.match(text, /not independent replicates/);
+        // The sweep fixture is on vms, where each step makes its own cluster today: the text must not claim the same nodes.
+        assert.match(text, /\(each step on a fresh cluster, so a pair shares its lane's turn and hour but not its nodes\)/);
         assert.match(text, /^\| istio, mTLS on \| 6 \| 0\.\d{3} \[0\.\d{3}, 0\.\d{3}\] \|/m);
         assert.match(text, /- netperf mean: \d+ of 15 pairs can't be told apart:/);
         assert.strictEqual(formatRatio({ ratio: 0.5, pairs: 1 }), "0.500 (1 run, no CI)");
@@ -91,6 +93,7 @@ describe("paired tables and the split chart", () => {
     it("say a run of one lane and round gives no intervals, so no two setups can be said to differ", () => {
         const one: Observation[] = Object.values(buildFixtureRun()).map((results) => ({ lane: 1, round: 1, results }));
         assert.match(pairedSection(one).join("\n"), /- RPS: one run per setup, so no intervals: no two setups can be said to differ/);
+        assert.match(pairedSection(one).join("\n"), /same lane and round \(on the same cluster, minutes apart\)/, "kubeconfig: one cluster");
     });
 
     it("split istio and kuma, and chart the parts stacked, data path below mTLS", () => {
