@@ -163,12 +163,15 @@ export async function runSweep(run: SweepRun, deps: SweepDeps): Promise<SweepRec
 
     const laneSeconds = new Map<number, number[]>();
     const laneDone = new Map<number, number>();
+    const laneEta = new Map<number, string>();
     const laneTotal = (lane: number) => steps.filter((s) => s.lane === lane).length;
 
     async function runStep(step: SweepStep, index: number): Promise<void> {
         const { setup } = step;
         const where = run.lanes ? ` (lane ${step.lane}, round ${step.round})` : "";
-        const say = (s: string) => deps.log(`[${index + 1}/${steps.length}] ${step.stack}${where}: ${s}`);
+        // Every phase line of a lane carries the lane's ETA once one of its steps has run.
+        const say = (s: string) => deps.log(`[${index + 1}/${steps.length}] ${step.stack}${where}: ${s}`
+            + (laneEta.has(step.lane) ? ` [lane ${step.lane} ${laneEta.get(step.lane)}]` : ""));
         const base = { stack: step.stack, mesh: setup.mesh, mtls: setup.mtls,
             ...(run.lanes ? { setup: setup.stack, lane: step.lane, round: step.round, results: step.resultsName } : {}) };
 
@@ -214,7 +217,12 @@ export async function runSweep(run: SweepRun, deps: SweepDeps): Promise<SweepRec
             + (money === undefined ? "" : `, about $${money.toFixed(2)} spent so far (on-demand estimate)`));
         laneSeconds.set(step.lane, [...(laneSeconds.get(step.lane) ?? []), seconds]);
         laneDone.set(step.lane, (laneDone.get(step.lane) ?? 0) + 1);
-        if (run.lanes) deps.log(laneProgress(step.lane, laneDone.get(step.lane)!, laneTotal(step.lane), laneSeconds.get(step.lane)!, now));
+        if (run.lanes) {
+            const progress = laneProgress(step.lane, laneDone.get(step.lane)!, laneTotal(step.lane), laneSeconds.get(step.lane)!, now);
+            deps.log(progress);
+            const eta = progress.match(/ETA \d\d:\d\d UTC/)?.[0];
+            if (eta) laneEta.set(step.lane, eta);
+        }
         records[index] = { ...base, outcome, teardown: torn, seconds };
         write(false);
     }

@@ -159,6 +159,9 @@ describe("sweep lanes: running and resuming", () => {
         assert.ok(lines.some((l) => /: done in \dm 00s; sweep elapsed \d+m 00s, about \$0\.\d\d spent so far \(on-demand estimate\)$/.test(l)), lines.join("\n"));
         assert.ok(lines.some((l) => /^lane 1: 1\/6 done, ETA \d\d:\d\d UTC/.test(l)));
         assert.ok(lines.includes("lane 2: 6/6 done"));
+        // After a lane's first step, each of its phase lines carries its ETA.
+        const second = lines.filter((l) => l.startsWith("[2/12] "));
+        assert.ok(second.length > 3 && second.every((l) => / \[lane 1 ETA \d\d:\d\d UTC\]$/.test(l)), second.join("\n"));
     });
 
     it("resumes after an interruption in the middle of a lane: saved steps are skipped, the rest run", async () => {
