@@ -47,7 +47,7 @@ export interface SetupKey {
 
 const BASELINE: SetupKey = { mesh: "none", mtls: false };
 const same = (a: SetupKey, b: SetupKey) => a.mesh === b.mesh && a.mtls === b.mtls;
-const keyOf = (o: Observation): SetupKey => ({ mesh: o.results.mesh, mtls: o.results.mtls.requested });
+const keyOf = (o: Observation): SetupKey => ({ mesh: o.results.mesh as MeshName, mtls: o.results.mtls.requested });
 const slot = (o: Observation) => `${o.lane}/${o.round}`;
 
 /** The value of `metric` of `setup` in each lane/round; failed runs give none. */
