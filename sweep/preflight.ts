@@ -54,6 +54,12 @@ export function preflightProblems(input: PreflightInput): string[] {
         problems.add(`run ${input.runId} was swept with ${describe(input.earlier.settings)}; `
             + `this sweep has ${describe(input.settings)}. Resume with the same options, or start a new run without --run-id`);
     }
+    // A round reuses its lane's stack; kept up, the next round's `up` would change nothing and measure nothing new.
+    if (input.keep && (input.lanes?.rounds ?? 1) > 1) {
+        problems.add(`--keep with --rounds ${input.lanes!.rounds}: each round reuses its lane's stack, and a stack kept up would not `
+            + "be measured again; give --keep with one round, or rounds without --keep");
+    }
+
     const before = input.earlier?.lanes;
     const now = input.lanes;
     if (before && now && (before.lanes !== now.lanes || before.rounds !== now.rounds || before.seed !== now.seed)) {

@@ -105,6 +105,9 @@ describe("sweep lanes: options and preflight", () => {
         assert.deepStrictEqual(problems, ["run r1 was swept with --lanes 1 --rounds 2 --seed 5; this sweep has --lanes 1 --rounds 2 --seed 6. "
             + "Resume with the same, or start a new run without --run-id"]);
         assert.deepStrictEqual(preflightProblems({ runId: "r1", plan, settings: { target: "kubeconfig" }, keep: false, earlier, lanes: { lanes: 1, rounds: 2, seed: 5 } }), []);
+        assert.deepStrictEqual(preflightProblems({ runId: "r1", plan, settings: { target: "kubeconfig" }, keep: true, lanes: { lanes: 1, rounds: 2, seed: 5 } }),
+            ["--keep with --rounds 2: each round reuses its lane's stack, and a stack kept up would not be measured again; "
+                + "give --keep with one round, or rounds without --keep"]);
     });
 });
 
