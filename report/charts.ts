@@ -125,12 +125,19 @@ export function barChartSpec(data: readonly ChartDatum[], text: ChartText): TopL
 
 const PAPER_COLOR = "#b2182b";
 
+/** What a bar and its whiskers are: over one run's repetitions, or over runs pooled from lanes and rounds. */
+function spreadText(rows: readonly SetupRow[], repetitions: number | undefined): string {
+    const runs = Math.max(0, ...rows.map((r) => r.runs ?? 0));
+    return runs > 0 ? `bars: median over up to ${runs} runs (lanes × rounds), each the median of its ${repetitions} repetitions · whiskers: lowest and highest run`
+        : `bars: median of ${repetitions} repetitions · whiskers: lowest and highest repetition`;
+}
+
 export function rpsChartSpec(rows: readonly SetupRow[], runId: string): TopLevelSpec {
     const wrk = rows[0]?.results.wrk.settings;
     return barChartSpec(rpsData(rows), {
         title: "Requests per second",
         subtitle: [`run ${runId} · wrk, ${wrk?.threads} threads, ${wrk?.connections} connections, closed loop`,
-            `bars: median of ${wrk?.repetitions} repetitions · whiskers: lowest and highest repetition`],
+            spreadText(rows, wrk?.repetitions)],
         axis: "requests per second",
         thousands: true,
     });
@@ -141,7 +148,7 @@ export function latencyChartSpec(rows: readonly SetupRow[], runId: string): TopL
     return barChartSpec(latencyData(rows), {
         title: "Latency",
         subtitle: [`run ${runId} · netperf ${netperf?.test} mean latency, one connection`,
-            `bars: median of ${netperf?.repetitions} repetitions · whiskers: lowest and highest repetition`],
+            spreadText(rows, netperf?.repetitions)],
         axis: "latency (µs)",
         thousands: false,
     });

@@ -9,7 +9,8 @@ import { writeReport } from "./report";
 
 export const REPORT_USAGE = `usage: npm run report -- results/<run-id> [--out DIR]
 
-Writes report.md, rps.svg/png, latency.svg/png and smp.json for the run.
+Writes report.md, rps.svg/png, latency.svg/png, mtls-split.svg/png (when a mesh was
+measured with mTLS both off and on) and smp.json for the run.
 
   --out DIR    where the report goes (default: <run folder>/report)
   -h, --help   print this help
@@ -67,7 +68,8 @@ export async function reportMain(argv: readonly string[], io: ReportIo): Promise
         io.say(`report of ${runDir} in ${ms.toFixed(0)} ms: ${files.rows.length} setup(s) with results, `
             + `${notOk.length} not ok${files.run.skipped.length > 0 ? `, ${files.run.skipped.length} file(s) skipped` : ""}`);
         notOk.forEach((l) => io.say(`  not ok: ${l}`));
-        [files.markdown, files.charts.rps.svg, files.charts.rps.png, files.charts.latency.svg, files.charts.latency.png, files.smp]
+        [files.markdown, files.charts.rps.svg, files.charts.rps.png, files.charts.latency.svg, files.charts.latency.png,
+            ...(files.charts.split ? [files.charts.split.svg, files.charts.split.png] : []), files.smp]
             .forEach((f) => io.say(`  ${rel(f)}`));
         return 0;
     } catch (e) {

@@ -5,7 +5,9 @@ import * as fs from "fs";
 import * as path from "path";
 import type { BenchmarkResults } from "../loadtest/results";
 import { SWEEP_RECORD_FILE, type SweepRecord } from "../sweep/record";
+import type { Observation } from "./paired";
 import { resultsProblem } from "../sweep/results-file";
+import { parseResultsName } from "./results-name";
 
 /** The run folder cannot be reported at all: a wrong argument rather than a failure (exit status 2). */
 export class RunFolderError extends Error {
@@ -26,6 +28,8 @@ export interface LoadedRun {
     /** The run id the results carry (provenance.runId), else the folder's name. */
     readonly runId: string;
     readonly results: BenchmarkResults[];
+    /** The same results, each with the lane and round its file name gives. */
+    readonly observations: Observation[];
     readonly record?: SweepRecord;
     /** Files that looked like results (or the record) but could not be read as such. */
     readonly skipped: SkippedFile[];
@@ -51,14 +55,29 @@ export function loadRun(dir: string): LoadedRun {
     checkFolder(dir);
     const skipped: SkippedFile[] = [];
     const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json") && f !== SWEEP_RECORD_FILE).sort();
-    const results: BenchmarkResults[] = [];
+    const observations: Observation[] = [];
+    const seen = new Map<string, string>();
     for (const f of files) {
         const file = path.join(dir, f);
         const { value, problem } = readJson(file);
         const notResults = problem ?? resultsProblem(value);
-        if (notResults) skipped.push({ file, problem: problem ?? `not meshbench results: ${notResults}` });
-        else results.push(value as BenchmarkResults);
+        if (notResults) {
+            skipped.push({ file, problem: problem ?? `not meshbench results: ${notResults}` });
+            continue;
+        }
+        const results = value as BenchmarkResults;
+        const { lane, round } = parseResultsName(f) ?? { lane: 1, round: 1 };
+        // Two files for one setup in one lane and round would be counted twice in every interval.
+        const key = `${results.mesh}/${results.mtls.requested}/${lane}/${round}`;
+        const earlier = seen.get(key);
+        if (earlier) {
+            skipped.push({ file, problem: `a second result for ${results.mesh} mTLS ${results.mtls.requested ? "on" : "off"} in lane ${lane} round ${round} (the first: ${earlier})` });
+            continue;
+        }
+        seen.set(key, f);
+        observations.push({ lane, round, results });
     }
+    const results = observations.map((o) => o.results);
 
     const recordFile = path.join(dir, SWEEP_RECORD_FILE);
     let record: SweepRecord | undefined;
@@ -74,5 +93,5 @@ export function loadRun(dir: string): LoadedRun {
     }
 
     const runIds = [...new Set(results.map((r) => r.provenance.runId))];
-    return { dir, runId: runIds.length === 1 ? runIds[0] : record?.runId ?? path.basename(path.resolve(dir)), results, record, skipped };
+    return { dir, runId: runIds.length === 1 ? runIds[0] : record?.runId ?? path.basename(path.resolve(dir)), results, observations, record, skipped };
 }

@@ -4,12 +4,15 @@ import * as path from "path";
 import type { NetperfSettings, WrkSettings } from "../loadtest/results";
 import { formatChange, formatCount, formatMicros, formatPercent, markdownTable, MISSING } from "./format";
 import type { LoadedRun } from "./load";
+import { pairedSection, splitSection } from "./paired-markdown";
 import { PAPER } from "../sweep/paper";
 import { baselineRow, overhead, paperComparisons, setupLabel, type PaperComparison, type SetupRow } from "./summarize";
 
 export interface ChartFiles {
     readonly rps: string;
     readonly latency: string;
+    /** The mTLS split's chart, when some mesh was measured in both modes. */
+    readonly split?: string;
 }
 
 const wrkText = (s: WrkSettings) =>
@@ -46,7 +49,8 @@ function overheadSection(rows: readonly SetupRow[]): string[] {
     if (!baseline) return ["No baseline (mesh none) with numbers in this run, so no overheads: include `none` in the sweep."];
     const others = rows.filter((r) => r !== baseline);
     const lines = [
-        `Change against the ${baseline.label} of this run, in %: a negative RPS change and a positive latency change are what the mesh costs.`,
+        `Change against the ${baseline.label} of this run, in %: a negative RPS change and a positive latency change are what the mesh costs.`
+            + (baseline.runs ? " Pooled over lanes and rounds: the medians over runs, compared unpaired; the paired ratios with intervals follow." : ""),
         "",
         markdownTable(["setup", "RPS", "wrk p50", "wrk p99", "netperf mean", "netperf p99"],
             others.map((r) => {
@@ -94,12 +98,18 @@ function paperSection(rows: readonly SetupRow[]): string[] {
 /** Setups that did not give clean numbers: not-ok results, and what the sweep recorded as failed or not run. */
 export function notOkSetups(run: LoadedRun, rows: readonly SetupRow[]): string[] {
     const lines = rows.filter((r) => r.status !== "ok").map((r) => `${r.label}: ${r.status}: ${r.reasons.join("; ") || "no reason given"}`);
-    const measured = new Set(rows.map((r) => r.stack));
+    for (const r of rows.filter((row) => row.status === "ok")) lines.push(...(r.failedRuns ?? []).map((f) => `${r.label}: failed in ${f}`));
+    // A record names its lane and round when the sweep had lanes; older records are lane 1, round 1.
+    const measured = new Set(run.observations.map((o) => `${o.results.mesh}/${o.results.mtls.requested}/${o.lane}/${o.round}`));
     for (const s of run.record?.setups ?? []) {
-        if (measured.has(s.stack)) continue;
+        if (s.teardown.kind === "residue") {
+            lines.push(`${setupLabel(s.mesh, s.mtls)}${s.lane === undefined ? "" : ` (lane ${s.lane}, round ${s.round})`}: its destroy left residue, so its lane stopped: ${s.teardown.residue.join("; ")}`);
+        }
+        if (measured.has(`${s.mesh}/${s.mtls}/${s.lane ?? 1}/${s.round ?? 1}`)) continue;
         const what = s.outcome.kind === "failed" ? `failed at ${s.outcome.stage}: ${s.outcome.reason}`
             : s.outcome.kind === "not run" ? `not run: ${s.outcome.reason}` : `${s.outcome.kind}, but its results file is missing or unreadable`;
-        lines.push(`${setupLabel(s.mesh, s.mtls)}: ${what}${s.teardown.kind === "failed" ? `; DESTROY FAILED: ${s.teardown.reason}` : ""}`);
+        const where = s.lane === undefined ? "" : ` (lane ${s.lane}, round ${s.round})`;
+        lines.push(`${setupLabel(s.mesh, s.mtls)}${where}: ${what}${s.teardown.kind === "failed" ? `; DESTROY FAILED: ${s.teardown.reason}` : ""}`);
     }
     return lines;
 }
@@ -145,13 +155,24 @@ export function renderMarkdown(run: LoadedRun, rows: readonly SetupRow[], charts
         "",
         resultsTable(rows),
         "",
-        "RPS: median over the repetitions; CV: their standard deviation (n−1) over their mean. "
-            + "wrk and netperf latencies: the median over the repetitions of each statistic, in µs. "
+        (rows.some((r) => r.runs !== undefined)
+            ? "Pooled over lanes and rounds: each run counts once, by the median over its repetitions; RPS: the median over runs; "
+                + "CV: the runs' standard deviation (n−1) over their mean. wrk and netperf latencies: the median over runs of each statistic, in µs. "
+            : "RPS: median over the repetitions; CV: their standard deviation (n−1) over their mean. "
+                + "wrk and netperf latencies: the median over the repetitions of each statistic, in µs. ")
             + "mTLS probe: the in-cluster check that traffic was (or was not) mutual TLS.",
         "",
         "## Overhead against the baseline",
         "",
         ...overheadSection(rows),
+        "",
+        "## Paired overheads, with confidence intervals",
+        "",
+        ...pairedSection(run.observations),
+        "",
+        "## What mTLS costs, apart from the mesh",
+        "",
+        ...splitSection(run.observations, charts.split),
         "",
         "## Beside the paper",
         "",
@@ -163,7 +184,8 @@ export function renderMarkdown(run: LoadedRun, rows: readonly SetupRow[], charts
         "",
         `![Latency](${charts.latency})`,
         "",
-        "Bars: median over the repetitions; whiskers: the lowest and highest repetition; diamonds: the paper.",
+        rows.some((r) => r.runs !== undefined) ? "Bars: median over runs; whiskers: the lowest and highest run; diamonds: the paper."
+            : "Bars: median over the repetitions; whiskers: the lowest and highest repetition; diamonds: the paper.",
         ...(problems.length > 0 ? ["", "## Not ok", "", ...problems] : []),
         "",
         "## Provenance",

@@ -6,33 +6,45 @@ import { loadRun, type LoadedRun } from "./load";
 import { renderMarkdown } from "./markdown";
 import { checkFont, renderChart } from "./render";
 import { smpExport } from "./smp";
-import { setupRows, type SetupRow } from "./summarize";
+import { mtlsSplits } from "./paired";
+import { reportRows } from "./pooled";
+import { splitChartSpec } from "./split-chart";
+import type { SetupRow } from "./summarize";
 
 export interface ReportFiles {
     /** What was read, for the console's summary. */
     readonly run: LoadedRun;
     readonly rows: SetupRow[];
     readonly markdown: string;
-    readonly charts: { readonly rps: { svg: string; png: string }; readonly latency: { svg: string; png: string } };
+    readonly charts: {
+        readonly rps: { svg: string; png: string };
+        readonly latency: { svg: string; png: string };
+        /** Only when some mesh was measured with mTLS both off and on. */
+        readonly split?: { svg: string; png: string };
+    };
     readonly smp: string;
 }
 
 export async function writeReport(runDir: string, outDir: string): Promise<ReportFiles> {
     const run = loadRun(runDir);
-    const rows = setupRows(run.results);
+    const rows = reportRows(run.observations);
     checkFont();
     fs.mkdirSync(outDir, { recursive: true });
     const out = (name: string) => path.join(outDir, name);
 
-    const charts = { rps: { svg: out("rps.svg"), png: out("rps.png") }, latency: { svg: out("latency.svg"), png: out("latency.png") } };
-    for (const [name, spec] of [["rps", rpsChartSpec(rows, run.runId)], ["latency", latencyChartSpec(rows, run.runId)]] as const) {
+    const hasSplit = mtlsSplits(run.observations, "rps").length > 0 || mtlsSplits(run.observations, "netperfMean").length > 0;
+    const files = (name: string) => ({ svg: out(`${name}.svg`), png: out(`${name}.png`) });
+    const charts = { rps: files("rps"), latency: files("latency"), ...(hasSplit ? { split: files("mtls-split") } : {}) };
+    const specs = [["rps", rpsChartSpec(rows, run.runId)], ["latency", latencyChartSpec(rows, run.runId)],
+        ...(hasSplit ? [["split", splitChartSpec(run.observations, run.runId)] as const] : [])] as const;
+    for (const [name, spec] of specs) {
         const chart = await renderChart(spec);
-        fs.writeFileSync(charts[name].svg, chart.svg);
-        fs.writeFileSync(charts[name].png, chart.png);
+        fs.writeFileSync(charts[name]!.svg, chart.svg);
+        fs.writeFileSync(charts[name]!.png, chart.png);
     }
 
     const markdown = out("report.md");
-    fs.writeFileSync(markdown, renderMarkdown(run, rows, { rps: "rps.png", latency: "latency.png" }));
+    fs.writeFileSync(markdown, renderMarkdown(run, rows, { rps: "rps.png", latency: "latency.png", ...(hasSplit ? { split: "mtls-split.png" } : {}) }));
     const smp = out("smp.json");
     fs.writeFileSync(smp, `${JSON.stringify(smpExport(run.runId, rows), null, 2)}\n`);
     return { run, rows, markdown, charts, smp };

@@ -23,6 +23,11 @@ export interface SetupRow {
     readonly status: RunStatus;
     readonly reasons: string[];
     readonly repetitions: number;
+    /** Runs pooled into this row (lanes × rounds); absent for a row of one run. */
+    readonly runs?: number;
+    /** Runs of this setup that failed, where and why; their numbers are left out. */
+    readonly failedRuns?: string[];
+    /** The median over repetitions; pooled: the median over runs, its CV and spread across runs. */
     readonly rps?: { readonly median: number; readonly cvPercent?: number } & Spread;
     readonly wrkLatency?: { readonly avg: number; readonly p50: number; readonly p90: number; readonly p99: number };
     readonly netperfLatency?: { readonly mean: number; readonly p50: number; readonly p90: number; readonly p99: number };

@@ -22,8 +22,13 @@ export interface StackBackend {
 export class SweepControl {
     private readonly cancel = new AbortController();
     private why?: string;
-    /** The stack an operation is running on, for the message if the user will not wait. */
-    activeStack?: string;
+    /** The stacks operations are running on (one per lane running), for the message if the user will not wait. */
+    readonly activeStacks = new Set<string>();
+
+    /** The active stacks as one phrase, or undefined when none is up. */
+    get activeStack(): string | undefined {
+        return this.activeStacks.size === 0 ? undefined : [...this.activeStacks].join(", ");
+    }
 
     get stopRequested(): boolean {
         return this.why !== undefined;

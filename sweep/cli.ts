@@ -20,7 +20,9 @@ function handleSignals(control: SweepControl): void {
                 + "press Ctrl-C again to quit at once and leave it up");
             return;
         }
-        if (control.activeStack) console.log(`\nquitting; ${control.activeStack} may still be up: npm run sweep -- --destroy ${control.activeStack}`);
+        if (control.activeStack) {
+            console.log(`\nquitting; ${control.activeStack} may still be up: npm run sweep -- ${[...control.activeStacks].map((s) => `--destroy ${s}`).join(" ")}`);
+        }
         process.exit(130);
     });
     process.on("SIGTERM", () => control.requestStop("SIGTERM", true));

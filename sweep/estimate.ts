@@ -1,7 +1,12 @@
-// A ROUGH estimate of what a sweep costs and how long it takes, shown before it starts.
-// Issue 16 brings the real one; until then this is a small table of prices and step
-// durations, stated with where they come from, and never more precise than they are.
-// Pure: the parsed config and the day come in.
+// What a sweep costs and how long it takes, shown before it starts (and, as money spent
+// so far, while it runs). From a table of prices and of step durations, each stated with
+// where it comes from; never more precise than they are. Pure: the parsed config, the
+// shape of the sweep and the day come in.
+//
+// The sweep today runs every step (a setup in a lane and round) on a cluster of its own,
+// created and destroyed with the setup; its lanes side by side (or one after the other
+// with --serial). The estimate also says what the issue-16 design (a cluster stack per
+// lane, shared by the lane's setups, lanes side by side) would take, which is not built yet.
 import type { ClusterSettings } from "../cluster/types";
 import { DEFAULT_INSTANCE_TYPES } from "../cluster/aws/settings";
 import { EKS_DEFAULT_VERSION, EKS_VERSIONS } from "../cluster/versions";
@@ -13,11 +18,13 @@ import type { LoadSettings } from "../config";
  * third-party sources in November 2026; they were NOT checked against AWS's own price
  * page, of which no copy was available. The EKS fees are from the AWS Containers blog,
  * "Amazon EKS extended support for Kubernetes versions pricing" (a stored copy).
+ * CHECK THEM before trusting a total: prices change, and differ by region.
  */
 export const PRICES = {
     asOf: "November 2026",
     region: "us-east-1",
     source: "AWS's published rates as quoted by third parties, not checked against https://aws.amazon.com/ec2/pricing/on-demand/",
+    check: "check them there before relying on the total",
     instancePerHour: {
         "c6i.large": 0.085, "c6i.xlarge": 0.17, "c6i.2xlarge": 0.34, "c6i.4xlarge": 0.68, "c6i.8xlarge": 1.36,
     } as Readonly<Record<string, number>>,
@@ -26,28 +33,68 @@ export const PRICES = {
     eksCluster: { standard: 0.10, extended: 0.60 },
 } as const;
 
+type Target = ClusterSettings["target"];
+type Range = readonly [number, number];
+
 /**
- * Minutes a setup spends outside the measured load, [low, high]: creating the cluster up
- * to the benchmark, installing the mesh and pulling images, and destroying it all. From
- * the steps' usual durations in docs/targets.md ("How long it takes"); estimates, not measurements.
+ * Minutes, [low, high], from the steps' usual durations in docs/targets.md ("How long it takes");
+ * estimates, not measurements. A cluster: `pulumi up` to a ready cluster plus its destroy
+ * (vms: 10–15 up, 2–4 down; eks: 14–17 up, 10–15 down). A setup besides its load: the
+ * mesh, the workloads and their image pulls, and their removal.
  */
-export const OVERHEAD_MINUTES = {
-    kubeconfig: [2, 5],
-    vms: [14, 22],
-    eks: [26, 37],
-} as const satisfies Record<ClusterSettings["target"], readonly [number, number]>;
+export const STEP_MINUTES = {
+    cluster: { kubeconfig: [0, 0], vms: [12, 19], eks: [24, 32] },
+    setup: { kubeconfig: [2, 5], vms: [2, 3], eks: [2, 5] },
+} as const satisfies Record<string, Record<Target, Range>>;
+
+/** vCPUs of the priced types (AWS's instance type pages), for the quota a sweep needs at once. */
+export const VCPUS: Readonly<Record<string, number>> = { "c6i.large": 2, "c6i.xlarge": 4, "c6i.2xlarge": 8, "c6i.4xlarge": 16, "c6i.8xlarge": 32 };
+
+/** The paper's five setups × 3 replicates with the defaults, in us-east-1: the goal of issue 16. */
+export const GOAL = { wallMinutes: 45, dollars: 5 } as const;
+
+/** How the sweep is laid out in time. */
+export interface SweepShape {
+    /** Setups per lane (the baseline included). */
+    readonly setups: number;
+    readonly lanes: number;
+    readonly rounds: number;
+}
+
+/** Which design the figures are for: today's (a cluster per step), or a cluster per lane (not built); lanes side by side or in turn. */
+export interface Design {
+    readonly clusterPer: "step" | "lane";
+    readonly parallel: boolean;
+}
+
+export const designText = (d: Design): string =>
+    `a cluster per ${d.clusterPer}, lanes ${d.parallel ? "side by side" : "one after the other"}`;
+
+export interface Figures {
+    readonly design: Design;
+    readonly wallMinutes: Range;
+    /** Node-hours of EC2 while clusters are up. */
+    readonly instanceHours: Range;
+    /** Dollars on demand; absent when a price is missing or the target is free. */
+    readonly dollars?: Range;
+}
 
 export interface SweepEstimate {
     /** Printed as they are. */
     readonly lines: string[];
     /** Whether the target spends money, so that a sweep asks before it starts. */
     readonly paid: boolean;
+    /** Today's design. */
+    readonly figures: Figures;
+    /** Dollars spent after `seconds` of a running sweep (one cluster up at a time today); absent when unpriced or free. */
+    readonly spent?: (seconds: number) => number;
 }
 
 const usd = (v: number): string => `$${v < 10 ? v.toFixed(2) : v.toFixed(0)}`;
 /** A range of minutes, in minutes below 90 and in hours from there. */
-const duration = ([low, high]: readonly number[]): string =>
+const duration = ([low, high]: Range): string =>
     high < 90 ? `${Math.round(low)}–${Math.round(high)} min` : `${(low / 60).toFixed(1)}–${(high / 60).toFixed(1)} h`;
+const range = (f: (i: 0 | 1) => number): Range => [f(0), f(1)];
 
 /** Seconds of load one setup measures: each tool's warm-up and repetitions. */
 export const loadSeconds = (load: LoadSettings): number =>
@@ -62,44 +109,84 @@ function eksFee(version: string | undefined, today: string): { fee: number; supp
         : { fee: PRICES.eksCluster.standard, support: `standard support for ${minor}` };
 }
 
-export function sweepEstimate(input: {
-    readonly cluster: ClusterSettings;
-    readonly load: LoadSettings;
-    readonly setups: number;
-    readonly keep: boolean;
-    readonly today: string;
-}): SweepEstimate {
-    const { cluster, setups } = input;
-    const [low, high] = OVERHEAD_MINUTES[cluster.target];
-    const load = loadSeconds(input.load) / 60;
-    const perSetup = [low + load, high + load];
-    const total = perSetup.map((m) => m * setups);
-    const time = `${setups} setup(s) × ${Math.round(perSetup[0])}–${Math.round(perSetup[1])} min ≈ ${duration(total)}`;
-    const head = "estimate (rough: from a small table, not a quote; issue 16 brings the real one):";
-    if (cluster.target === "kubeconfig") {
-        return { paid: false, lines: [head, `  time: ${time} on your cluster (load ${Math.round(load)} min per setup, the rest installs and teardown)`,
-            "  cost: none from meshbench (the cluster is yours)"] };
-    }
-
-    const types = [
+/** The instance types of one cluster. */
+export function clusterTypes(cluster: ClusterSettings): string[] {
+    return [
         cluster.systemInstanceType ?? DEFAULT_INSTANCE_TYPES.system,
         ...Array<string>(cluster.serverNodeCount ?? 1).fill(cluster.serverInstanceType ?? DEFAULT_INSTANCE_TYPES.server),
         ...Array<string>(cluster.clientNodeCount ?? 1).fill(cluster.clientInstanceType ?? DEFAULT_INSTANCE_TYPES.client),
     ];
-    const lines = [head, `  time: ${time}, each setup on a fresh ${cluster.target} cluster of ${types.length} nodes`];
-    const unpriced = [...new Set(types.filter((t) => PRICES.instancePerHour[t] === undefined))];
-    if (unpriced.length > 0) {
-        lines.push(`  cost: not estimated: no price for ${unpriced.join(", ")} in this table; see https://aws.amazon.com/ec2/pricing/on-demand/`);
-        return { paid: true, lines };
+}
+
+/**
+ * Wall time and cluster-hours of a design. A lane is its steps one after the other; with a
+ * cluster per step every step pays a cluster, with a cluster per lane the lane pays one.
+ * Lanes side by side: the wall is one lane; in turn: all of them. Either way the clusters
+ * are up, summed, for every lane's whole time.
+ */
+export function figures(design: Design, target: Target, loadMinutes: number, shape: SweepShape, nodes: number, perHour?: number): Figures {
+    const cluster = STEP_MINUTES.cluster[target];
+    const setup = STEP_MINUTES.setup[target];
+    const steps = shape.setups * shape.rounds;
+    const lane = design.clusterPer === "step"
+        ? range((i) => steps * (cluster[i] + setup[i] + loadMinutes))
+        : range((i) => cluster[i] + steps * (setup[i] + loadMinutes));
+    const wall = design.parallel ? lane : range((i) => shape.lanes * lane[i]);
+    // Minutes some cluster is up, summed over clusters.
+    const clusterMinutes = range((i) => shape.lanes * lane[i]);
+    const paid = target !== "kubeconfig";
+    return {
+        design,
+        wallMinutes: wall,
+        instanceHours: paid ? range((i) => (clusterMinutes[i] / 60) * nodes) : [0, 0],
+        ...(paid && perHour !== undefined ? { dollars: range((i) => (clusterMinutes[i] / 60) * perHour) } : {}),
+    };
+}
+
+const figureText = (f: Figures): string => `${duration(f.wallMinutes)} wall, ${f.instanceHours[0].toFixed(1)}–${f.instanceHours[1].toFixed(1)} instance-hours`
+    + (f.dollars ? `, ${usd(f.dollars[0])}–${usd(f.dollars[1])} on demand` : "");
+
+export function sweepEstimate(input: {
+    readonly cluster: ClusterSettings;
+    readonly load: LoadSettings;
+    readonly shape: SweepShape;
+    /** Lanes side by side (the default with more than one lane) or one after the other (--serial). */
+    readonly parallel: boolean;
+    readonly keep: boolean;
+    readonly today: string;
+}): SweepEstimate {
+    const { cluster, shape } = input;
+    const target = cluster.target;
+    const load = loadSeconds(input.load) / 60;
+    const steps = shape.setups * shape.lanes * shape.rounds;
+    const head = "estimate (from a table of prices and step durations, not a quote):";
+    const plan = `  plan: ${shape.lanes} lane(s) × ${shape.rounds} round(s) × ${shape.setups} setup(s) = ${steps} step(s); `
+        + `load ${load.toFixed(1)} min per step`;
+    if (target === "kubeconfig") {
+        const f = figures({ clusterPer: "step", parallel: false }, target, load, shape, 0);
+        return { paid: false, figures: f, lines: [head, plan,
+            `  time: ${duration(f.wallMinutes)} on your cluster (${STEP_MINUTES.setup.kubeconfig.join("–")} min per step installing and removing the mesh)`,
+            "  cost: none from meshbench (the cluster is yours)"] };
     }
-    const eks = cluster.target === "eks" ? eksFee(cluster.kubernetesVersion, input.today) : undefined;
-    const perHour = types.reduce((sum, t) => sum + PRICES.instancePerHour[t] + PRICES.perNodeExtras, 0) + (eks?.fee ?? 0);
-    const cost = total.map((m) => (m / 60) * perHour);
-    lines.push(`  cost: about ${usd(perHour)}/h while a cluster is up${eks ? ` (with the EKS fee of ${usd(eks.fee)}/h, ${eks.support})` : ""}`
-        + ` → about ${usd(cost[0])}–${usd(cost[1])} on demand`);
-    if (input.keep) lines.push(`  --keep: each stack kept up goes on costing about ${usd(perHour)}/h until it is destroyed`);
-    lines.push(`  prices: ${PRICES.region} on-demand, ${PRICES.asOf}, ${PRICES.source}`
+
+    const types = clusterTypes(cluster);
+    const unpriced = [...new Set(types.filter((t) => PRICES.instancePerHour[t] === undefined))];
+    const eks = target === "eks" ? eksFee(cluster.kubernetesVersion, input.today) : undefined;
+    const perHour = unpriced.length > 0 ? undefined
+        : types.reduce((sum, t) => sum + PRICES.instancePerHour[t] + PRICES.perNodeExtras, 0) + (eks?.fee ?? 0);
+    const today = figures({ clusterPer: "step", parallel: input.parallel }, target, load, shape, types.length, perHour);
+    const planned = figures({ clusterPer: "lane", parallel: true }, target, load, shape, types.length, perHour);
+    const vcpus = types.reduce((n, t) => n + (VCPUS[t] ?? 0), 0) * (input.parallel ? shape.lanes : 1);
+    const lines = [head, plan,
+        `  each cluster: ${types.length} nodes (${types.join(", ")})`
+            + (perHour === undefined ? "" : `, about ${usd(perHour)}/h${eks ? ` with the EKS fee of ${usd(eks.fee)}/h, ${eks.support}` : ""}`),
+        `  this sweep (${designText(today.design)}): ${figureText(today)}`,
+        `  with a cluster stack per lane, lanes side by side (issue 16, not built yet): ${figureText(planned)}`];
+    if (vcpus > 0) lines.push(`  at once: ${vcpus} vCPUs of EC2's standard on-demand quota (new accounts often have less; --serial runs one lane at a time)`);
+    if (unpriced.length > 0) lines.push(`  cost: not estimated: no price for ${unpriced.join(", ")} in this table; see https://aws.amazon.com/ec2/pricing/on-demand/`);
+    if (input.keep && perHour !== undefined) lines.push(`  --keep: each stack kept up goes on costing about ${usd(perHour)}/h until it is destroyed`);
+    lines.push(`  prices: ${PRICES.region} on-demand, ${PRICES.asOf}, ${PRICES.source}; ${PRICES.check}`
         + (cluster.awsRegion && cluster.awsRegion !== PRICES.region ? `; ${cluster.awsRegion} usually costs more` : ""));
-    lines.push("  times: from the steps' usual durations, not measured");
-    return { paid: true, lines };
+    lines.push("  times: from the steps' usual durations (README, target sections), not measured");
+    return { paid: true, lines, figures: today, ...(perHour === undefined ? {} : { spent: (seconds: number) => (seconds / 3600) * perHour }) };
 }

@@ -10,6 +10,7 @@ import { MESHES } from "../meshes";
 import type { StackBackend, SweepControl } from "./backend";
 import { sweepEstimate } from "./estimate";
 import { newRunId, parseSweepArgs, SWEEP_USAGE, UsageError, type SweepOptions } from "./options";
+import { buildLanes, seedOf, withBaseline, type Lane, type LaneOptions } from "./lanes";
 import { buildPlan, type Plan } from "./plan";
 import { preflightProblems } from "./preflight";
 import { backendUrl, prerequisiteChecks, prerequisiteLines, prerequisiteProblems, type MachineFacts } from "./prerequisites";
@@ -50,13 +51,19 @@ function printPlan(plan: Plan, runId: string, options: SweepOptions, say: (s: st
     const target = options.config.target ?? CLUSTER_FIELDS.target.default;
     say(`run ${runId}: ${plan.setups.length} setup(s) on target ${target}${options.config.target ? "" : " (the default)"}`
         + `${options.keep ? ", stacks kept" : ", each destroyed after its run"}`);
-    for (const s of plan.setups) say(`  ${s.stack}`);
     for (const s of plan.skipped) say(`  skipped ${s.mesh}${s.mtls === undefined ? "" : ` mTLS ${s.mtls ? "on" : "off"}`}: ${sweepWording(s.reason)}`);
+}
+
+function printLanes(lanes: readonly Lane[], o: LaneOptions, parallel: boolean, added: boolean, say: (s: string) => void): void {
+    say(`${o.lanes} lane(s) × ${o.rounds} round(s), each lane in its own order (seed ${o.seed}, recorded in sweep.json)`
+        + `${o.lanes > 1 ? (parallel ? "; lanes side by side" : "; lanes one after the other (--serial)") : ""}:`);
+    if (added) say("  the baseline (none-mtls-off) was added to every lane: each overhead is paired with the baseline of its own lane and round");
+    for (const l of lanes) say(`  lane ${l.lane}: ${l.order.join(", ")}${o.rounds > 1 ? `, ${o.rounds} times` : ""}`);
 }
 
 function printStackConfig(plan: Plan, runId: string, options: SweepOptions, say: (s: string) => void): void {
     for (const setup of plan.setups) {
-        say(`\n${setup.stack}:`);
+        say(`\n${setup.stack}${options.lanes > 1 ? ` (stacks ${setup.stack}-lane1 to ${setup.stack}-lane${options.lanes})` : ""}:`);
         for (const e of stackConfigEntries(setupRawConfig(setup, options.config, runId))) {
             say(`  ${e.key}: ${e.secret ? "[secret]" : e.value}`);
         }
@@ -108,15 +115,27 @@ async function sweep(options: SweepOptions, url: string, io: SweepIo): Promise<n
     // A mesh the target cannot run (Cilium on an existing cluster or on eks) is skipped, with the target's reason.
     const targetName = (options.config.target ?? CLUSTER_FIELDS.target.default) as TargetName;
     const target = TARGETS[targetName] ?? TARGETS.vms;
-    const plan = buildPlan(options.plan, MESHES, (mesh) => target.meshSupport({ mesh: mesh.name, installCni: !mesh.providesCni }));
+    const requested = buildPlan(options.plan, MESHES, (mesh) => target.meshSupport({ mesh: mesh.name, installCni: !mesh.providesCni }));
+    const earlier = directory.readRecord();
+    // A resume draws the orders it drew before: the recorded seed, unless --seed says otherwise (which preflight refuses).
+    const laneOptions: LaneOptions = { lanes: options.lanes, rounds: options.rounds, seed: options.seed ?? earlier?.lanes?.seed ?? seedOf(runId) };
+    if (targetName === "kubeconfig" && options.lanes > 1) {
+        throw new UsageError(`--lanes: got ${options.lanes}; allowed: 1 with target kubeconfig (one lane: your cluster); --rounds repeats it`);
+    }
+    const { setups, added } = withBaseline(requested.setups, laneOptions);
+    const plan: Plan = { ...requested, setups };
+    const lanes = buildLanes(setups, laneOptions);
+    const parallel = laneOptions.lanes > 1 && !options.serial;
     printPlan(plan, runId, options, io.say);
+    if (setups.length > 0) printLanes(lanes, laneOptions, parallel, added, io.say);
 
-    const problems = preflightProblems({ runId, plan, settings: options.config, keep: options.keep, earlier: directory.readRecord() });
+    const problems = preflightProblems({ runId, plan, settings: options.config, keep: options.keep, earlier, lanes: laneOptions });
     if (problems.length > 0) throw cannotStart(problems);
 
     const { meshbench, context } = parserInput(setupRawConfig(plan.setups[0], options.config, runId));
     const config = parseConfig(meshbench, context);
-    const estimate = sweepEstimate({ cluster: config.cluster, load: config.load, setups: plan.setups.length, keep: options.keep,
+    const estimate = sweepEstimate({ cluster: config.cluster, load: config.load, keep: options.keep,
+        shape: { setups: plan.setups.length, lanes: laneOptions.lanes, rounds: laneOptions.rounds }, parallel,
         today: io.now().toISOString().slice(0, 10) });
     estimate.lines.forEach(io.say);
 
@@ -143,11 +162,11 @@ async function sweep(options: SweepOptions, url: string, io: SweepIo): Promise<n
     const backend = await io.openBackend(url);
     io.handleSignals(io.control);
     const record = await runSweep(
-        { runId, plan, settings: options.config, keep: options.keep },
-        { backend, directory, control: io.control, log: io.say, now: io.now },
+        { runId, plan, settings: options.config, keep: options.keep, lanes: { lanes, rounds: laneOptions.rounds, seed: laneOptions.seed, parallel } },
+        { backend, directory, control: io.control, log: io.say, now: io.now, spent: estimate.spent },
     );
-    const stacks = plan.setups.map((s) => s.stack);
-    summaryLines(record, path.relative(io.cwd, resultsDir) || ".", stacks, (s) => directory.savedResults(s)).forEach(io.say);
+    const stacks = [...new Set(lanes.flatMap((l) => l.steps.map((s) => s.stack)))];
+    summaryLines(record, path.relative(io.cwd, resultsDir) || ".", stacks, (name) => directory.savedResults(name)).forEach(io.say);
     const leftUp = record.setups.filter((s) => stacks.includes(s.stack) && (s.teardown.kind === "kept" || s.teardown.kind === "failed"));
     if (leftUp.length > 0) io.say(plainCliHint(url, leftUp[0].stack));
     return io.control.stopRequested ? EXIT.interrupted : sweepSucceeded(record, stacks) ? EXIT.ok : EXIT.failed;

@@ -8,6 +8,9 @@ import { LOAD_FIELDS } from "../loadtest/settings";
 import { MESH_NAMES, type MeshName } from "../meshes/types";
 import { MTLS_CHOICES, PAPER_MESHES, type MtlsChoice, type PlanRequest } from "./plan";
 
+/** Bounds of --lanes and --rounds: past them a sweep takes days. */
+export const LANE_LIMITS = { lanes: 10, rounds: 10 } as const;
+
 /** Config keys the sweep sets itself, per setup or per run, and the option to use instead. */
 const SWEEP_OWNED_KEYS: Readonly<Record<string, string>> = {
     mesh: "use --meshes or --all",
@@ -42,6 +45,11 @@ export const OPTIONS = {
         default: `${CLUSTER_FIELDS.target.default}: a fresh EC2 cluster per setup` },
     repetitions: { type: "string", value: "N", help: "measured repetitions of each tool, 1 to 50",
         default: String(LOAD_FIELDS.repetitions.default) },
+    lanes: { type: "string", value: "K", help: `lanes, each on its own clusters and running every setup, the baseline included, side by side, 1 to ${LANE_LIMITS.lanes} (kubeconfig: 1, your cluster)`,
+        default: "1" },
+    rounds: { type: "string", value: "R", help: `times each lane runs its order of setups, 1 to ${LANE_LIMITS.rounds}, so that drift shows`, default: "1" },
+    seed: { type: "string", value: "N", help: "seed of each lane's random order of setups (recorded in sweep.json; a resume uses the recorded one), 0 to 4294967295",
+        default: "one derived from the run id" },
     config: { type: "string", multiple: true, value: "KEY=VALUE",
         help: "any other config key for every stack, repeatable (e.g. --config kubeContext=kind-meshbench --config wrkCpu=2, "
             + "or --config aws:region=us-east-1 --config operatorCidr=203.0.113.7/32)",
@@ -49,6 +57,7 @@ export const OPTIONS = {
     "run-id": { type: "string", value: "ID", help: "results go to <results>/ID; an existing ID resumes that run, skipping setups whose results are saved",
         default: "a new ID from the current UTC time" },
     results: { type: "string", value: "DIR", help: "where run folders go", default: "results" },
+    serial: { type: "boolean", help: "run the lanes one after the other, not side by side (for a small EC2 vCPU quota)" },
     keep: { type: "boolean", help: "leave each stack up after its run (no destroy)" },
     yes: { type: "boolean", short: "y", help: "start a sweep on a paid target (vms, eks) without asking; required without a terminal" },
     "dry-run": { type: "boolean", help: "print the plan, the estimate and each stack's config; touch no stack" },
@@ -108,6 +117,12 @@ export interface SweepOptions {
     readonly destroy: readonly string[];
     readonly help: boolean;
     readonly resultsDir: string;
+    readonly lanes: number;
+    readonly rounds: number;
+    /** Lanes one after the other. */
+    readonly serial: boolean;
+    /** Undefined: derived from the run id (sweep/lanes.ts, seedOf). */
+    readonly seed?: number;
     /** meshbench config shared by every setup, keys without the `meshbench:` prefix. */
     readonly config: Readonly<Record<string, string>>;
 }
@@ -198,7 +213,17 @@ function parseArgsProblem(e: Error & { code?: string }): UsageError {
 }
 
 /** Options that shape a sweep, which --destroy does not run. */
-const SWEEP_ONLY: readonly OptionName[] = ["all", "meshes", "mtls", "target", "repetitions", "config", "run-id", "results", "keep", "yes"];
+const SWEEP_ONLY: readonly OptionName[] = ["all", "meshes", "mtls", "target", "repetitions", "lanes", "rounds", "seed", "serial", "config", "run-id", "results", "keep", "yes"];
+
+/** A whole number in [min, max] from --name, or undefined when not given. */
+function integerOption(name: string, raw: string | undefined, min: number, max: number): number | undefined {
+    if (raw === undefined) return undefined;
+    const n = Number(raw);
+    if (!/^\d+$/.test(raw.trim()) || !Number.isSafeInteger(n) || n < min || n > max) {
+        throw optionProblem(name, raw, `an integer from ${min} to ${max}`);
+    }
+    return n;
+}
 
 export function parseSweepArgs(argv: readonly string[]): SweepOptions {
     let parsed;
@@ -216,6 +241,7 @@ export function parseSweepArgs(argv: readonly string[]): SweepOptions {
     }
     const v = parsed.values as {
         all?: boolean; meshes?: string; mtls?: string; target?: string; repetitions?: string; config?: string[];
+        lanes?: string; rounds?: string; seed?: string; serial?: boolean;
         "run-id"?: string; results?: string; keep?: boolean; yes?: boolean; "dry-run"?: boolean; destroy?: string[]; help?: boolean;
     };
     const destroy = v.destroy ?? [];
@@ -230,6 +256,9 @@ export function parseSweepArgs(argv: readonly string[]): SweepOptions {
         throw optionProblem("mtls", v.mtls, MTLS_CHOICES.join(", "));
     }
 
+    const lanes = integerOption("lanes", v.lanes, 1, LANE_LIMITS.lanes) ?? 1;
+    const rounds = integerOption("rounds", v.rounds, 1, LANE_LIMITS.rounds) ?? 1;
+    const seed = integerOption("seed", v.seed, 0, 0xffffffff);
     const config = parseConfigPairs(v.config ?? []);
     // --target and --repetitions are shorthands for the two keys every sweep sets.
     for (const key of ["target", "repetitions"] as const) {
@@ -252,6 +281,10 @@ export function parseSweepArgs(argv: readonly string[]): SweepOptions {
         destroy,
         help: v.help ?? false,
         resultsDir: v.results ?? OPTIONS.results.default,
+        lanes,
+        rounds,
+        seed,
+        serial: v.serial ?? false,
         config,
     };
 }

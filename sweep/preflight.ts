@@ -2,6 +2,7 @@
 // not fail on its third setup for a reason that was knowable at the start.
 import { ConfigError, parseConfig } from "../config";
 import type { RawConfig } from "../shared/fields";
+import type { LaneOptions } from "./lanes";
 import type { Plan } from "./plan";
 import type { SweepRecord } from "./record";
 import { parserInput, setupRawConfig } from "./stack-config";
@@ -14,6 +15,8 @@ export interface PreflightInput {
     readonly keep: boolean;
     /** The record of this run id, when resuming. */
     readonly earlier?: SweepRecord;
+    /** Lanes, rounds and seed of this sweep. */
+    readonly lanes?: LaneOptions;
 }
 
 const describe = (settings: RawConfig): string =>
@@ -50,6 +53,18 @@ export function preflightProblems(input: PreflightInput): string[] {
     if (input.earlier && describe(input.earlier.settings) !== describe(input.settings)) {
         problems.add(`run ${input.runId} was swept with ${describe(input.earlier.settings)}; `
             + `this sweep has ${describe(input.settings)}. Resume with the same options, or start a new run without --run-id`);
+    }
+    // A round reuses its lane's stack; kept up, the next round's `up` would change nothing and measure nothing new.
+    if (input.keep && (input.lanes?.rounds ?? 1) > 1) {
+        problems.add(`--keep with --rounds ${input.lanes!.rounds}: each round reuses its lane's stack, and a stack kept up would not `
+            + "be measured again; give --keep with one round, or rounds without --keep");
+    }
+
+    const before = input.earlier?.lanes;
+    const now = input.lanes;
+    if (before && now && (before.lanes !== now.lanes || before.rounds !== now.rounds || before.seed !== now.seed)) {
+        problems.add(`run ${input.runId} was swept with --lanes ${before.lanes} --rounds ${before.rounds} --seed ${before.seed}; `
+            + `this sweep has --lanes ${now.lanes} --rounds ${now.rounds} --seed ${now.seed}. Resume with the same, or start a new run without --run-id`);
     }
     return [...problems];
 }

@@ -12,7 +12,9 @@ export type Teardown =
     | { readonly kind: "destroyed" }
     | { readonly kind: "kept" }
     | { readonly kind: "not needed" }
-    | { readonly kind: "failed"; readonly reason: string };
+    | { readonly kind: "failed"; readonly reason: string }
+    /** Destroyed, but the cluster is not back in its clean state (sweep/residue.ts): what was left or removed. */
+    | { readonly kind: "residue"; readonly residue: string[] };
 
 export type SetupOutcome =
     /** `up` finished and its results are saved (their own status may still be failed). */
@@ -24,7 +26,14 @@ export type SetupOutcome =
     | { readonly kind: "not run"; readonly reason: string };
 
 export interface SetupRecord {
+    /** The Pulumi stack it ran in (per lane when there are several lanes). */
     readonly stack: string;
+    /** The setup's own name (`istio-mtls-on`), the lane and round; absent in records of sweeps without lanes. */
+    readonly setup?: string;
+    readonly lane?: number;
+    readonly round?: number;
+    /** Its results file's name without `.json`; absent: the stack's name. */
+    readonly results?: string;
     readonly mesh: MeshName;
     readonly mtls: boolean;
     readonly outcome: SetupOutcome;
@@ -46,17 +55,22 @@ export interface SweepRecord {
     readonly stopped?: string;
     readonly setups: SetupRecord[];
     readonly skipped: SkippedSetup[];
+    /** Lanes, rounds, the seed and each lane's order (setup names), so that a resume draws the same; absent in older records. */
+    readonly lanes?: { readonly lanes: number; readonly rounds: number; readonly seed: number; readonly orders: string[][] };
 }
 
+/** What a record of one setup in one lane and round is keyed by. */
+export const recordKey = (s: SetupRecord): string => s.results ?? s.stack;
+
 /**
- * A record's setups updated with a newer sweep's, by stack: what each stack last did.
+ * A record's setups updated with a newer sweep's, by results name (setup, lane and round): what each last did.
  * A newer "resumed" or "not run" says nothing new, so an older record of that stack stays.
  */
 export function mergeSetupRecords(older: readonly SetupRecord[], newer: readonly SetupRecord[]): SetupRecord[] {
-    const merged = new Map(older.map((s) => [s.stack, s]));
+    const merged = new Map(older.map((s) => [recordKey(s), s]));
     for (const s of newer) {
         const uninformative = s.outcome.kind === "resumed" || s.outcome.kind === "not run";
-        if (!(uninformative && merged.has(s.stack))) merged.set(s.stack, s);
+        if (!(uninformative && merged.has(recordKey(s)))) merged.set(recordKey(s), s);
     }
     return [...merged.values()];
 }

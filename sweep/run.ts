@@ -1,14 +1,17 @@
-// Runs a plan: for each setup, prepare its stack, `up`, save the results, `destroy`.
+// Runs a plan: for each step (a setup in a lane and round), prepare its stack, `up`, save
+// the results, `destroy`. Lanes run one after the other for now (not in parallel).
 // A setup whose `up` fails is still destroyed and recorded, and the sweep goes on; a
 // teardown that fails stops the sweep, since the next setup would share what was left.
 import type { RawConfig } from "../shared/fields";
 import type { BenchmarkResults } from "../loadtest/results";
 import { resultsProblem } from "./results-file";
 import type { StackBackend, SweepControl } from "./backend";
+import type { Lane, SweepStep } from "./lanes";
 import type { Plan, PlannedSetup } from "./plan";
 import { mergeSetupRecords, type SetupOutcome, type SetupRecord, type SweepRecord, type Teardown } from "./record";
 import type { RunDirectory } from "./run-directory";
 import { setupRawConfig, stackConfigEntries } from "./stack-config";
+import { residueOf, residueText, type ClusterListing } from "./residue";
 import { formatDuration, outcomeText } from "./summary";
 
 export interface SweepRun {
@@ -18,6 +21,14 @@ export interface SweepRun {
     readonly settings: RawConfig;
     /** Leave stacks up. */
     readonly keep: boolean;
+    /** Lanes, rounds and orders; absent: the plan's setups in order, one lane, one round. */
+    readonly lanes?: {
+        readonly lanes: Lane[];
+        readonly rounds: number;
+        readonly seed: number;
+        /** Run the lanes side by side (each on its own clusters); else one after the other. */
+        readonly parallel?: boolean;
+    };
 }
 
 export interface SweepDeps {
@@ -27,6 +38,30 @@ export interface SweepDeps {
     /** One progress line. */
     readonly log: (line: string) => void;
     readonly now: () => Date;
+    /**
+     * Lists a lane's cluster for the residue check, when its setups share one (target
+     * kubeconfig). Listed before the lane's first setup (the clean state) and after each
+     * destroy; a setup that leaves residue fails its lane.
+     */
+    readonly inspect?: (lane: number) => Promise<ClusterListing>;
+    /** US dollars spent after `clusterSeconds` (seconds some cluster was up, summed over clusters), when the target costs money. */
+    readonly spent?: (clusterSeconds: number) => number | undefined;
+}
+
+/** The steps of a run: its lanes' in order, or the plan's setups as one lane and round. */
+export function stepsOf(run: SweepRun): SweepStep[] {
+    return run.lanes ? run.lanes.lanes.flatMap((l) => l.steps)
+        : run.plan.setups.map((setup) => ({ lane: 1, round: 1, setup, stack: setup.stack, resultsName: setup.stack }));
+}
+
+/** "lane 2: 3/10 done, ETA 14:35 UTC", from the lane's own steps so far (resumed ones take no time and are not counted). */
+export function laneProgress(lane: number, done: number, total: number, measuredSeconds: readonly number[], now: Date): string {
+    const left = total - done;
+    if (left === 0) return `lane ${lane}: ${done}/${total} done`;
+    if (measuredSeconds.length === 0) return `lane ${lane}: ${done}/${total} done, ETA unknown until a setup has run`;
+    const mean = measuredSeconds.reduce((a, b) => a + b, 0) / measuredSeconds.length;
+    const eta = new Date(now.getTime() + left * mean * 1000);
+    return `lane ${lane}: ${done}/${total} done, ETA ${eta.toISOString().slice(11, 16)} UTC (${formatDuration(Math.round(left * mean))} more)`;
 }
 
 /**
@@ -43,7 +78,7 @@ export function errorText(e: unknown): string {
     return (errors.length > 0 ? errors : lines).slice(-3).join(" | ") || "unknown error";
 }
 
-async function teardown(setup: PlannedSetup, run: SweepRun, deps: SweepDeps, say: (s: string) => void): Promise<Teardown> {
+async function teardown(setup: { readonly stack: string }, run: SweepRun, deps: SweepDeps, say: (s: string) => void): Promise<Teardown> {
     if (run.keep) {
         say(`kept (--keep): tear it down with npm run sweep -- --destroy ${setup.stack}`);
         return { kind: "kept" };
@@ -71,12 +106,13 @@ async function teardown(setup: PlannedSetup, run: SweepRun, deps: SweepDeps, say
 }
 
 /** Prepare, up, save: what the setup produced, whether or not teardown is then needed. */
-async function measure(setup: PlannedSetup, run: SweepRun, deps: SweepDeps, say: (s: string) => void):
+async function measure(step: SweepStep, run: SweepRun, deps: SweepDeps, say: (s: string) => void):
     Promise<{ outcome: SetupOutcome; deployed: boolean }> {
+    const setup = { ...step.setup, stack: step.stack } satisfies PlannedSetup;
     const log = (text: string) => deps.directory.appendLog(setup.stack, text);
     try {
         say("prepare stack");
-        await deps.backend.prepare(setup.stack, stackConfigEntries(setupRawConfig(setup, run.settings, run.runId)));
+        await deps.backend.prepare(setup.stack, stackConfigEntries(setupRawConfig(step.setup, run.settings, run.runId)));
     } catch (e) {
         return { outcome: { kind: "failed", stage: "prepare", reason: errorText(e) }, deployed: false };
     }
@@ -95,15 +131,22 @@ async function measure(setup: PlannedSetup, run: SweepRun, deps: SweepDeps, say:
         return { outcome: { kind: "failed", stage: "results", reason: `stack output "results": ${problem}` }, deployed: true };
     }
     const results = outputs.results as BenchmarkResults;
-    deps.directory.saveResults(setup.stack, results);
+    deps.directory.saveResults(step.resultsName, results);
     return { outcome: { kind: "measured", status: results.status }, deployed: true };
 }
 
 export async function runSweep(run: SweepRun, deps: SweepDeps): Promise<SweepRecord> {
     const startedAt = deps.now();
     const earlier = deps.directory.readRecord();
-    const records: SetupRecord[] = [];
+    const steps = stepsOf(run);
+    // By step, so that the record lists them in plan order even when lanes finish out of turn.
+    const records: (SetupRecord | undefined)[] = new Array(steps.length);
     let teardownFailed: string | undefined;
+    /** Per lane: the stack whose teardown failed or left residue; the lane's later steps do not run. */
+    const laneBroken = new Map<number, string>();
+    const clean = new Map<number, ClusterListing>();
+    /** Seconds some cluster was up, summed over finished steps (each step has its own cluster today). */
+    let clusterSeconds = 0;
 
     const write = (finished: boolean) => deps.directory.writeRecord({
         runId: run.runId,
@@ -112,39 +155,87 @@ export async function runSweep(run: SweepRun, deps: SweepDeps): Promise<SweepRec
         updatedAt: deps.now().toISOString(),
         finished,
         stopped: deps.control.stopReason ?? (teardownFailed ? `the teardown of ${teardownFailed} failed` : undefined),
-        setups: mergeSetupRecords(earlier?.setups ?? [], records),
+        setups: mergeSetupRecords(earlier?.setups ?? [], records.filter((r): r is SetupRecord => r !== undefined)),
         skipped: run.plan.skipped,
+        ...(run.lanes ? { lanes: { lanes: run.lanes.lanes.length, rounds: run.lanes.rounds, seed: run.lanes.seed,
+            orders: run.lanes.lanes.map((l) => l.order) } } : {}),
     });
 
-    for (const [index, setup] of run.plan.setups.entries()) {
-        const say = (s: string) => deps.log(`[${index + 1}/${run.plan.setups.length}] ${setup.stack}: ${s}`);
-        const base = { stack: setup.stack, mesh: setup.mesh, mtls: setup.mtls };
+    const laneSeconds = new Map<number, number[]>();
+    const laneDone = new Map<number, number>();
+    const laneEta = new Map<number, string>();
+    const laneTotal = (lane: number) => steps.filter((s) => s.lane === lane).length;
+
+    async function runStep(step: SweepStep, index: number): Promise<void> {
+        const { setup } = step;
+        const where = run.lanes ? ` (lane ${step.lane}, round ${step.round})` : "";
+        // Every phase line of a lane carries the lane's ETA once one of its steps has run.
+        const say = (s: string) => deps.log(`[${index + 1}/${steps.length}] ${step.stack}${where}: ${s}`
+            + (laneEta.has(step.lane) ? ` [lane ${step.lane} ${laneEta.get(step.lane)}]` : ""));
+        const base = { stack: step.stack, mesh: setup.mesh, mtls: setup.mtls,
+            ...(run.lanes ? { setup: setup.stack, lane: step.lane, round: step.round, results: step.resultsName } : {}) };
 
         const notRun = deps.control.stopRequested ? `sweep stopped (${deps.control.stopReason})`
-            : teardownFailed ? `the teardown of ${teardownFailed} failed` : undefined;
+            : laneBroken.has(step.lane) ? `the teardown of ${laneBroken.get(step.lane)} failed` : undefined;
         if (notRun) {
-            records.push({ ...base, outcome: { kind: "not run", reason: notRun }, teardown: { kind: "not needed" }, seconds: 0 });
-            continue;
+            records[index] = { ...base, outcome: { kind: "not run", reason: notRun }, teardown: { kind: "not needed" }, seconds: 0 };
+            return;
         }
-        const saved = deps.directory.savedResults(setup.stack);
+        const saved = deps.directory.savedResults(step.resultsName);
         if (saved && saved.status !== "failed") {
             say(`results already saved (${saved.status}); skipped`);
-            records.push({ ...base, outcome: { kind: "resumed", status: saved.status }, teardown: { kind: "not needed" }, seconds: 0 });
-            continue;
+            records[index] = { ...base, outcome: { kind: "resumed", status: saved.status }, teardown: { kind: "not needed" }, seconds: 0 };
+            laneDone.set(step.lane, (laneDone.get(step.lane) ?? 0) + 1);
+            return;
         }
 
         const start = deps.now().getTime();
-        deps.control.activeStack = setup.stack;
-        const { outcome, deployed } = await measure(setup, run, deps, say);
-        say(outcomeText(outcome, deps.directory.savedResults(setup.stack)));
-        const torn = deployed ? await teardown(setup, run, deps, say) : { kind: "not needed" as const };
-        deps.control.activeStack = undefined;
-        if (torn.kind === "failed") teardownFailed = setup.stack;
+        if (deps.inspect && !clean.has(step.lane)) clean.set(step.lane, await deps.inspect(step.lane));
+        deps.control.activeStacks.add(step.stack);
+        const { outcome, deployed } = await measure(step, run, deps, say);
+        say(outcomeText(outcome, deps.directory.savedResults(step.resultsName)));
+        let torn: Teardown = deployed ? await teardown(step, run, deps, say) : { kind: "not needed" as const };
+        deps.control.activeStacks.delete(step.stack);
+        if (torn.kind === "destroyed" && deps.inspect) {
+            const left = residueOf(clean.get(step.lane)!, await deps.inspect(step.lane));
+            if (left.length > 0) {
+                torn = { kind: "residue", residue: left.map(residueText) };
+                say(`RESIDUE: the cluster is not back in its clean state: ${torn.residue.join("; ")}`);
+            }
+        }
+        if (torn.kind === "failed" || torn.kind === "residue") {
+            teardownFailed ??= step.stack;
+            laneBroken.set(step.lane, step.stack);
+        }
 
-        const seconds = Math.round((deps.now().getTime() - start) / 1000);
-        say(`done in ${formatDuration(seconds)}`);
-        records.push({ ...base, outcome, teardown: torn, seconds });
+        const now = deps.now();
+        const seconds = Math.round((now.getTime() - start) / 1000);
+        clusterSeconds += seconds;
+        const elapsed = Math.round((now.getTime() - startedAt.getTime()) / 1000);
+        const money = deps.spent?.(clusterSeconds);
+        say(`done in ${formatDuration(seconds)}; sweep elapsed ${formatDuration(elapsed)}`
+            + (money === undefined ? "" : `, about $${money.toFixed(2)} spent so far (on-demand estimate)`));
+        laneSeconds.set(step.lane, [...(laneSeconds.get(step.lane) ?? []), seconds]);
+        laneDone.set(step.lane, (laneDone.get(step.lane) ?? 0) + 1);
+        if (run.lanes) {
+            const progress = laneProgress(step.lane, laneDone.get(step.lane)!, laneTotal(step.lane), laneSeconds.get(step.lane)!, now);
+            deps.log(progress);
+            const eta = progress.match(/ETA \d\d:\d\d UTC/)?.[0];
+            if (eta) laneEta.set(step.lane, eta);
+        }
+        records[index] = { ...base, outcome, teardown: torn, seconds };
         write(false);
+    }
+
+    const indexed = steps.map((step, index) => ({ step, index }));
+    if (run.lanes?.parallel) {
+        // Each lane is its own cluster (today: its own cluster per step), so lanes do not share nodes.
+        const lanes = [...new Set(steps.map((s) => s.lane))];
+        await Promise.all(lanes.map(async (lane) => {
+            for (const { step, index } of indexed.filter((x) => x.step.lane === lane)) await runStep(step, index);
+        }));
+    } else {
+        for (const { step, index } of indexed) await runStep(step, index);
     }
     write(true);
     return deps.directory.readRecord()!;

@@ -1,7 +1,7 @@
 // What the sweep prints: one line per outcome, and the summary at the end.
 import type { BenchmarkResults } from "../loadtest/results";
 import { stackName } from "./plan";
-import type { SetupOutcome, SweepRecord, Teardown } from "./record";
+import { recordKey, type SetupOutcome, type SweepRecord, type Teardown } from "./record";
 
 export function formatDuration(seconds: number): string {
     const h = Math.floor(seconds / 3600);
@@ -28,12 +28,13 @@ export function outcomeText(outcome: SetupOutcome, results?: BenchmarkResults): 
     }
 }
 
-const teardownText = (t: Teardown): string => (t.kind === "failed" ? `DESTROY FAILED: ${t.reason}` : t.kind);
+const teardownText = (t: Teardown): string =>
+    t.kind === "failed" ? `DESTROY FAILED: ${t.reason}` : t.kind === "residue" ? `destroyed, but LEFT RESIDUE: ${t.residue.join("; ")}` : t.kind;
 
 /** Whether each of `stacks` ended with results worth reporting, and nothing was left up by failure. */
 export function sweepSucceeded(record: SweepRecord, stacks: readonly string[]): boolean {
     return record.finished && record.stopped === undefined && record.setups.filter((s) => stacks.includes(s.stack)).every((s) =>
-        (s.outcome.kind === "measured" || s.outcome.kind === "resumed") && s.outcome.status !== "failed" && s.teardown.kind !== "failed");
+        (s.outcome.kind === "measured" || s.outcome.kind === "resumed") && s.outcome.status !== "failed" && s.teardown.kind !== "failed" && s.teardown.kind !== "residue");
 }
 
 /** The summary printed at the end; `stacks` limits it to this invocation's setups. */
@@ -42,15 +43,15 @@ export function summaryLines(
     resultsOf: (stack: string) => BenchmarkResults | undefined,
 ): string[] {
     const setups = record.setups.filter((s) => stacks.includes(s.stack));
-    const width = Math.max(...setups.map((s) => s.stack.length), 5);
+    const width = Math.max(...setups.map((s) => recordKey(s).length), 5);
     const lines = [
         "",
         `sweep ${record.runId}: ${setups.length} setup(s)${record.stopped ? `, stopped: ${record.stopped}` : ""}`,
-        ...setups.map((s) => `  ${s.stack.padEnd(width)}  ${outcomeText(s.outcome, resultsOf(s.stack))}; ${teardownText(s.teardown)}`),
+        ...setups.map((s) => `  ${recordKey(s).padEnd(width)}  ${outcomeText(s.outcome, resultsOf(recordKey(s)))}; ${teardownText(s.teardown)}`),
         ...record.skipped.map((s) =>
             `  ${(s.mtls === undefined ? s.mesh : stackName(s.mesh, s.mtls)).padEnd(width)}  skipped: ${s.reason}`),
     ];
-    const leftUp = setups.filter((s) => s.teardown.kind === "failed" || s.teardown.kind === "kept").map((s) => s.stack);
+    const leftUp = [...new Set(setups.filter((s) => s.teardown.kind === "failed" || s.teardown.kind === "kept").map((s) => s.stack))];
     if (leftUp.length > 0) {
         lines.push(`STILL UP: ${leftUp.join(", ")}; tear down with: npm run sweep -- ${leftUp.map((s) => `--destroy ${s}`).join(" ")}`);
     }

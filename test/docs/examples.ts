@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { BenchmarkResults } from "../../loadtest/results";
 import { writeReport } from "../../report/report";
-import { buildFixtureRun, FIXTURE_RUN_DIR } from "../fixtures/results/build";
+import { buildFixtureRun, FIXTURE_SWEEP_DIR } from "../fixtures/results/build";
 
 export const ROOT = path.resolve(__dirname, "../..");
 export const README = path.join(ROOT, "README.md");
@@ -52,8 +52,8 @@ export function readmeExampleInReadme(readme: string): { start: number; end: num
     return start < 0 || end < 3 ? undefined : { start, end, text: readme.slice(start, end) };
 }
 
-/** Writes the sample report of the fixture run into `outDir`, naming the run folder as the README does. */
-export const writeSampleReport = (outDir: string) => writeReport(path.relative(process.cwd(), FIXTURE_RUN_DIR), outDir);
+/** Writes the sample report of the fixture sweep (3 lanes × 2 rounds, invented) into `outDir`, naming the run folder as the README does. */
+export const writeSampleReport = (outDir: string) => writeReport(path.relative(process.cwd(), FIXTURE_SWEEP_DIR), outDir);
 
 if (require.main === module) {
     process.chdir(ROOT);

@@ -10,7 +10,7 @@ const RUN = buildFixtureRun();
 const CHARTS = { rps: "rps.png", latency: "latency.png" };
 
 function render(results: BenchmarkResults[], record?: SweepRecord): string {
-    const run: LoadedRun = { dir: "results/r1", runId: "r1", results, record, skipped: [] };
+    const run: LoadedRun = { dir: "results/r1", runId: "r1", results, observations: results.map((r) => ({ lane: 1, round: 1, results: r })), record, skipped: [] };
     return renderMarkdown(run, setupRows(results), CHARTS);
 }
 

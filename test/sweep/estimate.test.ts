@@ -1,53 +1,104 @@
+// The cost and time estimate, against arithmetic done by hand from the tables.
 import * as assert from "assert";
 import { parseConfig } from "../../config";
-import { loadSeconds, OVERHEAD_MINUTES, PRICES, sweepEstimate } from "../../sweep/estimate";
+import { figures, GOAL, loadSeconds, PRICES, STEP_MINUTES, sweepEstimate, type SweepShape } from "../../sweep/estimate";
 
 const AWS = { operatorCidr: "203.0.113.7/32" };
-const estimate = (raw: Record<string, string>, setups = 5, keep = false, awsRegion = "us-east-1") => {
+const PAPER: SweepShape = { setups: 5, lanes: 3, rounds: 1 };
+const estimate = (raw: Record<string, string>, shape: SweepShape = { setups: 5, lanes: 1, rounds: 1 }, keep = false, awsRegion = "us-east-1", parallel = shape.lanes > 1) => {
     const config = parseConfig({ mesh: "none", ...raw }, { awsRegion });
-    return sweepEstimate({ cluster: config.cluster, load: config.load, setups, keep, today: "2026-12-01" });
+    return sweepEstimate({ cluster: config.cluster, load: config.load, shape, parallel, keep, today: "2026-12-01" });
 };
+/** The default cluster: c6i.2xlarge + 2 × c6i.4xlarge, each with its volume and address. */
+const PER_HOUR = PRICES.instancePerHour["c6i.2xlarge"] + 2 * PRICES.instancePerHour["c6i.4xlarge"] + 3 * PRICES.perNodeExtras;
+const near = (actual: readonly number[], expected: readonly number[], what: string) =>
+    assert.ok(actual.every((a, i) => Math.abs(a - expected[i]) < 0.01), `${what}: ${actual.join("–")}, expected ${expected.join("–")}`);
 
-describe("sweep estimate (rough)", () => {
-    it("prices the default vms cluster from the table, as a range over the step durations", () => {
-        const e = estimate({ target: "vms", ...AWS });
-        assert.strictEqual(e.paid, true);
-        // Load: 2 × 10 s warm-up + 5 × (30 + 30) s = 320 s; 14–22 min besides, per setup.
+describe("sweep estimate", () => {
+    it("has a dated price table with its source and a note to check it", () => {
+        assert.strictEqual(PRICES.asOf, "November 2026");
+        assert.match(PRICES.source, /not checked against https:\/\/aws\.amazon\.com\/ec2\/pricing\/on-demand\//);
+        assert.strictEqual(PER_HOUR.toFixed(4), "1.7315");
+        assert.match(estimate({ target: "vms", ...AWS }).lines.join("\n"),
+            /prices: us-east-1 on-demand, November 2026, .*; check them there before relying on the total$/m);
+    });
+
+    it("prices the paper's five setups × 3 lanes on today's design: a cluster per step, one after the other", () => {
+        // Load: 2 × 10 s warm-up + 5 × (30 + 30) s = 320 s. Per step: cluster 12–19 + setup 2–3 + 5.33 min.
         assert.strictEqual(loadSeconds(parseConfig({ target: "kubeconfig", mesh: "none" }).load), 320);
-        const perHour = PRICES.instancePerHour["c6i.2xlarge"] + 2 * PRICES.instancePerHour["c6i.4xlarge"] + 3 * PRICES.perNodeExtras;
-        assert.strictEqual(perHour.toFixed(2), "1.73");
-        const minutes = OVERHEAD_MINUTES.vms.map((m) => (m + 320 / 60) * 5);
-        assert.deepStrictEqual(e.lines.slice(1, 3), [
-            "  time: 5 setup(s) × 19–27 min ≈ 1.6–2.3 h, each setup on a fresh vms cluster of 3 nodes",
-            `  cost: about $1.73/h while a cluster is up → about $${((minutes[0] / 60) * perHour).toFixed(2)}–$${((minutes[1] / 60) * perHour).toFixed(2)} on demand`,
+        const f = figures({ clusterPer: "step", parallel: false }, "vms", 320 / 60, PAPER, 3, PER_HOUR);
+        near(f.wallMinutes, [15 * (12 + 2 + 320 / 60), 15 * (19 + 3 + 320 / 60)], "wall"); // 290–410 min
+        near(f.instanceHours, [3 * 290 / 60, 3 * 410 / 60], "instance-hours");
+        near(f.dollars!, [(290 / 60) * PER_HOUR, (410 / 60) * PER_HOUR], "dollars"); // $8.37–$11.83
+        assert.ok(f.wallMinutes[0] > GOAL.wallMinutes && f.dollars![0] > GOAL.dollars, "today's design misses the goal");
+        // Side by side (the default with lanes): a third of the wall, the same clusters and money.
+        const side = figures({ clusterPer: "step", parallel: true }, "vms", 320 / 60, PAPER, 3, PER_HOUR);
+        near(side.wallMinutes, [290 / 3, 410 / 3], "wall, lanes side by side");
+        near(side.dollars!, f.dollars!, "dollars, lanes side by side");
+    });
+
+    it("prices the issue's design: a cluster per lane, lanes side by side; and what reaches the goal", () => {
+        const f = figures({ clusterPer: "lane", parallel: true }, "vms", 320 / 60, PAPER, 3, PER_HOUR);
+        // One lane: 12–19 + 5 × (2–3 + 5.33) = 48.7–60.7 min; three clusters that long.
+        near(f.wallMinutes, [12 + 5 * (2 + 320 / 60), 19 + 5 * (3 + 320 / 60)], "wall");
+        near(f.dollars!, [3 * (f.wallMinutes[0] / 60) * PER_HOUR, 3 * (f.wallMinutes[1] / 60) * PER_HOUR], "dollars"); // $4.21–$5.25
+        assert.ok(f.wallMinutes[0] > GOAL.wallMinutes, "5 repetitions per run miss 45 min even in parallel");
+        // Each run counts once anyway, so one repetition per run: 80 s of load. 28.7–40.7 min, $2.48–$3.52.
+        const one = figures({ clusterPer: "lane", parallel: true }, "vms", 80 / 60, PAPER, 3, PER_HOUR);
+        near(one.wallMinutes, [12 + 5 * (2 + 80 / 60), 19 + 5 * (3 + 80 / 60)], "wall, 1 repetition");
+        assert.ok(one.wallMinutes[1] <= GOAL.wallMinutes && one.dollars![1] <= GOAL.dollars, `${one.wallMinutes} min, $${one.dollars}`);
+        near(one.dollars!, [2.48, 3.52], "dollars, 1 repetition (README)");
+        // With Istio and Kuma mTLS off added: seven setups a lane (README, "mTLS off in the default plan").
+        const seven = figures({ clusterPer: "lane", parallel: true }, "vms", 80 / 60, { ...PAPER, setups: 7 }, 3, PER_HOUR);
+        near(seven.wallMinutes.map(Math.round), [35, 49], "wall, seven setups");
+        near(seven.dollars!, [3.06, 4.27], "dollars, seven setups");
+        const sevenToday = figures({ clusterPer: "step", parallel: false }, "vms", 320 / 60, { ...PAPER, setups: 7 }, 3, PER_HOUR);
+        near(sevenToday.wallMinutes.map((m) => Math.round(m / 6) / 10), [6.8, 9.6], "hours, seven setups today");
+        near(sevenToday.dollars!.map((d) => Math.round(d * 10) / 10), [11.7, 16.6], "dollars, seven setups today");
+    });
+
+    it("prints the plan's shape, both designs and the spending rate; and counts the money a running sweep spent", () => {
+        const e = estimate({ target: "vms", ...AWS }, PAPER);
+        assert.strictEqual(e.paid, true);
+        assert.deepStrictEqual(e.lines.slice(0, 6), [
+            "estimate (from a table of prices and step durations, not a quote):",
+            "  plan: 3 lane(s) × 1 round(s) × 5 setup(s) = 15 step(s); load 5.3 min per step",
+            "  each cluster: 3 nodes (c6i.2xlarge, c6i.4xlarge, c6i.4xlarge), about $1.73/h",
+            "  this sweep (a cluster per step, lanes side by side): 1.6–2.3 h wall, 14.5–20.5 instance-hours, $8.37–$12 on demand",
+            "  with a cluster stack per lane, lanes side by side (issue 16, not built yet): 49–61 min wall, 7.3–9.1 instance-hours, $4.21–$5.25 on demand",
+            "  at once: 120 vCPUs of EC2's standard on-demand quota (new accounts often have less; --serial runs one lane at a time)",
         ]);
-        assert.match(e.lines[0], /^estimate \(rough: from a small table, not a quote; issue 16 brings the real one\):$/);
-        assert.match(e.lines.join("\n"), /prices: us-east-1 on-demand, November 2026, AWS's published rates as quoted by third parties, not checked/);
+        assert.match(estimate({ target: "vms", ...AWS }, PAPER, false, "us-east-1", false).lines[3],
+            /^ {2}this sweep \(a cluster per step, lanes one after the other\): 4\.8–6\.8 h wall, /);
+        assert.strictEqual(e.spent!(3600).toFixed(4), PER_HOUR.toFixed(4));
+        assert.strictEqual(e.spent!(0), 0);
     });
 
     it("adds the EKS fee of the version's support on the day, and says which", () => {
-        const extended = estimate({ target: "eks", ...AWS });
-        assert.match(extended.lines[2], /with the EKS fee of \$0\.60\/h, extended support for 1\.32\)/);
-        const standard = estimate({ target: "eks", kubernetesVersion: "1.34", ...AWS });
-        assert.match(standard.lines[2], /with the EKS fee of \$0\.10\/h, standard support for 1\.34\)/);
+        assert.match(estimate({ target: "eks", ...AWS }).lines[2], /with the EKS fee of \$0\.60\/h, extended support for 1\.32$/);
+        assert.match(estimate({ target: "eks", kubernetesVersion: "1.34", ...AWS }).lines[2], /with the EKS fee of \$0\.10\/h, standard support for 1\.34$/);
+        assert.deepStrictEqual(STEP_MINUTES.cluster.eks, [24, 32]);
     });
 
-    it("estimates no cost for an instance type the table lacks, rather than guess", () => {
+    it("estimates no cost for an instance type the table lacks, rather than guess, and counts no money", () => {
         const e = estimate({ target: "vms", ...AWS, clientInstanceType: "m7i.4xlarge" });
-        assert.deepStrictEqual([e.paid, e.lines[2]], [true,
-            "  cost: not estimated: no price for m7i.4xlarge in this table; see https://aws.amazon.com/ec2/pricing/on-demand/"]);
+        assert.ok(e.lines.includes("  cost: not estimated: no price for m7i.4xlarge in this table; see https://aws.amazon.com/ec2/pricing/on-demand/"));
+        assert.strictEqual(e.spent, undefined);
+        assert.strictEqual(e.figures.dollars, undefined);
     });
 
     it("warns that other regions cost more, and that kept stacks go on costing", () => {
-        const e = estimate({ target: "vms", ...AWS }, 1, true, "eu-west-1");
+        const e = estimate({ target: "vms", ...AWS }, { setups: 1, lanes: 1, rounds: 1 }, true, "eu-west-1");
         assert.ok(e.lines.includes("  --keep: each stack kept up goes on costing about $1.73/h until it is destroyed"));
         assert.match(e.lines.join("\n"), /; eu-west-1 usually costs more$/m);
     });
 
-    it("asks nothing on an existing cluster, which costs meshbench nothing", () => {
-        const e = estimate({ target: "kubeconfig" }, 2);
-        assert.deepStrictEqual([e.paid, e.lines.slice(1)], [false, [
-            "  time: 2 setup(s) × 7–10 min ≈ 15–21 min on your cluster (load 5 min per setup, the rest installs and teardown)",
+    it("asks nothing on an existing cluster, which costs meshbench nothing, and counts rounds", () => {
+        const e = estimate({ target: "kubeconfig" }, { setups: 2, lanes: 1, rounds: 3 });
+        // 6 steps × (2–5 + 5.33) min = 44–62 min.
+        assert.deepStrictEqual([e.paid, e.spent, e.lines.slice(1)], [false, undefined, [
+            "  plan: 1 lane(s) × 3 round(s) × 2 setup(s) = 6 step(s); load 5.3 min per step",
+            "  time: 44–62 min on your cluster (2–5 min per step installing and removing the mesh)",
             "  cost: none from meshbench (the cluster is yours)"]]);
     });
 });
