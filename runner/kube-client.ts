@@ -21,6 +21,13 @@ function collector(onChunk?: (chunk: string) => void): { stream: Writable; text:
     return { stream, text: () => Buffer.concat(chunks).toString("utf8") };
 }
 
+/** The part of the exec's websocket this client uses. */
+interface ExecSocket {
+    close(): void;
+    on?(event: "close", listener: (code: number) => void): unknown;
+    on?(event: "error", listener: (e: Error) => void): unknown;
+}
+
 /** The exit code in an exec's final status (Success, or NonZeroExitCode with an ExitCode cause). */
 export function exitCodeOf(status: k8s.V1Status): number | string {
     if (status.status === "Success") return 0;
@@ -43,20 +50,31 @@ export function kubeClient(kubeconfig: string, context?: string): KubeApi {
             const err = collector();
             const where = `exec in ${namespace}/${pod} -c ${container}`;
             return new Promise<ExecResult>((resolve, reject) => {
-                let socket: { close(): void } | undefined;
-                const timer = setTimeout(() => {
+                let socket: ExecSocket | undefined;
+                let settled = false;
+                const settle = (how: () => void) => {
+                    if (settled) return;
+                    settled = true;
+                    clearTimeout(timer);
+                    how();
+                };
+                const timer = setTimeout(() => settle(() => {
                     socket?.close();
                     reject(new KubeError("timeout", `${where}: no exit after ${options.timeoutSeconds} s`));
-                }, options.timeoutSeconds * 1000);
-                exec.exec(namespace, pod, container, [...argv], out.stream, err.stream, null, false, (status) => {
-                    clearTimeout(timer);
+                }), options.timeoutSeconds * 1000);
+                exec.exec(namespace, pod, container, [...argv], out.stream, err.stream, null, false, (status) => settle(() => {
                     const code = exitCodeOf(status);
                     if (typeof code === "string") reject(new KubeError("status", `${where}: ${code}`));
                     else resolve({ stdout: out.text(), stderr: err.text(), exitCode: code });
-                }).then((ws) => { socket = ws; }, (e: unknown) => {
-                    clearTimeout(timer);
-                    reject(new KubeError("request", `${where}: ${(e as Error).message ?? String(e)}`));
-                });
+                })).then((ws: ExecSocket) => {
+                    socket = ws;
+                    // The connection ending before the command's status came (the API server or
+                    // the kubelet went away) fails the exec at once, not at its time limit: seen on
+                    // the real tier, where a killed API server left the run waiting 7 minutes.
+                    ws.on?.("close", (code: number) => setImmediate(() => settle(() =>
+                        reject(new KubeError("request", `${where}: the connection closed (code ${code}) before the command's exit status came`)))));
+                    ws.on?.("error", (e: Error) => settle(() => reject(new KubeError("request", `${where}: ${e.message}`))));
+                }, (e: unknown) => settle(() => reject(new KubeError("request", `${where}: ${(e as Error).message ?? String(e)}`))));
             });
         },
 
