@@ -187,13 +187,10 @@ export async function installMocks(options: MockOptions = {}): Promise<Recorder>
     };
 }
 
-
-
 /** Forget every project module, so that the next import runs the program afresh. */
 function clearProjectModules(): void {
     for (const id of Object.keys(require.cache)) if (isProjectModule(id)) delete require.cache[id];
 }
-
 
 export interface RunOptions extends Omit<MockOptions, "steps" | "region"> {
     /** Keys (as in `config`) whose values the stack stores encrypted. */
@@ -213,7 +210,7 @@ export async function runProgram(
     pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [fullKey(k), v])),
         (options.secretKeys ?? []).map(fullKey));
 
-    reuseCompiledProjectModules();
+    reuseCompiledProjectModules(); // already installed by .mocharc.json; here for runs without it
     clearProjectModules();
     const started = process.hrtime.bigint();
     // eslint-disable-next-line @typescript-eslint/no-require-imports
