@@ -26,13 +26,37 @@
 //   path, so the HTTP port is handled at L4 like the netperf ports.
 import { CLIENT_SERVER_PAIRS } from "../shared/names";
 import { roleLabels } from "../cluster/node-roles";
+import { FLANNEL_CHART } from "../cluster/versions";
 import { APP_LABEL } from "../shared/names";
 import { ciliumEvidence } from "./cilium-evidence";
 import { ciliumRunnerSteps } from "./cilium-steps";
-import type { HelmReleaseSpec, KubeObject, Mesh, MeshContext, Pin } from "./types";
+import { chartPin, chartRelease, imagePin, pinList, type PinTable } from "./pin-table";
+import type { HelmReleaseSpec, KubeObject, Mesh, MeshContext } from "./types";
 
-export const CILIUM_VERSION = "1.17.17";
-export const CILIUM_CHART = { chart: "cilium", version: CILIUM_VERSION, repo: "https://helm.cilium.io" } as const;
+/**
+ * Chart cilium 1.17.17 and the images it runs. The agent and the operator carry the
+ * release's own tag (the operator's name gets the chart's "-generic"); the chart pins the
+ * others by tag and digest (install/kubernetes/cilium/values.yaml @ v1.17.17), listed so
+ * that the results name them: cilium-envoy, since l7Proxy is on and envoy.enabled unset
+ * means on from 1.16; with mTLS on, SPIRE's agent and server and the busybox init
+ * container of SPIRE's pods (CILIUM_MTLS_ONLY_PINS).
+ */
+export const CILIUM_PINS = {
+    chart: chartPin("cilium", "1.17.17", "https://helm.cilium.io"),
+    agent: imagePin("quay.io/cilium/cilium", "v1.17.17", "quay.io"),
+    operator: imagePin("quay.io/cilium/operator-generic", "v1.17.17", "quay.io"),
+    envoy: imagePin("quay.io/cilium/cilium-envoy",
+        "v1.36.8-1781157951-a7f42a3390781539911b5b9107881b35ecc4e752@sha256:326f872e19ce8aa45170efbf583b3f301586ba3feead14b864676d4baf3b45ed", "quay.io"),
+    spireAgent: imagePin("ghcr.io/spiffe/spire-agent", "1.9.6@sha256:5106ac601272a88684db14daf7f54b9a45f31f77bb16a906bd5e87756ee7b97c", "ghcr.io"),
+    spireServer: imagePin("ghcr.io/spiffe/spire-server", "1.9.6@sha256:59a0b92b39773515e25e68a46c40d3b931b9c1860bc445a79ceb45a805cab8b4", "ghcr.io"),
+    busybox: imagePin("docker.io/library/busybox", "1.37.0@sha256:9532d8c39891ca2ecde4d30d7710e01fb739c87a8b9299685c63704296b16028", "docker.io"),
+} as const satisfies PinTable;
+
+/** The pins of SPIRE's pods, which only mTLS on runs. */
+const CILIUM_MTLS_ONLY_PINS: ReadonlySet<keyof typeof CILIUM_PINS> = new Set(["spireAgent", "spireServer", "busybox"] as const);
+
+/** The release: the chart's version, and (with a v) the agent's and operator's tag. */
+export const CILIUM_VERSION = CILIUM_PINS.chart.version;
 export const CILIUM_NAMESPACE = "kube-system";
 
 /**
@@ -123,19 +147,6 @@ export function buildCiliumPolicies(ctx: MeshContext): KubeObject[] {
 
 const OFF = "no CiliumNetworkPolicy and no encryption: pod traffic crosses the VXLAN tunnel in plaintext, unauthenticated";
 
-/**
- * The images chart 1.17.17 runs by its own tag and digest (install/kubernetes/cilium/values.yaml
- * @ v1.17.17): cilium-envoy, since l7Proxy is on and envoy.enabled unset means on from 1.16;
- * with mTLS on, SPIRE's agent and server and the busybox init container of SPIRE's pods.
- */
-const CILIUM_CHART_IMAGES = [
-    { name: "quay.io/cilium/cilium-envoy", tag: "v1.36.8-1781157951-a7f42a3390781539911b5b9107881b35ecc4e752",
-        digest: "sha256:326f872e19ce8aa45170efbf583b3f301586ba3feead14b864676d4baf3b45ed", mtlsOnly: false },
-    { name: "ghcr.io/spiffe/spire-agent", tag: "1.9.6", digest: "sha256:5106ac601272a88684db14daf7f54b9a45f31f77bb16a906bd5e87756ee7b97c", mtlsOnly: true },
-    { name: "ghcr.io/spiffe/spire-server", tag: "1.9.6", digest: "sha256:59a0b92b39773515e25e68a46c40d3b931b9c1860bc445a79ceb45a805cab8b4", mtlsOnly: true },
-    { name: "docker.io/library/busybox", tag: "1.37.0", digest: "sha256:9532d8c39891ca2ecde4d30d7710e01fb739c87a8b9299685c63704296b16028", mtlsOnly: true },
-] as const;
-
 export const cilium: Mesh = {
     name: "cilium",
     description: `Cilium ${CILIUM_VERSION} as the CNI: eBPF datapath without proxies; mTLS = SPIRE mutual authentication plus WireGuard.`,
@@ -145,17 +156,10 @@ export const cilium: Mesh = {
     // WireGuard's kernel module, for the transparent encryption of the mTLS-on profile.
     nodeKernelModules: ["wireguard"],
     smpType: "CILIUM_SERVICE_MESH",
-    pins: (ctx): Pin[] => [
-        { kind: "chart", name: CILIUM_CHART.chart, version: CILIUM_CHART.version, source: CILIUM_CHART.repo },
-        // These two carry the release's own tag (the operator's name gets the chart's "-generic").
-        ...["cilium", "operator-generic"].map((name): Pin => ({ kind: "image", name: `quay.io/cilium/${name}`, version: `v${CILIUM_VERSION}`, source: "quay.io" })),
-        // The chart pins the others by tag and digest; listed so that the results name them.
-        ...CILIUM_CHART_IMAGES.filter((i) => ctx.mtls || !i.mtlsOnly).map((i): Pin => ({
-            kind: "image", name: i.name, version: `${i.tag}@${i.digest}`, source: i.name.split("/")[0],
-        })),
-    ],
+    pins: (ctx) => pinList(Object.fromEntries(Object.entries(CILIUM_PINS)
+        .filter(([role]) => ctx.mtls || !CILIUM_MTLS_ONLY_PINS.has(role as keyof typeof CILIUM_PINS)))),
     releases: (ctx): HelmReleaseSpec[] => [{
-        name: "cilium", ...CILIUM_CHART, namespace: CILIUM_NAMESPACE, values: buildCiliumValues(ctx),
+        name: "cilium", ...chartRelease(CILIUM_PINS.chart), namespace: CILIUM_NAMESPACE, values: buildCiliumValues(ctx),
         // The agents must come up on every node, and with mTLS on SPIRE's server must get
         // its volume, which the storage provisioner can only make once the CNI runs.
         timeoutSeconds: 900,
@@ -175,7 +179,7 @@ export const cilium: Mesh = {
         dataPlane: `Cilium ${CILIUM_VERSION} eBPF datapath in the kernel; no sidecar and no node proxy in the path (no L7 rule, ` +
             "so the cilium-envoy DaemonSet the chart runs by default carries none of the benchmark's traffic)",
         cni: `Cilium ${CILIUM_VERSION} is the cluster's CNI (the cluster installs none): VXLAN tunnel, IPAM from the nodes' ` +
-            "podCIDRs. Every other mesh, and mesh none, runs on Flannel v0.26.7 (VXLAN) instead",
+            `podCIDRs. Every other mesh, and mesh none, runs on Flannel ${FLANNEL_CHART.version} (VXLAN) instead`,
         kubeProxy: "kept (kubeadm's kube-proxy, iptables mode); kubeProxyReplacement false, so Services are load-balanced " +
             "by the same iptables rules as in every other stack",
         mtls: ctx.mtls

@@ -21,17 +21,23 @@ import {
     BENCH_NAMESPACE, HTTP_CONTAINER_PORT, HTTP_SERVICE, NETPERF_CONTROL_PORT, NETPERF_DATA_PORT, NETPERF_SERVICE,
 } from "../shared/names";
 import { readListenerTlsEvidence, readStatsPages, type InboundListener } from "./envoy-stats";
-import type { HelmReleaseSpec, Mesh, MeshContext, Pin, WorkloadRole } from "./types";
+import { chartPin, chartRelease, imagePin, pinList, type BundledVersion, type PinTable } from "./pin-table";
+import type { HelmReleaseSpec, Mesh, MeshContext, WorkloadRole } from "./types";
 
-export const CONSUL_CHART = { chart: "consul", version: "1.7.0", repo: "https://helm.releases.hashicorp.com" } as const;
 export const CONSUL_NAMESPACE = "consul";
 
-/** The images chart 1.7.0 runs by default (its values.yaml); the chart version pins them. */
-const CONSUL_IMAGES = [
-    { name: "hashicorp/consul", version: "1.21.0" },
-    { name: "hashicorp/consul-k8s-control-plane", version: "1.7.0" },
-    { name: "hashicorp/consul-dataplane", version: "1.7.0" },
-] as const;
+/** Chart consul 1.7.0 and the images it runs by default (its values.yaml): the chart version pins them. */
+export const CONSUL_PINS = {
+    chart: chartPin("consul", "1.7.0", "https://helm.releases.hashicorp.com"),
+    consul: imagePin("hashicorp/consul", "1.21.0", "docker.io"),
+    controlPlane: imagePin("hashicorp/consul-k8s-control-plane", "1.7.0", "docker.io"),
+    dataplane: imagePin("hashicorp/consul-dataplane", "1.7.0", "docker.io"),
+} as const satisfies PinTable;
+
+/** The Envoy inside the consul-dataplane image, which the fairness text names; the image's pin pins it. */
+export const CONSUL_BUNDLED_PINS = {
+    envoy: { version: "1.33.2", in: "dataplane" },
+} as const satisfies Record<string, BundledVersion<keyof typeof CONSUL_PINS>>;
 
 /** The sidecar's public listener, where every mesh connection into a pod arrives (consul-k8s constants.ProxyDefaultInboundPort). */
 export const PUBLIC_LISTENER_PORT = 20000;
@@ -152,19 +158,17 @@ export const CONSUL_MTLS_OFF_REASON =
 
 export const consul: Mesh = {
     name: "consul",
-    description: "Consul 1.21.0 service mesh (chart consul 1.7.0): consul-dataplane (Envoy) sidecars with transparent proxy.",
+    description: `Consul ${CONSUL_PINS.consul.version} service mesh (chart ${CONSUL_PINS.chart.name} ${CONSUL_PINS.chart.version}): ` +
+        "consul-dataplane (Envoy) sidecars with transparent proxy.",
     mtlsOn: { supported: true },
     mtlsOff: { supported: false, reason: CONSUL_MTLS_OFF_REASON },
     providesCni: false,
     smpType: "CONSUL",
     webhookPorts: [{ port: 8080, why: "Consul: connect-injector webhook (connect-inject-service targetPort)" }],
-    pins: (): Pin[] => [
-        { kind: "chart", name: CONSUL_CHART.chart, version: CONSUL_CHART.version, source: CONSUL_CHART.repo },
-        ...CONSUL_IMAGES.map((i): Pin => ({ kind: "image", name: i.name, version: i.version, source: "docker.io" })),
-    ],
+    pins: () => pinList(CONSUL_PINS),
     releases: (ctx): HelmReleaseSpec[] => [{
         name: "consul",
-        ...CONSUL_CHART,
+        ...chartRelease(CONSUL_PINS.chart),
         namespace: CONSUL_NAMESPACE,
         values: buildConsulValues(ctx),
     }],
@@ -189,7 +193,7 @@ export const consul: Mesh = {
         ],
     },
     fairness: () => ({
-        dataPlane: "consul-dataplane 1.7.0 sidecar (Envoy 1.33.2) in every benchmark pod; transparent proxy set up by the " +
+        dataPlane: `consul-dataplane ${CONSUL_PINS.dataplane.version} sidecar (Envoy ${CONSUL_BUNDLED_PINS.envoy.version}) in every benchmark pod; transparent proxy set up by the ` +
             "connect-inject init container's iptables rules (NET_ADMIN), no CNI plugin (chart default)",
         mtls: "always on between sidecars, Consul's built-in CA (chart defaults); no intentions created: ACLs are off " +
             "(chart default), so Consul's default intention allows all",

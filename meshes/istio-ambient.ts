@@ -114,7 +114,7 @@ export const istioAmbient: Mesh = {
         read: async (kube, ctx) => readIstioEvidence(await readIstioPages(kube, ctx, ZTUNNEL_METRICS), ctx, ZTUNNEL_EVIDENCE_RULES),
     },
     fairness: () => ({
-        dataPlane: `ztunnel (docker.io/istio/ztunnel:${istioImageTag(AMBIENT_VARIANT)}), one per node, no sidecars, no waypoint: client → client-node ztunnel → HBONE → server-node ztunnel → server`,
+        dataPlane: `ztunnel (${ISTIO_HUB}/ztunnel:${istioImageTag(AMBIENT_VARIANT)}), one per node, no sidecars, no waypoint: client → client-node ztunnel → HBONE → server-node ztunnel → server`,
         mtls: "always on between ztunnels (HBONE); PeerAuthentication default STRICT in istio-system makes ztunnel refuse plaintext from outside the mesh; TLS versions and ciphers at ztunnel's defaults",
         protocol: "L4 only: the HTTP port is declared appProtocol http and the netperf ports tcp, but without a waypoint ztunnel carries all of them as opaque bytes (mesh istio handles HTTP at L7)",
         proxyWorkerThreads: `${PROXY_WORKER_THREADS} per ztunnel (ZTUNNEL_WORKER_THREADS; ztunnel's default); one ztunnel serves every pod of its node`,

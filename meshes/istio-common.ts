@@ -4,17 +4,24 @@
 // meshes/istio-ambient.ts (ztunnel) build on it; neither repeats any of it.
 import type { BenchPort, HelmReleaseSpec, KubeObject, Pin } from "./types";
 
-/** The Istio release the paper measured; every chart and image below is this version. */
-export const ISTIO_VERSION = "1.25.1";
-export const ISTIO_CHART_REPO = "https://istio-release.storage.googleapis.com/charts";
+/**
+ * Istio's pin table: the release the paper measured, whose version every chart and image
+ * carries, the charts' repository and the image registry. istioPins() lists what each
+ * mode installs from it. The registry is set explicitly in the values: the charts in git
+ * default to gcr.io/istio-testing:latest and only the published packages are rewritten,
+ * so a pin that relied on the package's default would name an image we never set.
+ */
+export const ISTIO_PINS = {
+    version: "1.25.1",
+    chartRepo: "https://istio-release.storage.googleapis.com/charts",
+    hub: "docker.io/istio",
+} as const;
+
+export const ISTIO_VERSION = ISTIO_PINS.version;
+export const ISTIO_CHART_REPO = ISTIO_PINS.chartRepo;
+export const ISTIO_HUB = ISTIO_PINS.hub;
 /** Where every chart goes, and Istio's root namespace (meshConfig.rootNamespace defaults to it). */
 export const ISTIO_NAMESPACE = "istio-system";
-/**
- * Image registry. Set explicitly in the values: the charts in git default to
- * gcr.io/istio-testing:latest and only the published packages are rewritten, so a pin
- * that relied on the package's default would name an image we never set.
- */
-export const ISTIO_HUB = "docker.io/istio";
 
 /** The charts of the repository, by the names Helm knows them (the cni chart lives in git under istio-cni). */
 export type IstioChart = "base" | "istiod" | "cni" | "ztunnel";

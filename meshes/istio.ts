@@ -31,7 +31,7 @@
 // - Traffic capture: the istio-init init container's iptables (needs NET_ADMIN, as the
 //   facts note for every such mesh); Istio's CNI plugin is not installed in this mode.
 import {
-    ISTIO_APP_PROTOCOL, ISTIO_NAMESPACE, ISTIO_VERSION, istioGlobalImage, istioImageTag, istioMeshConfig,
+    ISTIO_APP_PROTOCOL, ISTIO_HUB, ISTIO_NAMESPACE, ISTIO_VERSION, istioGlobalImage, istioImageTag, istioMeshConfig,
     istioPins, istioRelease, meshPeerAuthentication, PROXY_WORKER_THREADS,
 } from "./istio-common";
 import { notFromProbe, readIstioEvidence, readIstioPages, serverPod, type IstioEvidenceRules, type ScrapeTarget } from "./istio-evidence";
@@ -113,7 +113,7 @@ export const istio: Mesh = {
         read: async (kube, ctx) => readIstioEvidence(await readIstioPages(kube, ctx, SIDECAR_STATS), ctx, SIDECAR_EVIDENCE_RULES),
     },
     fairness: (ctx) => ({
-        dataPlane: `Envoy sidecar (istio-proxy, docker.io/istio/proxyv2:${istioImageTag("")}) in each benchmark pod: client → client sidecar → server sidecar → server`,
+        dataPlane: `Envoy sidecar (istio-proxy, ${ISTIO_HUB}/proxyv2:${istioImageTag("")}) in each benchmark pod: client → client sidecar → server sidecar → server`,
         mtls: ctx.mtls
             ? "PeerAuthentication default STRICT in istio-system; client sidecars originate Istio mutual TLS (auto mTLS, default); TLS versions and ciphers at Istio's defaults"
             : "PeerAuthentication default DISABLE and DestinationRule meshbench-plaintext (host *.local, tls DISABLE) in istio-system: both sidecars stay in the path and carry plaintext",

@@ -9,9 +9,9 @@
 import type { KubeObject } from "../cluster/kube-objects";
 import { BENCH_NAMESPACE, HTTP_CONTAINER_PORT, HTTP_SERVICE, NETPERF_CONTROL_PORT, NETPERF_DATA_PORT, NETPERF_SERVICE } from "../shared/names";
 import { readListenerTlsEvidence, readStatsPages, type InboundListener } from "./envoy-stats";
-import type { HelmReleaseSpec, Mesh, MeshContext, Pin } from "./types";
+import { chartPin, chartRelease, imagePin, pinList, type BundledVersion, type PinTable } from "./pin-table";
+import type { HelmReleaseSpec, Mesh, MeshContext } from "./types";
 
-export const KUMA_CHART = { chart: "kuma", version: "2.9.0", repo: "https://kumahq.github.io/charts" } as const;
 export const KUMA_NAMESPACE = "kuma-system";
 /** The chart names its control-plane Service after the chart (templates/_helpers.tpl kuma.controlPlane.serviceName). */
 const CONTROL_PLANE_SERVICE = "kuma-control-plane";
@@ -23,14 +23,12 @@ const CA_BACKEND = "ca-1";
 const NO_CPU_LIMIT_PATCH = "meshbench-sidecar-no-cpu-limit";
 
 /**
- * The Kuma images chart 2.9.0 runs (registry docker.io/kumahq, tag = the chart's appVersion);
- * the chart version pins them. kumactl runs in the CRD hook job's init container, which is a
- * pre-install hook as well as a pre-upgrade one (templates/pre-upgrade-install-crds-job.yaml).
- */
-const KUMA_IMAGES = ["kuma-cp", "kuma-dp", "kuma-init", "kumactl"].map((name) => ({ name: `kumahq/${name}`, version: "2.9.0" }));
-
-/**
- * The image of the chart's kubectl hook jobs: pre-install (label the namespace), pre-install
+ * Chart kuma 2.9.0 and the images it runs. The Kuma images: registry docker.io/kumahq,
+ * tag = the chart's appVersion, so the chart version pins them; kumactl runs in the CRD
+ * hook job's init container, which is a pre-install hook as well as a pre-upgrade one
+ * (templates/pre-upgrade-install-crds-job.yaml).
+ *
+ * kubectl: the image of the chart's kubectl hook jobs: pre-install (label the namespace), pre-install
  * and pre-upgrade (apply the CRDs, through `install_crds.sh`, a `#!/usr/bin/env sh` script)
  * and pre-delete (remove the validating webhook). The chart's default, docker.io/bitnami/kubectl:1.27.5,
  * is gone: Bitnami moved every versioned tag to docker.io/bitnamilegacy in 2025
@@ -39,7 +37,26 @@ const KUMA_IMAGES = ["kuma-cp", "kuma-dp", "kuma-init", "kumactl"].map((name) =>
  * a shell only after removing the shell script from the CRD job (kumahq/kuma#14287), so
  * chart 2.9.0 needs kubectl and a shell: the same image, from where Bitnami moved it.
  */
-export const KUMA_KUBECTL_IMAGE = { registry: "docker.io", repository: "bitnamilegacy/kubectl", tag: "1.27.5" } as const;
+export const KUMA_PINS = {
+    chart: chartPin("kuma", "2.9.0", "https://kumahq.github.io/charts"),
+    cp: imagePin("kumahq/kuma-cp", "2.9.0", "docker.io"),
+    dp: imagePin("kumahq/kuma-dp", "2.9.0", "docker.io"),
+    init: imagePin("kumahq/kuma-init", "2.9.0", "docker.io"),
+    kumactl: imagePin("kumahq/kumactl", "2.9.0", "docker.io"),
+    kubectl: imagePin("docker.io/bitnamilegacy/kubectl", "1.27.5", "docker.io"),
+} as const satisfies PinTable;
+
+/** The Envoy inside the kuma-dp image, which the fairness text names; the image's pin pins it. */
+export const KUMA_BUNDLED_PINS = {
+    envoy: { version: "1.30.6", in: "dp" },
+} as const satisfies Record<string, BundledVersion<keyof typeof KUMA_PINS>>;
+
+/** The kubectl hook image as the chart's values take it: registry, repository and tag. */
+export const KUMA_KUBECTL_IMAGE = {
+    registry: KUMA_PINS.kubectl.source,
+    repository: KUMA_PINS.kubectl.name.slice(`${KUMA_PINS.kubectl.source}/`.length),
+    tag: KUMA_PINS.kubectl.version,
+} as const;
 
 export function buildKumaValues(): Record<string, unknown> {
     return {
@@ -103,21 +120,14 @@ export const KUMA_LISTENERS: readonly InboundListener[] = [
 
 export const kuma: Mesh = {
     name: "kuma",
-    description: "Kuma 2.9.0 (chart kuma 2.9.0), standalone zone control plane, kuma-dp (Envoy) sidecars.",
+    description: `Kuma ${KUMA_PINS.cp.version} (chart ${KUMA_PINS.chart.name} ${KUMA_PINS.chart.version}), standalone zone control plane, kuma-dp (Envoy) sidecars.`,
     mtlsOn: { supported: true },
     mtlsOff: { supported: true },
     providesCni: false,
     smpType: "KUMA",
     webhookPorts: [{ port: 5443, why: "Kuma: control plane admission server (controlPlane.admissionServerPort)" }],
-    pins: (): Pin[] => [
-        { kind: "chart", name: KUMA_CHART.chart, version: KUMA_CHART.version, source: KUMA_CHART.repo },
-        ...KUMA_IMAGES.map((i): Pin => ({ kind: "image", name: i.name, version: i.version, source: "docker.io" })),
-        {
-            kind: "image", name: `${KUMA_KUBECTL_IMAGE.registry}/${KUMA_KUBECTL_IMAGE.repository}`,
-            version: KUMA_KUBECTL_IMAGE.tag, source: KUMA_KUBECTL_IMAGE.registry,
-        },
-    ],
-    releases: (): HelmReleaseSpec[] => [{ name: "kuma", ...KUMA_CHART, namespace: KUMA_NAMESPACE, values: buildKumaValues() }],
+    pins: () => pinList(KUMA_PINS),
+    releases: (): HelmReleaseSpec[] => [{ name: "kuma", ...chartRelease(KUMA_PINS.chart), namespace: KUMA_NAMESPACE, values: buildKumaValues() }],
     policies: buildKumaPolicies,
     enrolment: () => ({
         namespaceLabels: { "kuma.io/sidecar-injection": "enabled" },
@@ -139,7 +149,7 @@ export const kuma: Mesh = {
             KUMA_LISTENERS, ctx.mtls),
     },
     fairness: (ctx) => ({
-        dataPlane: "kuma-dp 2.9.0 sidecar (Envoy 1.30.6) in every benchmark pod; traffic redirected by the kuma-init " +
+        dataPlane: `kuma-dp ${KUMA_PINS.dp.version} sidecar (Envoy ${KUMA_BUNDLED_PINS.envoy.version}) in every benchmark pod; traffic redirected by the kuma-init ` +
             "container's iptables rules, IPv4 only (NET_ADMIN; cni.enabled false)",
         mtls: ctx.mtls
             ? `Mesh default with a builtin CA backend, mode STRICT; MeshTrafficPermission allow-all from every source`

@@ -10,17 +10,33 @@ import { NETPERF_CONTROL_PORT, NETPERF_DATA_PORT } from "../shared/names";
 import { SIDE_LABEL } from "../shared/names";
 import { linkerdEvidence, LINKERD_ADMIN_PORT } from "./linkerd-evidence";
 import { CERT_VALIDITY, createLinkerdIdentity } from "./linkerd-identity";
+import { chartPin, chartRelease, imagePin, pinList, type BundledVersion, type PinTable } from "./pin-table";
 
-/** The release, and the tag of every Linkerd image it runs (chart appVersion). */
-export const LINKERD_VERSION = "edge-25.4.1";
-/** Edge charts are versioned YYYY.M.N from the edge-YY.M.N tag (linkerd2 bin/helm-bump-edge). */
-export const LINKERD_CHART_VERSION = "2025.4.1";
 export const LINKERD_REPO = "https://helm.linkerd.io/edge";
 export const LINKERD_NAMESPACE = "linkerd";
-/** proxy-init's tag, pinned by the chart itself (values.yaml proxyInit.image.version @ edge-25.4.1). */
-export const PROXY_INIT_VERSION = "v2.4.2";
-/** The proxy release inside edge-25.4.1 (linkerd2 .proxy-version @ edge-25.4.1). */
-export const PROXY_RELEASE = "v2.290.0";
+
+/**
+ * Everything Linkerd edge-25.4.1 installs. Edge charts are versioned YYYY.M.N from the
+ * edge-YY.M.N tag (linkerd2 bin/helm-bump-edge); every Linkerd image carries the release's
+ * tag (the chart's appVersion) except proxy-init, whose tag the chart pins itself
+ * (values.yaml proxyInit.image.version @ edge-25.4.1).
+ */
+export const LINKERD_PINS = {
+    crds: chartPin("linkerd-crds", "2025.4.1", LINKERD_REPO),
+    controlPlane: chartPin("linkerd-control-plane", "2025.4.1", LINKERD_REPO),
+    proxy: imagePin("cr.l5d.io/linkerd/proxy", "edge-25.4.1", "cr.l5d.io"),
+    proxyInit: imagePin("cr.l5d.io/linkerd/proxy-init", "v2.4.2", "cr.l5d.io"),
+    controller: imagePin("cr.l5d.io/linkerd/controller", "edge-25.4.1", "cr.l5d.io"),
+    policyController: imagePin("cr.l5d.io/linkerd/policy-controller", "edge-25.4.1", "cr.l5d.io"),
+} as const satisfies PinTable;
+
+/** The proxy release inside the proxy image (linkerd2 .proxy-version @ edge-25.4.1). */
+export const LINKERD_BUNDLED_PINS = {
+    proxyRelease: { version: "v2.290.0", in: "proxy" },
+} as const satisfies Record<string, BundledVersion<keyof typeof LINKERD_PINS>>;
+
+/** The release, and the tag of every Linkerd image it runs. */
+export const LINKERD_VERSION = LINKERD_PINS.proxy.version;
 
 /** Worker threads per proxy, as Istio's sidecar default `concurrency: 2` (the house fairness profile). */
 export const PROXY_WORKER_THREADS = 2;
@@ -89,22 +105,12 @@ export const linkerd: Mesh = {
     providesCni: false,
     smpType: "LINKERD",
     webhookPorts: [8443, 8089, 9443].map((port) => ({ port, why: "Linkerd: admission webhooks (Linkerd cluster-configuration doc)" })),
-    pins: () => [
-        { kind: "chart", name: "linkerd-crds", version: LINKERD_CHART_VERSION, source: LINKERD_REPO },
-        { kind: "chart", name: "linkerd-control-plane", version: LINKERD_CHART_VERSION, source: LINKERD_REPO },
-        { kind: "image", name: "cr.l5d.io/linkerd/proxy", version: LINKERD_VERSION, source: "cr.l5d.io" },
-        { kind: "image", name: "cr.l5d.io/linkerd/proxy-init", version: PROXY_INIT_VERSION, source: "cr.l5d.io" },
-        { kind: "image", name: "cr.l5d.io/linkerd/controller", version: LINKERD_VERSION, source: "cr.l5d.io" },
-        { kind: "image", name: "cr.l5d.io/linkerd/policy-controller", version: LINKERD_VERSION, source: "cr.l5d.io" },
-    ],
+    pins: () => pinList(LINKERD_PINS),
     prerequisites: ({ name, parent }: MeshPrerequisiteArgs) => ({ ...createLinkerdIdentity(name, parent) }),
     releases: (_ctx, prerequisites) => [
         // Gateway API route CRDs included (installGatewayAPI defaults to true).
-        { name: "linkerd-crds", chart: "linkerd-crds", version: LINKERD_CHART_VERSION, repo: LINKERD_REPO, namespace: LINKERD_NAMESPACE, values: {} },
-        {
-            name: "linkerd-control-plane", chart: "linkerd-control-plane", version: LINKERD_CHART_VERSION, repo: LINKERD_REPO,
-            namespace: LINKERD_NAMESPACE, values: controlPlaneValues(prerequisites),
-        },
+        { name: "linkerd-crds", ...chartRelease(LINKERD_PINS.crds), namespace: LINKERD_NAMESPACE, values: {} },
+        { name: "linkerd-control-plane", ...chartRelease(LINKERD_PINS.controlPlane), namespace: LINKERD_NAMESPACE, values: controlPlaneValues(prerequisites) },
     ],
     policies: (ctx: MeshContext) => [{
         // all-authenticated applies to every port of a pod, the proxy's admin port too
@@ -135,7 +141,7 @@ export const linkerd: Mesh = {
     }),
     evidence: linkerdEvidence,
     fairness: () => ({
-        dataPlane: `linkerd2-proxy ${PROXY_RELEASE} sidecar (image cr.l5d.io/linkerd/proxy:${LINKERD_VERSION}) in every benchmark pod; traffic redirected by the proxy-init container (iptables, mode ${PROXY_INIT_IPTABLES_MODE} as on the Ubuntu 22.04 nodes; the chart's default is legacy), no linkerd2-cni`,
+        dataPlane: `linkerd2-proxy ${LINKERD_BUNDLED_PINS.proxyRelease.version} sidecar (image ${LINKERD_PINS.proxy.name}:${LINKERD_PINS.proxy.version}) in every benchmark pod; traffic redirected by the proxy-init container (iptables, mode ${PROXY_INIT_IPTABLES_MODE} as on the Ubuntu 22.04 nodes; the chart's default is legacy), no linkerd2-cni`,
         injection: "the proxy injector's webhook fails closed (webhookFailurePolicy Fail; the chart's default Ignore would admit a benchmark pod without its proxy when the injector is slow)",
         mtls: "on between meshed pods (Linkerd's default: TLS 1.3, one identity per ServiceAccount, 24 h proxy certificates); enforced by the namespace annotation config.linkerd.io/default-inbound-policy: all-authenticated",
         identity: `trust anchor and issuer made by the program, ECDSA P-256; anchor ${CERT_VALIDITY.trustAnchorHours} h, issuer ${CERT_VALIDITY.issuerHours} h, reissued on the last ${CERT_VALIDITY.issuerEarlyRenewalHours} h`,

@@ -11,6 +11,7 @@ import { MESHES } from "../../meshes";
 import type { MeshName } from "../../meshes/types";
 import { runBenchmark, type BenchmarkPlan } from "../../runner/run";
 import { mockComputedOutputs, mockInvoke, VMS_STEP_STDOUT } from "./cloud-mocks";
+import { isProjectModule, reuseCompiledProjectModules } from "./compile-once";
 import { clusterFromFacts, FakeKube, fakePodName, probeSessions, type FakeCluster } from "./fake-kube";
 
 export interface RecordedResource {
@@ -186,15 +187,9 @@ export async function installMocks(options: MockOptions = {}): Promise<Recorder>
     };
 }
 
-const PROJECT_ROOT = path.join(__dirname, "..", "..");
-
 /** Forget every project module, so that the next import runs the program afresh. */
 function clearProjectModules(): void {
-    for (const id of Object.keys(require.cache)) {
-        if (id.startsWith(PROJECT_ROOT) && !id.includes(`${path.sep}node_modules${path.sep}`) && !id.includes(`${path.sep}test${path.sep}`)) {
-            delete require.cache[id];
-        }
-    }
+    for (const id of Object.keys(require.cache)) if (isProjectModule(id)) delete require.cache[id];
 }
 
 export interface RunOptions extends Omit<MockOptions, "steps" | "region"> {
@@ -215,6 +210,7 @@ export async function runProgram(
     pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [fullKey(k), v])),
         (options.secretKeys ?? []).map(fullKey));
 
+    reuseCompiledProjectModules(); // already installed by .mocharc.json; here for runs without it
     clearProjectModules();
     const started = process.hrtime.bigint();
     // eslint-disable-next-line @typescript-eslint/no-require-imports

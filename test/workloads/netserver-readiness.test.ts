@@ -14,10 +14,11 @@ const has = (command: string, ...args: string[]) => spawnSync(command, args, { s
 /**
  * Runs the probe command in a fresh network namespace, after starting `listener` there (or
  * nothing) and, if given, a command `during` the probe, and returns the probe's exit status
- * (or "other failed" when that command failed). 124: `timeout` stopped it after 5 s, as the
- * kubelet's timeoutSeconds would.
+ * (or "other failed" when that command failed). 124: `timeout` stopped it after
+ * `timeoutSeconds`, as the kubelet would: 5 s as the probe's timeoutSeconds, unless the
+ * case waits only to see a probe that never returns stopped.
  */
-function probeAgainst(listener?: string, during?: string): number | string {
+function probeAgainst(listener?: string, during?: string, timeoutSeconds = 5): number | string {
     const script = [
         "set -u",
         "ip link set lo up",
@@ -28,7 +29,7 @@ function probeAgainst(listener?: string, during?: string): number | string {
         // Wait (at most 5 s) until the listener listens on 12865 (0x3241), so the probe does not race it.
         'i=0; while [ -n "$pid" ] && [ "$i" -lt 50 ] && ! grep -Eq ":3241 [0-9A-F]+:0000 0A" /proc/net/tcp /proc/net/tcp6; do sleep 0.1; i=$((i+1)); done',
         during ? `${during} >/dev/null 2>&1 & other=$!; sleep 0.5` : "other=",
-        'timeout 5 "$@" >/dev/null 2>&1; status=$?',
+        `timeout ${timeoutSeconds} "$@" >/dev/null 2>&1; status=$?`,
         'if [ -n "$other" ]; then wait "$other" || status="other failed"; fi',
         'if [ -n "$pid" ]; then kill "$pid"; wait "$pid"; fi',
         'echo "PROBE $status"',
@@ -62,7 +63,8 @@ describe("netserver readiness probe", function () {
         const acceptAndClose = `node -e 'require("net").createServer((s) => s.destroy()).listen(12865, "127.0.0.1")'`;
         assert.strictEqual(probeAgainst(acceptAndClose), 1, "a listener that accepts and closes, as a proxy with no app behind it: netperf fails reading the response");
         const acceptAndHold = `node -e 'require("net").createServer(() => {}).listen(12865, "127.0.0.1")'`;
-        assert.strictEqual(probeAgainst(acceptAndHold), 124, "a listener that accepts and never answers: the probe times out");
+        // It never answers, so any limit stops it; 2 s rather than the kubelet's 5 keeps the suite quick.
+        assert.strictEqual(probeAgainst(acceptAndHold, undefined, 2), 124, "a listener that accepts and never answers: the probe times out");
         assert.strictEqual(probeAgainst("netserver -D -p 12865"), 0, "netserver answers");
         // A measured run holds the pinned data port 12866; the probe's data connection takes another.
         assert.strictEqual(probeAgainst("netserver -D -p 12865", "netperf -H 127.0.0.1 -p 12865 -t TCP_RR -l 2 -P 0 -- -P ,12866"), 0,
