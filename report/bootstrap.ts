@@ -6,18 +6,10 @@
 // independent replicates (they share a deployment, its pods' placement and the warm-up),
 // so each run contributes one number, the median of its repetitions; the spread between
 // lanes and rounds is what the interval describes.
+import { seededRandom } from "../shared/random";
 
-/** mulberry32: a small, well-mixed 32-bit generator; uniform in [0, 1). */
-export function seededRandom(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
+export { seededRandom };
+
 
 /** The report's bootstrap: resamples and seed, stated in report.md. */
 export const BOOTSTRAP = { resamples: 10_000, seed: 16, level: 0.95 } as const;

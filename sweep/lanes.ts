@@ -7,6 +7,7 @@
 // fall on the same mesh; `rounds` repeats the lane's permutation, so that the drift shows.
 // The seed is recorded in sweep.json: a resumed run draws the same orders.
 import type { PlannedSetup } from "./plan";
+import { seededRandom } from "../shared/random";
 
 export interface LaneOptions {
     /** Lanes (clusters), 1 or more. */
@@ -38,17 +39,6 @@ export interface Lane {
 /** The baseline every lane must run: overheads are paired with it. */
 export const BASELINE_SETUP = "none-mtls-off";
 
-/** mulberry32 (as report/bootstrap.ts; kept apart so that sweep/ and report/ import nothing of each other). */
-function seededRandom(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-        a = (a + 0x6d2b79f5) >>> 0;
-        let t = a;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-}
 
 /** A seed from a run id (FNV-1a), so that a run without --seed still has one to record. */
 export function seedOf(runId: string): number {
