@@ -55,9 +55,14 @@ describe("the real tier: the baseline on the testbed cluster", function () {
         assert.ok(results.netperf.transactionsPerSecond! > 100);
         const netperfLatency = results.netperf.latencyMicros!;
         assert.ok(netperfLatency.mean > 0 && netperfLatency.p50 <= netperfLatency.p99);
-        // Little's law for one connection: mean latency ≈ 1 / transaction rate.
-        const expectedMean = 1e6 / results.netperf.transactionsPerSecond!;
-        assert.ok(Math.abs(netperfLatency.mean - expectedMean) / expectedMean < 0.2, `mean ${netperfLatency.mean} µs vs 1/rate ${expectedMean} µs`);
+        // Little's law for one connection, per repetition: mean latency ≈ 1 / transaction rate.
+        // (Not across the medians: with repetitions that differ, the median of the means and
+        // the median of the rates need not come from one repetition; seen in CI, 27 % apart.)
+        for (const [i, rep] of results.netperf.repetitions!.entries()) {
+            const expectedMean = 1e6 / rep.transactionsPerSecond;
+            assert.ok(Math.abs(rep.latencyMicros.mean - expectedMean) / expectedMean < 0.1,
+                `repetition ${i + 1}: mean ${rep.latencyMicros.mean} µs vs 1/rate ${expectedMean.toFixed(3)} µs`);
+        }
 
         assert.strictEqual(results.mtls.verdict, "verified");
         assert.strictEqual(results.mtls.plaintext.http.result, "accepted");
