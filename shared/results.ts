@@ -17,7 +17,17 @@ export interface Pin {
     readonly source: string;
 }
 
-export const RESULTS_SCHEMA_VERSION = 1;
+/**
+ * 2: netperf TCP_CRR beside TCP_RR (`netperfCrr`), netperf's RT_LATENCY (`roundTrip`),
+ * and when each part was measured (`measured`).
+ */
+export const RESULTS_SCHEMA_VERSION = 2;
+
+/** When something was measured: ISO 8601 UTC times of the runner's clock, from the start of its exec to its end. */
+export interface MeasuredTime {
+    readonly start: string;
+    readonly end: string;
+}
 
 /** ok: measured and trustworthy. saturated: measured, but the client was the bottleneck. failed: no numbers. */
 export type RunStatus = "ok" | "saturated" | "failed";
@@ -63,6 +73,8 @@ export interface WrkResult {
     readonly reason?: string;
     readonly settings: WrkSettings;
     readonly toolVersion?: string;
+    /** When the client script ran; absent when it never ran. */
+    readonly measured?: MeasuredTime;
     readonly rps?: { readonly perRepetition: number[]; readonly median: number };
     /** Median over repetitions of each statistic. */
     readonly latencyMicros?: LatencyMicros & { readonly avg: number };
@@ -72,9 +84,17 @@ export interface WrkResult {
     readonly repetitions?: WrkRepetition[];
 }
 
+/**
+ * netperf's latencies, in µs. mean, p50, p90 and p99 come from the histogram of
+ * individual transactions (`-j`; MEAN_LATENCY, P50_LATENCY...); roundTrip is RT_LATENCY,
+ * the run time divided by the transactions completed. With one transaction in flight they
+ * differ only by the histogram's bucketing (docs/latency.md).
+ */
+export type NetperfLatency = LatencyMicros & { readonly mean: number; readonly roundTrip: number };
+
 export interface NetperfRepetition {
     readonly transactionsPerSecond: number;
-    readonly latencyMicros: LatencyMicros & { readonly mean: number };
+    readonly latencyMicros: NetperfLatency;
 }
 
 export interface NetperfSettings {
@@ -94,8 +114,10 @@ export interface NetperfResult {
     readonly reason?: string;
     readonly settings: NetperfSettings;
     readonly toolVersion?: string;
+    /** When the client script ran; absent when it never ran. */
+    readonly measured?: MeasuredTime;
     /** Median over repetitions of each statistic. */
-    readonly latencyMicros?: LatencyMicros & { readonly mean: number };
+    readonly latencyMicros?: NetperfLatency;
     readonly transactionsPerSecond?: number;
     readonly repetitions?: NetperfRepetition[];
 }
@@ -172,7 +194,12 @@ export interface BenchmarkResults {
     readonly reasons: string[];
     readonly mesh: string;
     readonly mtls: MtlsResult;
+    /** From the first step (the mesh's gates) to the last (the facts). */
+    readonly measured: MeasuredTime;
     readonly wrk: WrkResult;
+    /** netperf TCP_RR: one connection, request/response latency, as in the paper. */
     readonly netperf: NetperfResult;
+    /** netperf TCP_CRR: a new connection per transaction, so each one pays the handshake (mTLS's included). */
+    readonly netperfCrr: NetperfResult;
     readonly provenance: Provenance;
 }
