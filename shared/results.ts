@@ -18,7 +18,8 @@ export interface Pin {
 }
 
 /**
- * 2: netperf TCP_CRR beside TCP_RR (`netperfCrr`), netperf's RT_LATENCY (`roundTrip`),
+ * 2: the saturation guard reads the client node and wrk's threads (`wrk.saturation`),
+ * netperf TCP_CRR beside TCP_RR (`netperfCrr`), netperf's RT_LATENCY (`roundTrip`),
  * and when each part was measured (`measured`).
  */
 export const RESULTS_SCHEMA_VERSION = 2;
@@ -55,6 +56,24 @@ export interface WrkRepetition {
     readonly errors: WrkErrors;
     /** CPU the wrk container used, in cores; absent if the cgroup could not be read. */
     readonly clientCpuCores?: number;
+    /** Share of the client node's whole CPU that was busy during the run (softirq and steal included); absent if unread. */
+    readonly clientNodeBusyShare?: number;
+    /** Share of one core the busiest wrk thread used during the run; absent if unread. */
+    readonly busiestThreadShare?: number;
+}
+
+/**
+ * The saturation guard: a repetition is saturated when the client node was busier than
+ * nodeBusyLimit, or a wrk thread used at least threadBusyLimit of a core. Neither depends
+ * on wrkCpu, so a wrkCpu below the thread count cannot make it fire or stay silent.
+ */
+export interface SaturationGuard {
+    readonly nodeBusyLimit: number;
+    readonly threadBusyLimit: number;
+    /** The repetitions (1-based) found saturated. */
+    readonly saturatedRepetitions: number[];
+    /** Repetitions whose readings are missing, so the guard could not judge them; absent when none. */
+    readonly unmeasuredRepetitions?: number[];
 }
 
 export interface WrkSettings {
@@ -80,7 +99,9 @@ export interface WrkResult {
     readonly latencyMicros?: LatencyMicros & { readonly avg: number };
     /** Summed over the measured repetitions. Present whenever the output could be read. */
     readonly errors?: WrkErrors;
-    readonly clientCpu?: { readonly coresPerRepetition: number[]; readonly saturationThresholdCores: number };
+    /** CPU the wrk container used per repetition, in cores (information: the guard is `saturation`). */
+    readonly clientCpu?: { readonly coresPerRepetition: number[] };
+    readonly saturation?: SaturationGuard;
     readonly repetitions?: WrkRepetition[];
 }
 
