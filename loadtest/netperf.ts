@@ -12,6 +12,7 @@ import { median, medianOf } from "./stats";
  */
 export const NETPERF_COLUMNS = [
     { selector: "MEAN_LATENCY", title: "Mean Latency Microseconds" },
+    { selector: "RT_LATENCY", title: "Round Trip Latency usec/tran" },
     { selector: "P50_LATENCY", title: "50th Percentile Latency Microseconds" },
     { selector: "P90_LATENCY", title: "90th Percentile Latency Microseconds" },
     { selector: "P99_LATENCY", title: "99th Percentile Latency Microseconds" },
@@ -43,10 +44,10 @@ export function parseNetperfRun(lines: readonly string[]): NetperfRun {
         }
         return n;
     });
-    const [mean, p50, p90, p99, rate, requestSize, responseSize] = values;
+    const [mean, roundTrip, p50, p90, p99, rate, requestSize, responseSize] = values;
     return {
         transactionsPerSecond: rate,
-        latencyMicros: { mean, p50, p90, p99 },
+        latencyMicros: { mean, roundTrip, p50, p90, p99 },
         requestSize,
         responseSize,
     };
@@ -79,7 +80,7 @@ export function summarizeNetperf(session: RawSession, settings: NetperfSettings)
     return {
         ...base,
         status: "ok",
-        latencyMicros: medianOf(repetitions.map((r) => r.latencyMicros), ["mean", "p50", "p90", "p99"]),
+        latencyMicros: medianOf(repetitions.map((r) => r.latencyMicros), ["mean", "roundTrip", "p50", "p90", "p99"]),
         transactionsPerSecond: median(repetitions.map((r) => r.transactionsPerSecond)),
         repetitions,
     };

@@ -10,6 +10,16 @@ export interface RawRun {
     readonly exitCode?: number;
     /** Client CPU time over wall time, in cores; undefined if the cgroup could not be read. */
     readonly clientCpuCores?: number;
+    /** The client node's whole CPU over the run, from /proc/stat; undefined if not printed. */
+    readonly nodeCpu?: NodeCpu;
+    /** The busiest thread of the tool (wrk), over the run; undefined if not printed. */
+    readonly busiestThread?: { readonly share: number; readonly threads: number };
+}
+
+export interface NodeCpu {
+    /** Share of all the node's CPU time that was busy (everything but idle and iowait: softirq and steal count). */
+    readonly busyShare: number;
+    readonly cores: number;
 }
 
 export interface RawSession {
@@ -26,9 +36,14 @@ export interface RawSession {
 const BEGIN = /^MESHBENCH-BEGIN run=(\S+)$/;
 const END = /^MESHBENCH-END run=(\S+) exit=(\d+)$/;
 const CPU = /^MESHBENCH-CPU run=(\S+) usage_usec=(-?\d+) wall_usec=(-?\d+)$/;
+const NODE_CPU = /^MESHBENCH-NODE-CPU run=(\S+) busy_ticks=(-?\d+) total_ticks=(-?\d+) cores=(\d+)$/;
+const THREADS = /^MESHBENCH-THREADS run=(\S+) busiest_ticks=(\d+) elapsed_ticks=(-?\d+) threads=(\d+)$/;
 
 export function parseSession(output: string): RawSession {
-    const runs: { label: string; lines: string[]; exitCode?: number; clientCpuCores?: number }[] = [];
+    const runs: {
+        label: string; lines: string[]; exitCode?: number; clientCpuCores?: number; nodeCpu?: NodeCpu;
+        busiestThread?: { share: number; threads: number };
+    }[] = [];
     let current: (typeof runs)[number] | undefined;
     let toolVersion: string | undefined;
     let completed = false;
@@ -43,6 +58,12 @@ export function parseSession(output: string): RawSession {
             const usage = Number(m[2]);
             const wall = Number(m[3]);
             if (wall > 0 && usage >= 0) current.clientCpuCores = usage / wall;
+        } else if ((m = line.match(NODE_CPU)) && current?.label === m[1]) {
+            const [busy, total, cores] = [Number(m[2]), Number(m[3]), Number(m[4])];
+            if (total > 0 && busy >= 0 && busy <= total && cores > 0) current.nodeCpu = { busyShare: busy / total, cores };
+        } else if ((m = line.match(THREADS)) && current?.label === m[1]) {
+            const [busiest, elapsed, threads] = [Number(m[2]), Number(m[3]), Number(m[4])];
+            if (elapsed > 0 && busiest >= 0) current.busiestThread = { share: busiest / elapsed, threads };
         } else if ((m = line.match(END)) && current?.label === m[1]) {
             current.exitCode = Number(m[2]);
             current = undefined;

@@ -16,10 +16,11 @@ export function wrkSettings(load: LoadSettings): WrkSettings {
     };
 }
 
+/** netperf TCP_RR, as in the paper; every setup also runs TCP_CRR with the same settings (crrSettings). */
 export function netperfSettings(load: LoadSettings): NetperfSettings {
     return {
         host: serviceHost(NETPERF_SERVICE),
-        test: load.netperfTest,
+        test: "TCP_RR",
         controlPort: NETPERF_CONTROL_PORT.port,
         dataPort: NETPERF_DATA_PORT.port,
         requestSize: load.netperfRequestSize,
@@ -29,3 +30,6 @@ export function netperfSettings(load: LoadSettings): NetperfSettings {
         repetitions: load.repetitions,
     };
 }
+
+/** The same netperf client, a new connection per transaction: each one pays the handshake. */
+export const crrSettings = (rr: NetperfSettings): NetperfSettings => ({ ...rr, test: "TCP_CRR" });

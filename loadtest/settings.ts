@@ -1,6 +1,5 @@
 // Stack config owned by loadtest/: how hard and how long the clients push, and how often.
-import { enumField, integerField, patternField, type FieldValues } from "../shared/fields";
-import { NETPERF_TESTS } from "../shared/results";
+import { integerField, patternField, type FieldValues } from "../shared/fields";
 
 export { NETPERF_TESTS, type NetperfTest } from "../shared/results";
 
@@ -17,9 +16,6 @@ export const LOAD_FIELDS = {
         "Unmeasured warm-up before each tool's repetitions, in seconds (0 = none). Default: 10.", 10),
     repetitions: integerField("repetitions", { min: 1, max: 50 },
         "Measured repetitions of each tool; results report each and the median. Default: 5.", 5),
-    netperfTest: enumField("netperfTest", NETPERF_TESTS,
-        "netperf test: TCP_RR (one connection, as in the paper) or TCP_CRR (a new connection per transaction). Default: TCP_RR.",
-        "TCP_RR"),
     netperfRequestSize: integerField("netperfRequestSize", { min: 1, max: 1048576 },
         "netperf request size, in bytes. Default: 1.", 1),
     netperfResponseSize: integerField("netperfResponseSize", { min: 1, max: 1048576 },

@@ -2,11 +2,13 @@
 // because they change with the command line in loadtest/scripts/wrk-client.sh.
 import type { RawSession } from "./protocol";
 import { sessionFailure } from "./protocol";
-import type { WrkErrors, WrkRepetition, WrkResult, WrkSettings } from "./results";
+import type { SaturationGuard, WrkErrors, WrkRepetition, WrkResult, WrkSettings } from "./results";
 import { median, medianOf, round } from "./stats";
 
-/** A client using this share of its threads' CPU is the bottleneck, not the server. */
-export const SATURATION_SHARE = 0.9;
+/** A client node busier than this share of all its CPU is near its limit: the server may not be. */
+export const NODE_BUSY_LIMIT = 0.7;
+/** A wrk thread using this share of a core is pegged: wrk, not the server, sets the pace. */
+export const THREAD_BUSY_LIMIT = 0.95;
 
 const TIME_UNIT_MICROS: Record<string, number> = { us: 1, ms: 1e3, s: 1e6, m: 60e6, h: 3600e6 };
 
@@ -71,7 +73,12 @@ export function summarizeWrk(session: RawSession, settings: WrkSettings): WrkRes
     try {
         repetitions = session.repetitions.map((run) => {
             const parsed = parseWrkRun(run.lines);
-            return run.clientCpuCores === undefined ? parsed : { ...parsed, clientCpuCores: round(run.clientCpuCores, 3) };
+            return {
+                ...parsed,
+                ...(run.clientCpuCores === undefined ? {} : { clientCpuCores: round(run.clientCpuCores, 3) }),
+                ...(run.nodeCpu === undefined ? {} : { clientNodeBusyShare: round(run.nodeCpu.busyShare, 3) }),
+                ...(run.busiestThread === undefined ? {} : { busiestThreadShare: round(run.busiestThread.share, 3) }),
+            };
         });
     } catch (e) {
         return { ...base, status: "failed", reason: `wrk output could not be parsed: ${(e as Error).message}` };
@@ -89,20 +96,52 @@ export function summarizeWrk(session: RawSession, settings: WrkSettings): WrkRes
 
     const perRepetition = repetitions.map((r) => r.requestsPerSecond);
     const cores = repetitions.map((r) => r.clientCpuCores);
-    const threshold = round(SATURATION_SHARE * Math.min(settings.threads, settings.cpu), 3);
     const measuredCores = cores.every((c): c is number => c !== undefined) ? cores : undefined;
-    const saturatedRuns = measuredCores?.filter((c) => c >= threshold).length ?? 0;
+    const saturation = saturationGuard(repetitions);
+    const saturatedRuns = saturation.saturatedRepetitions.length;
 
     return {
         ...base,
         status: saturatedRuns > 0 ? "saturated" : "ok",
-        reason: saturatedRuns > 0
-            ? `the wrk client used at least ${threshold} cores in ${saturatedRuns} of ${repetitions.length} repetitions: it, not the server, may have been the bottleneck`
-            : undefined,
+        reason: saturatedRuns > 0 ? saturationReason(repetitions, saturation) : undefined,
         rps: { perRepetition, median: median(perRepetition) },
         latencyMicros: medianOf(repetitions.map((r) => r.latencyMicros), ["avg", "p50", "p90", "p99"]),
         errors,
-        clientCpu: measuredCores ? { coresPerRepetition: measuredCores, saturationThresholdCores: threshold } : undefined,
+        clientCpu: measuredCores ? { coresPerRepetition: measuredCores } : undefined,
+        saturation,
         repetitions,
     };
+}
+
+/** Which repetitions the client node or a wrk thread limited. */
+export function saturationGuard(repetitions: readonly WrkRepetition[]): SaturationGuard {
+    const saturated: number[] = [];
+    const unmeasured: number[] = [];
+    repetitions.forEach((r, i) => {
+        const node = r.clientNodeBusyShare;
+        const thread = r.busiestThreadShare;
+        if ((node !== undefined && node > NODE_BUSY_LIMIT) || (thread !== undefined && thread >= THREAD_BUSY_LIMIT)) saturated.push(i + 1);
+        else if (node === undefined || thread === undefined) unmeasured.push(i + 1);
+    });
+    return {
+        nodeBusyLimit: NODE_BUSY_LIMIT,
+        threadBusyLimit: THREAD_BUSY_LIMIT,
+        saturatedRepetitions: saturated,
+        ...(unmeasured.length > 0 ? { unmeasuredRepetitions: unmeasured } : {}),
+    };
+}
+
+const percent = (share: number) => `${Math.round(share * 1000) / 10} %`;
+
+function saturationReason(repetitions: readonly WrkRepetition[], guard: SaturationGuard): string {
+    const each = guard.saturatedRepetitions.map((n) => {
+        const r = repetitions[n - 1];
+        const why = [
+            r.clientNodeBusyShare !== undefined && r.clientNodeBusyShare > NODE_BUSY_LIMIT ? `client node ${percent(r.clientNodeBusyShare)} busy` : undefined,
+            r.busiestThreadShare !== undefined && r.busiestThreadShare >= THREAD_BUSY_LIMIT ? `a wrk thread at ${percent(r.busiestThreadShare)} of a core` : undefined,
+        ].filter(Boolean).join(", ");
+        return `repetition ${n}: ${why}`;
+    });
+    return `the wrk client was near its limit (node over ${percent(NODE_BUSY_LIMIT)} busy, or a thread at ${percent(THREAD_BUSY_LIMIT)} of a core or more) ` +
+        `in ${guard.saturatedRepetitions.length} of ${repetitions.length} repetitions (${each.join("; ")}): it, not the server, may have been the bottleneck`;
 }

@@ -18,7 +18,7 @@ export interface ChartFiles {
 const wrkText = (s: WrkSettings) =>
     `wrk ${s.threads} threads, ${s.connections} connections, ${s.repetitions} × ${s.durationSeconds} s after a ${s.warmupSeconds} s warm-up`;
 const netperfText = (s: NetperfSettings) =>
-    `netperf ${s.test}, ${s.requestSize}-byte requests, ${s.responseSize}-byte responses, ${s.repetitions} × ${s.durationSeconds} s after a ${s.warmupSeconds} s warm-up`;
+    `netperf TCP_RR, then TCP_CRR, ${s.requestSize}-byte requests, ${s.responseSize}-byte responses, ${s.repetitions} × ${s.durationSeconds} s after a ${s.warmupSeconds} s warm-up`;
 
 /** One line per distinct load setting; a run whose setups differ says which setup had which. */
 function settingsLines(rows: readonly SetupRow[]): string[] {
@@ -35,12 +35,12 @@ function settingsLines(rows: readonly SetupRow[]): string[] {
 function resultsTable(rows: readonly SetupRow[]): string {
     return markdownTable(
         ["setup", "status", "mTLS probe", "RPS (median)", "RPS CV", "wrk p50 µs", "wrk p90 µs", "wrk p99 µs",
-            "netperf mean µs", "netperf p50 µs", "netperf p90 µs", "netperf p99 µs"],
+            "netperf mean µs", "netperf p50 µs", "netperf p90 µs", "netperf p99 µs", "TCP_CRR mean µs", "TCP_CRR p99 µs"],
         rows.map((r) => [r.label, r.status, r.mtlsVerdict, formatCount(r.rps?.median), formatPercent(r.rps?.cvPercent),
             formatMicros(r.wrkLatency?.p50), formatMicros(r.wrkLatency?.p90), formatMicros(r.wrkLatency?.p99),
             formatMicros(r.netperfLatency?.mean), formatMicros(r.netperfLatency?.p50), formatMicros(r.netperfLatency?.p90),
-            formatMicros(r.netperfLatency?.p99)]),
-        ["l", "l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r"],
+            formatMicros(r.netperfLatency?.p99), formatMicros(r.crrLatency?.mean), formatMicros(r.crrLatency?.p99)]),
+        ["l", "l", "l", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r", "r"],
     );
 }
 
@@ -52,11 +52,16 @@ function overheadSection(rows: readonly SetupRow[]): string[] {
         `Change against the ${baseline.label} of this run, in %: a negative RPS change and a positive latency change are what the mesh costs.`
             + (baseline.runs ? " Pooled over lanes and rounds: the medians over runs, compared unpaired; the paired ratios with intervals follow." : ""),
         "",
-        markdownTable(["setup", "RPS", "wrk p50", "wrk p99", "netperf mean", "netperf p99"],
+        markdownTable(["setup", "RPS", "netperf mean", "netperf p99", "TCP_CRR mean", "TCP_CRR p99"],
             others.map((r) => {
                 const o = overhead(r, baseline);
-                return [r.label, formatChange(o.rps), formatChange(o.wrkP50), formatChange(o.wrkP99), formatChange(o.netperfMean), formatChange(o.netperfP99)];
+                return [r.label, formatChange(o.rps), formatChange(o.netperfMean), formatChange(o.netperfP99), formatChange(o.crrMean), formatChange(o.crrP99)];
             }), ["l", "r", "r", "r", "r", "r"]),
+        "",
+        "Latency here is netperf's, one transaction at a time: TCP_RR over one connection, TCP_CRR with a new connection "
+            + "(and, with mTLS, a new handshake) per transaction. wrk's percentiles are not in this table: wrk runs a closed loop "
+            + "and corrects its histogram with made-up samples, so they are not per-request latency "
+            + "(meshbench's docs/latency.md).",
     ];
     if (baseline.status === "saturated") {
         lines.push("", "The baseline's wrk client was CPU-bound (status saturated): its RPS is a lower bound, so the RPS overheads above are too.");
@@ -157,9 +162,10 @@ export function renderMarkdown(run: LoadedRun, rows: readonly SetupRow[], charts
         "",
         (rows.some((r) => r.runs !== undefined)
             ? "Pooled over lanes and rounds: each run counts once, by the median over its repetitions; RPS: the median over runs; "
-                + "CV: the runs' standard deviation (n−1) over their mean. wrk and netperf latencies: the median over runs of each statistic, in µs. "
+                + "CV: the runs' standard deviation (n−1) over their mean. wrk and netperf latencies: the median over runs of each statistic, in µs; "
             : "RPS: median over the repetitions; CV: their standard deviation (n−1) over their mean. "
-                + "wrk and netperf latencies: the median over the repetitions of each statistic, in µs. ")
+                + "wrk and netperf latencies: the median over the repetitions of each statistic, in µs; ")
+            + "wrk's are of its closed loop at a fixed number of connections, not per-request latency (docs/latency.md). "
             + "mTLS probe: the in-cluster check that traffic was (or was not) mutual TLS.",
         "",
         "## Overhead against the baseline",

@@ -7,8 +7,10 @@ import { summarizeWrk } from "../loadtest/wrk";
 import type { EvidenceReading } from "../meshes/types";
 import { execFailure, type ExecOutcome } from "../shared/kube-api";
 import {
-    RESULTS_SCHEMA_VERSION, type BenchmarkResults, type NetperfSettings, type Pin, type RunStatus, type WrkSettings,
+    RESULTS_SCHEMA_VERSION, type BenchmarkResults, type MeasuredTime, type NetperfResult, type NetperfSettings, type Pin,
+    type RunStatus, type WrkSettings,
 } from "../shared/results";
+import { crrSettings } from "../loadtest/run-settings";
 import { httpProbeOutcome, judgeMtls, mtlsFailure, netperfProbeOutcome } from "../verify/verdict";
 
 export interface ResultInputs {
@@ -28,11 +30,30 @@ export interface ResultInputs {
     readonly clientApps: readonly string[];
 }
 
+/** A client script's exec and when it ran. */
+export interface Timed {
+    readonly outcome: ExecOutcome;
+    readonly measured: MeasuredTime;
+}
+
+function netperfResult(step: Timed, settings: NetperfSettings): NetperfResult {
+    const exec = execFailure(step.outcome, "netperf client");
+    const result: NetperfResult = exec || "error" in step.outcome
+        ? { status: "failed", reason: exec ?? "netperf client failed", settings }
+        : summarizeNetperf(parseSession(step.outcome.stdout), settings);
+    return { ...result, measured: step.measured };
+}
+
 /** What each step of the runner got, in the order they run. */
 export interface StepOutcomes {
     readonly probe: { readonly http: ExecOutcome; readonly netperf: ExecOutcome };
-    readonly wrk: ExecOutcome;
-    readonly netperf: ExecOutcome;
+    readonly wrk: Timed;
+    /** netperf TCP_RR. */
+    readonly netperf: Timed;
+    /** netperf TCP_CRR, with the same settings otherwise. */
+    readonly netperfCrr: Timed;
+    /** The whole run. */
+    readonly measured: MeasuredTime;
     /** The mesh's evidence, joined with its witnesses' readings (see joinReadings). */
     readonly evidence: EvidenceReading;
     /** The benchmark pods and the nodes, or why they could not be read. */
@@ -62,15 +83,15 @@ export function assembleResults(inputs: ResultInputs, steps: StepOutcomes, evide
         probeRefusal: evidence.probeRefusal,
     });
 
-    const wrkExec = execFailure(steps.wrk, "wrk client");
-    const wrk = wrkExec || "error" in steps.wrk
-        ? { status: "failed" as const, reason: wrkExec ?? "wrk client failed", settings: inputs.wrk }
-        : summarizeWrk(parseSession(steps.wrk.stdout), inputs.wrk);
-
-    const netperfExec = execFailure(steps.netperf, "netperf client");
-    const netperf = netperfExec || "error" in steps.netperf
-        ? { status: "failed" as const, reason: netperfExec ?? "netperf client failed", settings: inputs.netperf }
-        : summarizeNetperf(parseSession(steps.netperf.stdout), inputs.netperf);
+    const wrkExec = execFailure(steps.wrk.outcome, "wrk client");
+    const wrk = {
+        ...(wrkExec || "error" in steps.wrk.outcome
+            ? { status: "failed" as const, reason: wrkExec ?? "wrk client failed", settings: inputs.wrk }
+            : summarizeWrk(parseSession(steps.wrk.outcome.stdout), inputs.wrk)),
+        measured: steps.wrk.measured,
+    };
+    const netperf = netperfResult(steps.netperf, inputs.netperf);
+    const netperfCrr = netperfResult(steps.netperfCrr, crrSettings(inputs.netperf));
 
     const facts: ClusterFacts = typeof steps.facts === "string" ? { pods: [], nodes: [] } : steps.facts;
     const placement = typeof steps.facts === "string"
@@ -82,13 +103,14 @@ export function assembleResults(inputs: ResultInputs, steps: StepOutcomes, evide
         steps.gate,
         wrk.status !== "ok" ? wrk.reason : undefined,
         netperf.status !== "ok" ? netperf.reason : undefined,
+        netperfCrr.status !== "ok" ? `TCP_CRR: ${netperfCrr.reason}` : undefined,
         placement,
         steps.churn,
         mtlsProblem,
     ].filter((r): r is string => r !== undefined);
     const status: RunStatus =
-        steps.gate !== undefined || wrk.status === "failed" || netperf.status === "failed" || placement !== undefined ||
-            steps.churn !== undefined || mtlsProblem !== undefined
+        steps.gate !== undefined || wrk.status === "failed" || netperf.status === "failed" || netperfCrr.status === "failed" ||
+            placement !== undefined || steps.churn !== undefined || mtlsProblem !== undefined
             ? "failed"
             : wrk.status === "saturated" ? "saturated" : "ok";
 
@@ -98,8 +120,10 @@ export function assembleResults(inputs: ResultInputs, steps: StepOutcomes, evide
         reasons,
         mesh: inputs.mesh,
         mtls,
+        measured: steps.measured,
         wrk,
         netperf,
+        netperfCrr,
         provenance: {
             mesh: inputs.mesh,
             mtls: inputs.mtlsRequested,

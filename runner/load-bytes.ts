@@ -19,19 +19,29 @@ export function wrkBytesRead(lines: readonly string[]): number | undefined {
     return undefined;
 }
 
-export function measuredLoad(wrkStdout: string | undefined, netperfStdout: string | undefined, netperf: NetperfSettings): MeasuredLoad {
+/** One netperf client session (TCP_RR or TCP_CRR) with the settings it ran with. */
+export interface NetperfSession {
+    readonly stdout: string | undefined;
+    readonly settings: NetperfSettings;
+}
+
+export function measuredLoad(wrkStdout: string | undefined, netperfSessions: readonly NetperfSession[]): MeasuredLoad {
     const wrkRuns = wrkStdout ? parseSession(wrkStdout).repetitions : [];
     const wrkBytes = wrkRuns.reduce((sum, r) => sum + (wrkBytesRead(r.lines) ?? 0), 0);
-    const netperfRuns = netperfStdout ? parseSession(netperfStdout).repetitions : [];
     let transactions = 0;
-    for (const run of netperfRuns) {
-        try {
-            transactions += parseNetperfRun(run.lines).transactionsPerSecond * netperf.durationSeconds;
-        } catch {
-            // An unreadable repetition counts nothing here; the netperf result says why.
+    let netperfBytes = 0;
+    for (const { stdout, settings } of netperfSessions) {
+        for (const run of stdout ? parseSession(stdout).repetitions : []) {
+            try {
+                const done = parseNetperfRun(run.lines).transactionsPerSecond * settings.durationSeconds;
+                transactions += done;
+                netperfBytes += done * (settings.requestSize + settings.responseSize);
+            } catch {
+                // An unreadable repetition counts nothing here; the netperf result says why.
+            }
         }
     }
-    const netperfBytes = Math.round(transactions * (netperf.requestSize + netperf.responseSize));
+    netperfBytes = Math.round(netperfBytes);
     return {
         bytes: wrkBytes + netperfBytes,
         counted: `${wrkBytes} bytes wrk read in ${wrkRuns.length} repetitions, ${netperfBytes} bytes of ` +

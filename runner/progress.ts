@@ -25,7 +25,8 @@ export class Progress {
         private readonly netperf: NetperfSettings,
     ) {
         this.wrkSeconds = toolSeconds(wrk);
-        this.netperfSeconds = toolSeconds(netperf);
+        // TCP_RR, then TCP_CRR with the same settings.
+        this.netperfSeconds = 2 * toolSeconds(netperf);
     }
 
     /** A step that is not a tool run. */
@@ -35,15 +36,18 @@ export class Progress {
     }
 
     /** A tool run began: "warmup" or the repetition number, as the client script prints it. */
-    run(tool: "wrk" | "netperf", label: string): void {
+    run(tool: "wrk" | "netperf", label: string, test?: string): void {
         const s = tool === "wrk" ? this.wrk : this.netperf;
         const done = label === "warmup" ? 0 : s.warmupSeconds + s.durationSeconds * (Number(label) - 1);
-        const left = toolSeconds(s) - done + (tool === "wrk" ? this.netperfSeconds : 0) + FIXED_SECONDS;
-        this.report(`${tool} ${label === "warmup" ? "warm-up" : `${label}/${s.repetitions}`}, ${eta(left)}`);
+        // After wrk come both netperf runs; after the first netperf run, the second.
+        const after = tool === "wrk" ? this.netperfSeconds : test === "TCP_CRR" ? 0 : toolSeconds(this.netperf);
+        const left = toolSeconds(s) - done + after + FIXED_SECONDS;
+        const name = test ? `${tool} ${test}` : tool;
+        this.report(`${name} ${label === "warmup" ? "warm-up" : `${label}/${s.repetitions}`}, ${eta(left)}`);
     }
 
     /** Watches a client script's stdout as it arrives and reports each run as it begins. */
-    watch(tool: "wrk" | "netperf"): (chunk: string) => void {
+    watch(tool: "wrk" | "netperf", test?: string): (chunk: string) => void {
         let pending = "";
         return (chunk) => {
             pending += chunk;
@@ -51,7 +55,7 @@ export class Progress {
             pending = lines.pop() ?? "";
             for (const line of lines) {
                 const m = /^MESHBENCH-BEGIN run=(\S+)$/.exec(line.trim());
-                if (m) this.run(tool, m[1]);
+                if (m) this.run(tool, m[1], test);
             }
         };
     }

@@ -1,5 +1,5 @@
 // The benchmark run: mesh gates → plaintext probe → witnesses' first reading → wrk →
-// netperf (never at the same time as wrk) → witnesses' second reading → the mesh's
+// netperf TCP_RR, then TCP_CRR (never at the same time as wrk, nor as each other) → witnesses' second reading → the mesh's
 // evidence → facts about where everything ran; then the pure assembler turns it into
 // BenchmarkResults. Everything goes through KubeApi: exec argv in the client pods, whose
 // scripts are files mounted from loadtest/scripts, and GETs of API paths.
@@ -11,7 +11,8 @@ import {
 import {
     APP_LABEL, BENCH_NAMESPACE, HTTP_SERVICE, NETPERF_CLIENT, NETPERF_SERVICE, PROBE_APP, PROBE_NAMESPACE, WRK_CLIENT,
 } from "../shared/names";
-import type { BenchmarkResults } from "../shared/results";
+import type { BenchmarkResults, MeasuredTime } from "../shared/results";
+import { crrSettings } from "../loadtest/run-settings";
 import { clusterFacts } from "../loadtest/facts";
 import { assembleResults, type ResultInputs } from "./assemble";
 import { measuredLoad } from "./load-bytes";
@@ -29,6 +30,8 @@ export interface RunOptions {
     readonly report?: (line: string) => void;
     /** Sleeps between a gate's checks; tests pass one that returns at once. */
     readonly sleep?: (seconds: number) => Promise<void>;
+    /** The clock the results' `measured` times come from; tests pass a fixed one. */
+    readonly now?: () => Date;
 }
 
 const realSleep = (seconds: number) => new Promise<void>((resolve) => setTimeout(resolve, seconds * 1000));
@@ -62,7 +65,16 @@ export function joinReadings(evidence: EvidenceReading, witnesses: readonly Evid
 export async function runBenchmark(plan: BenchmarkPlan, kube: KubeApi, mesh: Mesh, options: RunOptions = {}): Promise<BenchmarkResults> {
     const report = options.report ?? (() => undefined);
     const sleep = options.sleep ?? realSleep;
+    const now = options.now ?? (() => new Date());
+    const started = now().toISOString();
+    /** Runs a step and notes when it ran. */
+    const timed = async <T>(step: () => Promise<T>): Promise<{ outcome: T; measured: MeasuredTime }> => {
+        const start = now().toISOString();
+        const outcome = await step();
+        return { outcome, measured: { start, end: now().toISOString() } };
+    };
     const { inputs, meshContext: ctx } = plan;
+    const crr = crrSettings(inputs.netperf);
     const progress = new Progress(report, inputs.wrk, inputs.netperf);
     const view: RunnerView = {
         ctx, wrkUrl: inputs.wrk.url, report,
@@ -99,10 +111,13 @@ export async function runBenchmark(plan: BenchmarkPlan, kube: KubeApi, mesh: Mes
 
     const podsBefore = await listPods(kube, BENCH_NAMESPACE).catch((e: Error) => e.message);
     // The pods hold the settings in their environment; the repetitions may be asked anew (bench CLI).
-    const wrk = await runClient(kube, BENCH_NAMESPACE, WRK_CLIENT, "wrk", "wrk-client.sh",
-        { MESHBENCH_REPETITIONS: inputs.wrk.repetitions }, execTimeout(inputs.wrk), progress.watch("wrk"));
-    const netperf = await runClient(kube, BENCH_NAMESPACE, NETPERF_CLIENT, "netperf", "netperf-client.sh",
-        { MESHBENCH_REPETITIONS: inputs.netperf.repetitions }, execTimeout(inputs.netperf), progress.watch("netperf"));
+    const wrk = await timed(() => runClient(kube, BENCH_NAMESPACE, WRK_CLIENT, "wrk", "wrk-client.sh",
+        { MESHBENCH_REPETITIONS: inputs.wrk.repetitions }, execTimeout(inputs.wrk), progress.watch("wrk")));
+    const netperf = await timed(() => runClient(kube, BENCH_NAMESPACE, NETPERF_CLIENT, "netperf", "netperf-client.sh",
+        { MESHBENCH_REPETITIONS: inputs.netperf.repetitions }, execTimeout(inputs.netperf), progress.watch("netperf", inputs.netperf.test)));
+    // The pod's environment says TCP_RR; the handshake run asks for TCP_CRR.
+    const netperfCrr = await timed(() => runClient(kube, BENCH_NAMESPACE, NETPERF_CLIENT, "netperf", "netperf-client.sh",
+        { MESHBENCH_REPETITIONS: crr.repetitions, MESHBENCH_NETPERF_TEST: crr.test }, execTimeout(crr), progress.watch("netperf", crr.test)));
 
     const podsAfter = await listPods(kube, BENCH_NAMESPACE).catch((e: Error) => e.message);
     const churn = typeof podsBefore === "string" || typeof podsAfter === "string"
@@ -110,7 +125,10 @@ export async function runBenchmark(plan: BenchmarkPlan, kube: KubeApi, mesh: Mes
         : podChurn(podsBefore, podsAfter);
 
     progress.step("mTLS evidence", "end");
-    const load = measuredLoad("stdout" in wrk ? wrk.stdout : undefined, "stdout" in netperf ? netperf.stdout : undefined, inputs.netperf);
+    const stdout = (o: ExecOutcome) => "stdout" in o ? o.stdout : undefined;
+    const load = measuredLoad(stdout(wrk.outcome), [
+        { stdout: stdout(netperf.outcome), settings: inputs.netperf }, { stdout: stdout(netperfCrr.outcome), settings: crr },
+    ]);
     const witnessed: EvidenceReading[] = [];
     for (const [i, w] of witnesses.entries()) {
         const snapshot = before[i];
@@ -128,7 +146,10 @@ export async function runBenchmark(plan: BenchmarkPlan, kube: KubeApi, mesh: Mes
 
     const results = assembleResults(
         { ...inputs, serverApps: [HTTP_SERVICE, NETPERF_SERVICE], clientApps: [WRK_CLIENT, NETPERF_CLIENT] },
-        { probe, wrk, netperf, evidence: joinReadings(meshEvidence, witnessed, ctx.mtls), facts, gate, churn },
+        {
+            probe, wrk, netperf, netperfCrr, evidence: joinReadings(meshEvidence, witnessed, ctx.mtls), facts, gate, churn,
+            measured: { start: started, end: now().toISOString() },
+        },
         {
             source: [mesh.evidence.source, ...witnesses.map((w) => w.source)].join("; "),
             exemptions: mesh.evidence.exemptions?.(ctx),

@@ -17,7 +17,18 @@ export interface Pin {
     readonly source: string;
 }
 
-export const RESULTS_SCHEMA_VERSION = 1;
+/**
+ * 2: the saturation guard reads the client node and wrk's threads (`wrk.saturation`),
+ * netperf TCP_CRR beside TCP_RR (`netperfCrr`), netperf's RT_LATENCY (`roundTrip`),
+ * and when each part was measured (`measured`).
+ */
+export const RESULTS_SCHEMA_VERSION = 2;
+
+/** When something was measured: ISO 8601 UTC times of the runner's clock, from the start of its exec to its end. */
+export interface MeasuredTime {
+    readonly start: string;
+    readonly end: string;
+}
 
 /** ok: measured and trustworthy. saturated: measured, but the client was the bottleneck. failed: no numbers. */
 export type RunStatus = "ok" | "saturated" | "failed";
@@ -45,6 +56,24 @@ export interface WrkRepetition {
     readonly errors: WrkErrors;
     /** CPU the wrk container used, in cores; absent if the cgroup could not be read. */
     readonly clientCpuCores?: number;
+    /** Share of the client node's whole CPU that was busy during the run (softirq and steal included); absent if unread. */
+    readonly clientNodeBusyShare?: number;
+    /** Share of one core the busiest wrk thread used during the run; absent if unread. */
+    readonly busiestThreadShare?: number;
+}
+
+/**
+ * The saturation guard: a repetition is saturated when the client node was busier than
+ * nodeBusyLimit, or a wrk thread used at least threadBusyLimit of a core. Neither depends
+ * on wrkCpu, so a wrkCpu below the thread count cannot make it fire or stay silent.
+ */
+export interface SaturationGuard {
+    readonly nodeBusyLimit: number;
+    readonly threadBusyLimit: number;
+    /** The repetitions (1-based) found saturated. */
+    readonly saturatedRepetitions: number[];
+    /** Repetitions whose readings are missing, so the guard could not judge them; absent when none. */
+    readonly unmeasuredRepetitions?: number[];
 }
 
 export interface WrkSettings {
@@ -63,18 +92,30 @@ export interface WrkResult {
     readonly reason?: string;
     readonly settings: WrkSettings;
     readonly toolVersion?: string;
+    /** When the client script ran; absent when it never ran. */
+    readonly measured?: MeasuredTime;
     readonly rps?: { readonly perRepetition: number[]; readonly median: number };
     /** Median over repetitions of each statistic. */
     readonly latencyMicros?: LatencyMicros & { readonly avg: number };
     /** Summed over the measured repetitions. Present whenever the output could be read. */
     readonly errors?: WrkErrors;
-    readonly clientCpu?: { readonly coresPerRepetition: number[]; readonly saturationThresholdCores: number };
+    /** CPU the wrk container used per repetition, in cores (information: the guard is `saturation`). */
+    readonly clientCpu?: { readonly coresPerRepetition: number[] };
+    readonly saturation?: SaturationGuard;
     readonly repetitions?: WrkRepetition[];
 }
 
+/**
+ * netperf's latencies, in µs. mean, p50, p90 and p99 come from the histogram of
+ * individual transactions (`-j`; MEAN_LATENCY, P50_LATENCY...); roundTrip is RT_LATENCY,
+ * the run time divided by the transactions completed. With one transaction in flight they
+ * differ only by the histogram's bucketing (docs/latency.md).
+ */
+export type NetperfLatency = LatencyMicros & { readonly mean: number; readonly roundTrip: number };
+
 export interface NetperfRepetition {
     readonly transactionsPerSecond: number;
-    readonly latencyMicros: LatencyMicros & { readonly mean: number };
+    readonly latencyMicros: NetperfLatency;
 }
 
 export interface NetperfSettings {
@@ -94,8 +135,10 @@ export interface NetperfResult {
     readonly reason?: string;
     readonly settings: NetperfSettings;
     readonly toolVersion?: string;
+    /** When the client script ran; absent when it never ran. */
+    readonly measured?: MeasuredTime;
     /** Median over repetitions of each statistic. */
-    readonly latencyMicros?: LatencyMicros & { readonly mean: number };
+    readonly latencyMicros?: NetperfLatency;
     readonly transactionsPerSecond?: number;
     readonly repetitions?: NetperfRepetition[];
 }
@@ -172,7 +215,12 @@ export interface BenchmarkResults {
     readonly reasons: string[];
     readonly mesh: string;
     readonly mtls: MtlsResult;
+    /** From the first step (the mesh's gates) to the last (the facts). */
+    readonly measured: MeasuredTime;
     readonly wrk: WrkResult;
+    /** netperf TCP_RR: one connection, request/response latency, as in the paper. */
     readonly netperf: NetperfResult;
+    /** netperf TCP_CRR: a new connection per transaction, so each one pays the handshake (mTLS's included). */
+    readonly netperfCrr: NetperfResult;
     readonly provenance: Provenance;
 }

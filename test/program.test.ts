@@ -107,7 +107,7 @@ describe("program, target kubeconfig, mesh none", function () {
 
     it("exports typed results: status, RPS per repetition and median, latencies, errors, netperf, provenance", () => {
         assert.strictEqual(results.status, "ok", results.reasons.join("; "));
-        assert.strictEqual(results.schemaVersion, 1);
+        assert.strictEqual(results.schemaVersion, 2);
         assert.strictEqual(results.mesh, "none");
         assert.deepStrictEqual(results.mtls.requested, false);
         assert.strictEqual(results.mtls.verdict, "verified");
@@ -119,8 +119,12 @@ describe("program, target kubeconfig, mesh none", function () {
             url: "http://http-server.meshbench.svc.cluster.local:80/", threads: 2, connections: 2, durationSeconds: 30,
             warmupSeconds: 1, repetitions: 2, cpu: 2,
         });
-        assert.deepStrictEqual(results.netperf.latencyMicros, { mean: 260.695, p50: 253.5, p90: 286.5, p99: 407.5 });
-        assert.strictEqual(results.netperf.transactionsPerSecond, 3835.708);
+        assert.deepStrictEqual(results.netperf.latencyMicros, { mean: 9.585, roundTrip: 9.622, p50: 5, p90: 5, p99: 14 });
+        assert.strictEqual(results.netperf.transactionsPerSecond, 104038.247);
+        assert.deepStrictEqual([results.netperfCrr.settings.test, results.netperfCrr.transactionsPerSecond], ["TCP_CRR", 23292.439]);
+        for (const part of [results, results.wrk, results.netperf, results.netperfCrr]) {
+            assert.ok(Date.parse(part.measured!.start) <= Date.parse(part.measured!.end), JSON.stringify(part.measured));
+        }
         const p = results.provenance;
         assert.deepStrictEqual([p.mesh, p.mtls, p.target, p.runId], ["none", false, "kubeconfig", "1"]);
         assert.deepStrictEqual(p.images, { httpServerImage: "nginx:1.27.4-alpine", wrkImage: "williamyeh/wrk:4.0.2", netperfImage: "cilium/netperf:2.0" });

@@ -7,6 +7,8 @@
 #   MESHBENCH-BEGIN run=<warmup|1..N>
 #   ...whatever the tool printed...
 #   MESHBENCH-CPU run=<r> usage_usec=<client CPU time> wall_usec=<elapsed>
+#   MESHBENCH-NODE-CPU run=<r> busy_ticks=<b> total_ticks=<t> cores=<n>
+#   MESHBENCH-THREADS run=<r> busiest_ticks=<b> elapsed_ticks=<e> threads=<n>   (wrk only)
 #   MESHBENCH-END run=<r> exit=<tool exit code>
 #   MESHBENCH-DONE
 
@@ -22,9 +24,20 @@ cpu_usage_usec() {
     fi
 }
 
+# The node's CPU time so far, from /proc/stat's "cpu" line, which counts every core of the
+# node (a container sees the node's, not its own): "<busy ticks> <total ticks> <cores>".
+# Busy is everything but idle and iowait, so softirq and steal count as busy: a node whose
+# hypervisor steals its time or whose network interrupts eat it cannot drive more load.
+node_cpu_ticks() {
+    awk '$1 == "cpu" { total = 0; for (i = 2; i <= 9; i++) total += $i; busy = total - $5 - $6 }
+         $1 ~ /^cpu[0-9]+$/ { cores++ }
+         END { print busy, total, cores }' "${MESHBENCH_PROC_DIR:-/proc}/stat"
+}
+
 # Monotonic time in microseconds (10 ms resolution), from the kernel's uptime.
 uptime_usec() {
-    awk '{ printf "%d\n", $1 * 1000000 }' /proc/uptime
+    # %.0f, not %d: mawk's %d stops at 2^31 - 1, about 36 minutes of uptime in µs.
+    awk '{ printf "%.0f\n", $1 * 1000000 }' /proc/uptime
 }
 
 # with_timeout <command...>: runs the command, killed after $MESHBENCH_RUN_TIMEOUT_SECONDS
@@ -61,12 +74,19 @@ run_measured() {
     echo "MESHBENCH-BEGIN run=$label"
     cpu_before=$(cpu_usage_usec)
     wall_before=$(uptime_usec)
+    node_before=$(node_cpu_ticks)
     "$@" 2>&1
     status=$?
+    node_after=$(node_cpu_ticks)
     cpu_after=$(cpu_usage_usec)
     wall_after=$(uptime_usec)
     if [ -n "$cpu_before" ] && [ -n "$cpu_after" ]; then
         echo "MESHBENCH-CPU run=$label usage_usec=$((cpu_after - cpu_before)) wall_usec=$((wall_after - wall_before))"
+    fi
+    # shellcheck disable=SC2086 # three numbers, split on purpose
+    if [ -n "$node_before" ] && [ -n "$node_after" ]; then
+        set -- $node_before $node_after
+        echo "MESHBENCH-NODE-CPU run=$label busy_ticks=$(($4 - $1)) total_ticks=$(($5 - $2)) cores=$6"
     fi
     echo "MESHBENCH-END run=$label exit=$status"
 }

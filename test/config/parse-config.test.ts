@@ -15,7 +15,6 @@ describe("parseConfig", () => {
         assert.strictEqual(config.load.wrkConnections, 8);
         assert.strictEqual(config.load.wrkCpu, 8, "wrkCpu follows wrkThreads");
         assert.strictEqual(config.load.repetitions, 5);
-        assert.strictEqual(config.load.netperfTest, "TCP_RR");
         assert.strictEqual(config.load.netperfRequestSize, 1);
         assert.strictEqual(config.load.runId, "1");
         assert.strictEqual(config.cluster.kubernetesVersion, undefined, "an existing cluster's version is read, not chosen");
@@ -25,12 +24,12 @@ describe("parseConfig", () => {
     it("reads every load setting", () => {
         const config = parseConfig({
             ...base, wrkThreads: "4", wrkConnections: "16", wrkDurationSeconds: "60", netperfDurationSeconds: "20",
-            warmupSeconds: "0", repetitions: "10", netperfTest: "TCP_CRR", netperfRequestSize: "64",
+            warmupSeconds: "0", repetitions: "10", netperfRequestSize: "64",
             netperfResponseSize: "1024", wrkCpu: "6", runId: "rerun-2",
         });
         assert.deepStrictEqual(config.load, {
             wrkThreads: 4, wrkConnections: 16, wrkDurationSeconds: 60, netperfDurationSeconds: 20, warmupSeconds: 0,
-            repetitions: 10, netperfTest: "TCP_CRR", netperfRequestSize: 64, netperfResponseSize: 1024, wrkCpu: 6,
+            repetitions: 10, netperfRequestSize: 64, netperfResponseSize: 1024, wrkCpu: 6,
             runId: "rerun-2",
         });
     });
@@ -65,8 +64,8 @@ describe("parseConfig", () => {
         ["duration with a unit", { wrkDurationSeconds: "30s" }, 'meshbench:wrkDurationSeconds: got "30s"; allowed: an integer from 1 to 3600'],
         ["warm-up too long", { warmupSeconds: "601" }, 'meshbench:warmupSeconds: got "601"; allowed: an integer from 0 to 600'],
         ["no repetitions", { repetitions: "0" }, 'meshbench:repetitions: got "0"; allowed: an integer from 1 to 50'],
-        ["unknown netperf test", { netperfTest: "UDP_RR" }, 'meshbench:netperfTest: got "UDP_RR"; allowed: TCP_RR, TCP_CRR'],
-        ["netperf test in lower case", { netperfTest: "tcp_rr" }, 'meshbench:netperfTest: got "tcp_rr"; allowed: TCP_RR, TCP_CRR'],
+        // Every setup runs TCP_RR and TCP_CRR; the key that chose one is gone.
+        ["the old netperf test key", { netperfTest: "TCP_CRR" }, "meshbench:netperfTest: unknown config key"],
         ["empty request", { netperfRequestSize: "0" }, 'meshbench:netperfRequestSize: got "0"; allowed: an integer from 1 to 1048576'],
         ["huge response", { netperfResponseSize: "2000000" }, 'meshbench:netperfResponseSize: got "2000000"; allowed: an integer from 1 to 1048576'],
         ["image without tag", { wrkImage: "williamyeh/wrk" },
@@ -105,8 +104,8 @@ describe("parseConfig", () => {
     });
 
     it("reports every problem at once", () => {
-        const problems = problemsOf({ ...base, mesh: "istoi", wrkThreads: "0", netperfTest: "UDP" });
-        assert.deepStrictEqual(problems.map((p) => p.split(":")[1]), ["mesh", "wrkThreads", "netperfTest"]);
+        const problems = problemsOf({ ...base, mesh: "istoi", wrkThreads: "0", netperfRequestSize: "0" });
+        assert.deepStrictEqual(problems.map((p) => p.split(":")[1]), ["mesh", "wrkThreads", "netperfRequestSize"]);
         assert.match(new ConfigError(problems).message, /^invalid stack config:\n {2}- meshbench:mesh: /);
     });
 

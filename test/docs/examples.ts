@@ -31,10 +31,13 @@ export function compactJson(value: unknown, indent = 0, width = 100, column = in
 /** The parts of a results object the README shows: status, the mTLS proof, the headline numbers, placement. */
 export function abridged(r: BenchmarkResults): unknown {
     return {
-        schemaVersion: r.schemaVersion, status: r.status, reasons: r.reasons, mesh: r.mesh,
+        schemaVersion: r.schemaVersion, status: r.status, reasons: r.reasons, mesh: r.mesh, measured: r.measured,
         mtls: r.mtls,
         wrk: { status: r.wrk.status, settings: r.wrk.settings, rps: r.wrk.rps, latencyMicros: r.wrk.latencyMicros, errors: r.wrk.errors },
         netperf: { status: r.netperf.status, latencyMicros: r.netperf.latencyMicros, transactionsPerSecond: r.netperf.transactionsPerSecond },
+        netperfCrr: {
+            status: r.netperfCrr.status, latencyMicros: r.netperfCrr.latencyMicros, transactionsPerSecond: r.netperfCrr.transactionsPerSecond,
+        },
         provenance: { placement: r.provenance.placement, kubernetes: r.provenance.kubernetes },
     };
 }

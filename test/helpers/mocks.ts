@@ -56,7 +56,8 @@ export type StepStdout = Record<string, string>;
 export const DEFAULT_STEP_STDOUT: StepStdout = {
     probe: fixture("probe-plaintext-accepted.txt"),
     "wrk-run": fixture("wrk-client-session.txt"),
-    "netperf-run": fixture("netperf-client-session.txt"),
+    "netperf-run": fixture("netperf/tcp-rr-session.txt"),
+    "netperf-crr-run": fixture("netperf/tcp-crr-session.txt"),
     facts: fixture("cluster-facts.txt"),
 };
 
@@ -71,8 +72,8 @@ export function fakeCluster(plan: BenchmarkPlan, steps: StepStdout, evidence: Ev
     const probe = probeSessions(steps.probe ?? DEFAULT_STEP_STDOUT.probe);
     const ok = (stdout: string) => ({ stdout, stderr: "", exitCode: 0 });
     const probePod = `meshbench-probe/${fakePodName("plaintext-probe")}`;
-    const client = (app: string, container: string, reps: number) =>
-        `meshbench/${fakePodName(app)} -c ${container} env MESHBENCH_REPETITIONS=${reps} sh /meshbench/${app}.sh`;
+    const client = (app: string, container: string, reps: number, more = "") =>
+        `meshbench/${fakePodName(app)} -c ${container} env MESHBENCH_REPETITIONS=${reps}${more} sh /meshbench/${app}.sh`;
     return {
         pods: [...pods, {
             name: fakePodName("plaintext-probe"), namespace: "meshbench-probe", labels: { "app.kubernetes.io/name": "plaintext-probe" },
@@ -85,6 +86,8 @@ export function fakeCluster(plan: BenchmarkPlan, steps: StepStdout, evidence: Ev
             [`${probePod} -c netperf sh /meshbench/netperf-client.sh`]: ok(probe.netperf),
             [client("wrk-client", "wrk", plan.inputs.wrk.repetitions)]: ok(noMarker(steps["wrk-run"] ?? DEFAULT_STEP_STDOUT["wrk-run"])),
             [client("netperf-client", "netperf", plan.inputs.netperf.repetitions)]: ok(noMarker(steps["netperf-run"] ?? DEFAULT_STEP_STDOUT["netperf-run"])),
+            [client("netperf-client", "netperf", plan.inputs.netperf.repetitions, " MESHBENCH_NETPERF_TEST=TCP_CRR")]:
+                ok(noMarker(steps["netperf-crr-run"] ?? DEFAULT_STEP_STDOUT["netperf-crr-run"])),
             ...evidence.exec,
         },
     };

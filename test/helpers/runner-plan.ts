@@ -24,6 +24,7 @@ export const execKeys = {
     probeNetperf: `${PROBE} -c netperf sh /meshbench/netperf-client.sh`,
     wrk: `meshbench/${fakePodName("wrk-client")} -c wrk env MESHBENCH_REPETITIONS=2 sh /meshbench/wrk-client.sh`,
     netperf: `meshbench/${fakePodName("netperf-client")} -c netperf env MESHBENCH_REPETITIONS=2 sh /meshbench/netperf-client.sh`,
+    netperfCrr: `meshbench/${fakePodName("netperf-client")} -c netperf env MESHBENCH_REPETITIONS=2 MESHBENCH_NETPERF_TEST=TCP_CRR sh /meshbench/netperf-client.sh`,
 };
 
 /** A healthy cluster of mesh none: the facts fixture's pods and nodes, the probe pod, the captured sessions. */
@@ -40,7 +41,8 @@ export function healthyCluster(overrides: Partial<Record<keyof typeof execKeys, 
             [execKeys.probeHttp]: overrides.probeHttp ?? printed(probe.http),
             [execKeys.probeNetperf]: overrides.probeNetperf ?? printed(probe.netperf),
             [execKeys.wrk]: overrides.wrk ?? printed(fixture("wrk-client-session.txt")),
-            [execKeys.netperf]: overrides.netperf ?? printed(fixture("netperf-client-session.txt")),
+            [execKeys.netperf]: overrides.netperf ?? printed(fixture("netperf/tcp-rr-session.txt")),
+            [execKeys.netperfCrr]: overrides.netperfCrr ?? printed(fixture("netperf/tcp-crr-session.txt")),
         },
     };
 }

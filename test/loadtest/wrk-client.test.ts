@@ -57,6 +57,27 @@ describe("wrk client script with the real wrk", function () {
         }
     });
 
+    it("reads the client node's CPU and wrk's busiest thread around each repetition, for the saturation guard", async () => {
+        const server = await startHttpServer();
+        try {
+            // 2 s: the script reads wrk's threads once a second while wrk runs.
+            const settings = settingsFor(server.url, { durationSeconds: 2, warmupSeconds: 0, repetitions: 1 });
+            const run = await runScript(SCRIPT, envFor(settings));
+            assert.strictEqual(run.exitCode, 0);
+            assert.match(run.stdout, /^MESHBENCH-NODE-CPU run=1 busy_ticks=\d+ total_ticks=\d+ cores=\d+$/m);
+            // wrk's main thread and its 2 worker threads.
+            assert.match(run.stdout, /^MESHBENCH-THREADS run=1 busiest_ticks=\d+ elapsed_ticks=\d+ threads=3$/m);
+            const result = summarizeWrk(parseSession(run.stdout), settings);
+            const [rep] = result.repetitions!;
+            assert.ok(rep.clientNodeBusyShare! >= 0 && rep.clientNodeBusyShare! <= 1, `node ${rep.clientNodeBusyShare}`);
+            assert.ok(rep.busiestThreadShare! > 0 && rep.busiestThreadShare! <= 1.2, `thread ${rep.busiestThreadShare}`);
+            assert.strictEqual(result.saturation!.unmeasuredRepetitions, undefined);
+            console.log(`      real guard readings: node ${rep.clientNodeBusyShare}, busiest wrk thread ${rep.busiestThreadShare}`);
+        } finally {
+            await server.close();
+        }
+    });
+
     it("reports a server answering 503 as failed, with the error count", async () => {
         const server = await startHttpServer(503);
         try {

@@ -66,16 +66,50 @@ describe("wrk summary", () => {
         assert.deepStrictEqual(result.rps, { perRepetition: [32087.34, 33666.8], median: 32877.07 });
         assert.deepStrictEqual(result.latencyMicros, { avg: 68.155, p50: 57, p90: 88.5, p99: 240 });
         assert.strictEqual(result.toolVersion, "wrk debian/4.1.0-3+b2 [epoll] Copyright (C) 2012 Will Glozer");
-        assert.deepStrictEqual(result.clientCpu, { coresPerRepetition: [1.095, 1.078], saturationThresholdCores: 1.8 });
+        assert.deepStrictEqual(result.clientCpu, { coresPerRepetition: [1.095, 1.078] });
+        // This capture predates the guard's readings: the guard says it could not judge.
+        assert.deepStrictEqual(result.saturation, { nodeBusyLimit: 0.7, threadBusyLimit: 0.95, saturatedRepetitions: [], unmeasuredRepetitions: [1, 2] });
+    });
+});
+
+describe("wrk saturation guard", () => {
+    /** The captured session with the guard's lines, as loadtest/scripts/*.sh print them, in each repetition. */
+    const withGuard = (node: [busy: number, total: number, cores: number], thread: [busiest: number, elapsed: number, threads: number]) =>
+        parseSession(fixture("wrk-client-session.txt").replace(/^MESHBENCH-END run=(\d+) exit=0$/gm, (end, run) => [
+            `MESHBENCH-NODE-CPU run=${run} busy_ticks=${node[0]} total_ticks=${node[1]} cores=${node[2]}`,
+            `MESHBENCH-THREADS run=${run} busiest_ticks=${thread[0]} elapsed_ticks=${thread[1]} threads=${thread[2]}`,
+            end,
+        ].join("\n")));
+    // 30 s on 8 cores at 100 ticks/s: 24,000 ticks in all.
+    const eightCores = { ...settings, threads: 8, connections: 8, cpu: 8 };
+
+    it("flags 6.9 of 8 cores busy on the client node as saturated, which the wrk cgroup alone called ok", () => {
+        const result = summarizeWrk(withGuard([20700, 24000, 8], [1500, 3000, 9]), eightCores);
+        assert.strictEqual(result.status, "saturated");
+        assert.deepStrictEqual(result.repetitions!.map((r) => r.clientNodeBusyShare), [0.863, 0.863]);
+        assert.strictEqual(result.reason,
+            "the wrk client was near its limit (node over 70 % busy, or a thread at 95 % of a core or more) in 2 of 2 repetitions " +
+            "(repetition 1: client node 86.3 % busy; repetition 2: client node 86.3 % busy): it, not the server, may have been the bottleneck");
+        assert.ok(result.rps, "the numbers measured stay");
     });
 
-    it("flags a client that used its threads' CPU as saturated, keeping the numbers it measured", () => {
-        const session = parseSession(fixture("wrk-client-session.txt"));
-        const busy = { ...session, repetitions: session.repetitions.map((r) => ({ ...r, clientCpuCores: 1.95 })) };
-        const result = summarizeWrk(busy, settings);
+    it("flags a pegged wrk thread as saturated even on an idle node", () => {
+        const result = summarizeWrk(withGuard([4800, 24000, 8], [2940, 3000, 9]), eightCores);
         assert.strictEqual(result.status, "saturated");
-        assert.match(result.reason!, /used at least 1\.8 cores in 2 of 2 repetitions/);
-        assert.ok(result.rps);
+        assert.match(result.reason!, /repetition 1: a wrk thread at 98 % of a core;/);
+    });
+
+    it("does not misfire with wrkCpu=2 and 8 threads: 8 threads at 40 % each on a node 45 % busy is ok", () => {
+        // The old guard compared the cgroup's 3.2 cores with 0.9 × min(threads, wrkCpu) = 1.8 and called this saturated.
+        const result = summarizeWrk(withGuard([10800, 24000, 8], [1200, 3000, 9]), { ...eightCores, cpu: 2 });
+        assert.strictEqual(result.status, "ok", result.reason);
+        assert.deepStrictEqual(result.saturation, { nodeBusyLimit: 0.7, threadBusyLimit: 0.95, saturatedRepetitions: [] });
+        assert.deepStrictEqual(result.repetitions!.map((r) => r.busiestThreadShare), [0.4, 0.4]);
+    });
+
+    it("is ok at exactly 70 % and flags just over it", () => {
+        assert.strictEqual(summarizeWrk(withGuard([16800, 24000, 8], [1200, 3000, 9]), eightCores).status, "ok");
+        assert.strictEqual(summarizeWrk(withGuard([16825, 24000, 8], [1200, 3000, 9]), eightCores).status, "saturated");
     });
 
     it("fails a session that ran fewer repetitions than configured", () => {

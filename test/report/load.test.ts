@@ -28,13 +28,13 @@ describe("report input", () => {
     it("skips a file that is not results, naming it and what is wrong, and reads the rest", () => {
         fs.writeFileSync(path.join(dir, "none-mtls-off.json"), JSON.stringify(buildFixtureRun()["none-mtls-off"]));
         const file = path.join(dir, "istio-mtls-on.json");
-        fs.writeFileSync(file, JSON.stringify({ ...buildFixtureRun()["istio-mtls-on"], schemaVersion: 2 }));
+        fs.writeFileSync(file, JSON.stringify({ ...buildFixtureRun()["istio-mtls-on"], schemaVersion: 3 }));
         const broken = path.join(dir, "kuma-mtls-on.json");
         fs.writeFileSync(broken, "{");
         const run = loadRun(dir);
         assert.deepStrictEqual(run.results.map((r) => r.mesh), ["none"]);
         assert.deepStrictEqual(run.skipped.map((s) => [s.file, s.problem.replace(/ in JSON at .*| \(line .*/, "")]), [
-            [file, "not meshbench results: schemaVersion is 2; this meshbench reads 1"],
+            [file, "not meshbench results: schemaVersion is 3; this meshbench reads 2"],
             [broken, "not JSON: Expected property name or '}'"],
         ]);
     });

@@ -59,7 +59,7 @@ describe("measurement provider's run", () => {
         const undefinedAt = (value: unknown, at: string): string[] => value === undefined ? [at]
             : value && typeof value === "object" ? Object.entries(value).flatMap(([k, v]) => undefinedAt(v, `${at}.${k}`)) : [];
         assert.deepStrictEqual(undefinedAt(outs, "outs"), []);
-        assert.ok(written.includes("meshbench: wrk 1/2, about 2 min left\n"), written.join(""));
+        assert.ok(written.includes("meshbench: wrk 1/2, about 3 min left\n"), written.join(""));
         assert.strictEqual(written[written.length - 1], "meshbench: the run is failed; the next pulumi up measures again\n");
         assert.strictEqual(needsMeasuring(outs, news), `the last run was failed: ${outs.results.reasons.join("; ")}`);
     });

@@ -19,30 +19,57 @@ describe("runner", () => {
         assert.strictEqual(results.status, "ok", results.reasons.join("; "));
         assert.deepStrictEqual(results.reasons, []);
         assert.strictEqual(results.wrk.rps!.median, 32877.07);
-        assert.deepStrictEqual(results.netperf.latencyMicros, { mean: 260.695, p50: 253.5, p90: 286.5, p99: 407.5 });
+        assert.deepStrictEqual(results.netperf.latencyMicros, { mean: 9.585, roundTrip: 9.622, p50: 5, p90: 5, p99: 14 });
+        assert.strictEqual(results.netperf.settings.test, "TCP_RR");
+        assert.deepStrictEqual(results.netperfCrr.latencyMicros, { mean: 43.045, roundTrip: 43.118, p50: 22.5, p90: 33, p99: 235.5 });
+        assert.strictEqual(results.netperfCrr.settings.test, "TCP_CRR");
         assert.deepStrictEqual(results.provenance.placement,
             { "http-server": "worker-1", "netperf-client": "worker-2", "netperf-server": "worker-1", "wrk-client": "worker-2" });
         assert.deepStrictEqual(results.provenance.kubernetes, { requested: undefined, running: ["v1.29.1"] });
         assert.strictEqual(results.provenance.nodes.length, 3);
         assert.strictEqual(results.mtls.verdict, "verified");
         assert.strictEqual(results.mtls.evidence.mtls, false);
-        // In order: the probe before the load, wrk before netperf, never both at once.
+        // In order: the probe before the load, wrk before netperf's TCP_RR, then TCP_CRR, never two at once.
         const execs = kube.calls.filter((c) => c.startsWith("EXEC ")).map((c) => c.slice(5));
-        assert.deepStrictEqual(execs, [execKeys.probeHttp, execKeys.probeNetperf, execKeys.wrk, execKeys.netperf]);
+        assert.deepStrictEqual(execs, [execKeys.probeHttp, execKeys.probeNetperf, execKeys.wrk, execKeys.netperf, execKeys.netperfCrr]);
+    });
+
+    it("notes when each client ran and when the run began and ended, from its clock", async () => {
+        let tick = 0;
+        // Each reading of the clock is one minute after the last.
+        const now = () => new Date(Date.UTC(2026, 0, 1, 0, tick++));
+        const results = await runBenchmark(PLAN, new FakeKube(healthyCluster()), none, { sleep: async () => undefined, now });
+        const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
+        assert.deepStrictEqual(results.wrk.measured, { start: at(1), end: at(2) });
+        assert.deepStrictEqual(results.netperf.measured, { start: at(3), end: at(4) });
+        assert.deepStrictEqual(results.netperfCrr.measured, { start: at(5), end: at(6) });
+        assert.deepStrictEqual(results.measured, { start: at(0), end: at(7) });
+    });
+
+    it("fails the run when TCP_CRR fails, keeping TCP_RR's numbers", async () => {
+        const results = await run(healthyCluster({ netperfCrr: printed(fixture("netperf/refused-session.txt")) }));
+        assert.strictEqual(results.status, "failed");
+        assert.strictEqual(results.netperf.status, "ok");
+        assert.strictEqual(results.netperfCrr.status, "failed");
+        assert.strictEqual(results.netperfCrr.latencyMicros, undefined);
+        assert.match(results.reasons.join("; "), /^TCP_CRR: netperf run warmup exited with 255: establish control: /);
     });
 
     it("reports each phase and repetition with the time left", async () => {
         const lines: string[] = [];
         await run(healthyCluster(), none, lines);
         assert.deepStrictEqual(lines, [
-            // wrk: 1 s warm-up + 2 × 2 s; netperf: 10 s + 2 × 30 s; 30 s for the short steps.
-            "plaintext probe, about 2 min left",
-            "wrk warm-up, about 2 min left",
-            "wrk 1/2, about 2 min left",
-            "wrk 2/2, about 2 min left",
-            "netperf warm-up, about 2 min left",
-            "netperf 1/2, about 2 min left",
-            "netperf 2/2, about 60 s left",
+            // wrk: 1 s warm-up + 2 × 2 s; netperf TCP_RR, then TCP_CRR: each 10 s + 2 × 30 s; 30 s for the short steps.
+            "plaintext probe, about 3 min left",
+            "wrk warm-up, about 3 min left",
+            "wrk 1/2, about 3 min left",
+            "wrk 2/2, about 3 min left",
+            "netperf TCP_RR warm-up, about 3 min left",
+            "netperf TCP_RR 1/2, about 3 min left",
+            "netperf TCP_RR 2/2, about 2 min left",
+            "netperf TCP_CRR warm-up, about 2 min left",
+            "netperf TCP_CRR 1/2, about 2 min left",
+            "netperf TCP_CRR 2/2, about 60 s left",
             "mTLS evidence, about 0 s left",
             "done: ok",
         ]);
@@ -53,7 +80,7 @@ describe("runner", () => {
         assert.strictEqual(results.status, "failed");
         assert.deepStrictEqual(results.reasons,
             [`wrk client: exec in meshbench/${fakePodName("wrk-client")} -c wrk: container not found ("wrk")`]);
-        assert.deepStrictEqual(Object.keys(results.wrk).sort(), ["reason", "settings", "status"]);
+        assert.deepStrictEqual(Object.keys(results.wrk).sort(), ["measured", "reason", "settings", "status"]);
         assert.strictEqual(results.netperf.status, "ok", "netperf was measured and stays");
     });
 

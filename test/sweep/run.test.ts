@@ -127,10 +127,10 @@ describe("sweep run", () => {
     });
 
     it("destroys a stack whose outputs hold no readable results", async () => {
-        const backend = new FakeBackend({ up: { "none-mtls-off": async () => ({ results: { ...FIXTURES["none-mtls-off"], schemaVersion: 2 } }) } });
+        const backend = new FakeBackend({ up: { "none-mtls-off": async () => ({ results: { ...FIXTURES["none-mtls-off"], schemaVersion: 3 } }) } });
         const { record } = await sweep(backend);
         assert.deepStrictEqual(record.setups[0].outcome,
-            { kind: "failed", stage: "results", reason: 'stack output "results": schemaVersion is 2; this meshbench reads 1' });
+            { kind: "failed", stage: "results", reason: 'stack output "results": schemaVersion is 3; this meshbench reads 2' });
         assert.strictEqual(record.setups[0].teardown.kind, "destroyed");
     });
 
