@@ -54,8 +54,12 @@ export async function resourceTargetPods(
 export async function readNodes(kube: KubeApi, nodes: readonly string[]): Promise<NodeReads> {
     const reads = await Promise.all(nodes.map(async (node) => {
         const path = resourceMetricsPath(node);
-        const read = await kube.get(path).then(parseResourceMetrics, (e: Error) => e.message);
-        return [node, typeof read === "string" ? `GET ${path}: ${read}` : read] as const;
+        // KubeApi's errors name the path already; a page that is not the metrics gets it here.
+        const read = await kube.get(path).then((body) => {
+            const parsed = parseResourceMetrics(body);
+            return typeof parsed === "string" ? `GET ${path}: ${parsed}` : parsed;
+        }, (e: Error) => e.message);
+        return [node, read] as const;
     }));
     return Object.fromEntries(reads);
 }
