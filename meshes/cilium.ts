@@ -29,7 +29,7 @@ import { roleLabels } from "../cluster/node-roles";
 import { FLANNEL_CHART } from "../cluster/versions";
 import { APP_LABEL } from "../shared/names";
 import { ciliumEvidence } from "./cilium-evidence";
-import { ciliumRunnerSteps } from "./cilium-steps";
+import { ciliumRunnerSteps, SPIRE_NAMESPACE } from "./cilium-steps";
 import { chartPin, chartRelease, imagePin, pinList, type PinTable } from "./pin-table";
 import type { HelmReleaseSpec, KubeObject, Mesh, MeshContext } from "./types";
 
@@ -175,6 +175,19 @@ export const cilium: Mesh = {
     }),
     evidence: ciliumEvidence,
     runnerSteps: ciliumRunnerSteps,
+    // Pod labels of the chart: agent k8s-app=cilium, envoy k8s-app=cilium-envoy, operator io.cilium/app=operator,
+    // SPIRE (mTLS on only) app=spire-agent and app=spire-server (templates/spire/agent/daemonset.yaml, server/statefulset.yaml).
+    resourceTargets: (ctx) => ({
+        nodeAgents: [
+            { name: "cilium-agent", namespace: CILIUM_NAMESPACE, labelSelector: "k8s-app=cilium" },
+            { name: "cilium-envoy", namespace: CILIUM_NAMESPACE, labelSelector: "k8s-app=cilium-envoy" },
+            ...(ctx.mtls ? [{ name: "spire-agent", namespace: SPIRE_NAMESPACE, labelSelector: "app=spire-agent" }] : []),
+        ],
+        controlPlane: [
+            { name: "cilium-operator", namespace: CILIUM_NAMESPACE, labelSelector: "io.cilium/app=operator" },
+            ...(ctx.mtls ? [{ name: "spire-server", namespace: SPIRE_NAMESPACE, labelSelector: "app=spire-server" }] : []),
+        ],
+    }),
     fairness: (ctx) => ({
         dataPlane: `Cilium ${CILIUM_VERSION} eBPF datapath in the kernel; no sidecar and no node proxy in the path (no L7 rule, ` +
             "so the cilium-envoy DaemonSet the chart runs by default carries none of the benchmark's traffic)",

@@ -192,6 +192,11 @@ export const consul: Mesh = {
             "probe's control connection is therefore served; its netperf refusal comes from the data port.",
         ],
     },
+    // The consul namespace holds the server and connect-injector; no client agents or CNI (connectInject.cni off).
+    resourceTargets: () => ({
+        sidecar: "consul-dataplane", nodeAgents: [],
+        controlPlane: [{ name: "consul control plane", namespace: CONSUL_NAMESPACE }],
+    }),
     fairness: () => ({
         dataPlane: `consul-dataplane ${CONSUL_PINS.dataplane.version} sidecar (Envoy ${CONSUL_BUNDLED_PINS.envoy.version}) in every benchmark pod; transparent proxy set up by the ` +
             "connect-inject init container's iptables rules (NET_ADMIN), no CNI plugin (chart default)",

@@ -113,6 +113,14 @@ export const istioAmbient: Mesh = {
         source: "Istio metrics of the ztunnel on each server's node, reporter=destination, read through the API server's pod proxy on port 15020",
         read: async (kube, ctx) => readIstioEvidence(await readIstioPages(kube, ctx, ZTUNNEL_METRICS), ctx, ZTUNNEL_EVIDENCE_RULES),
     },
+    // Pod labels of the charts: ztunnel app=ztunnel, cni k8s-app=istio-cni-node (templates/daemonset.yaml), istiod app=istiod.
+    resourceTargets: () => ({
+        nodeAgents: [
+            { name: "ztunnel", namespace: ISTIO_NAMESPACE, labelSelector: "app=ztunnel" },
+            { name: "istio-cni", namespace: ISTIO_NAMESPACE, labelSelector: "k8s-app=istio-cni-node" },
+        ],
+        controlPlane: [{ name: "istiod", namespace: ISTIO_NAMESPACE, labelSelector: "app=istiod" }],
+    }),
     fairness: () => ({
         dataPlane: `ztunnel (${ISTIO_HUB}/ztunnel:${istioImageTag(AMBIENT_VARIANT)}), one per node, no sidecars, no waypoint: client → client-node ztunnel → HBONE → server-node ztunnel → server`,
         mtls: "always on between ztunnels (HBONE); PeerAuthentication default STRICT in istio-system makes ztunnel refuse plaintext from outside the mesh; TLS versions and ciphers at ztunnel's defaults",

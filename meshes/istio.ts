@@ -112,6 +112,11 @@ export const istio: Mesh = {
         source: "Istio metrics of each server's sidecar (istio-proxy), reporter=destination, read through the API server's pod proxy on port 15020",
         read: async (kube, ctx) => readIstioEvidence(await readIstioPages(kube, ctx, SIDECAR_STATS), ctx, SIDECAR_EVIDENCE_RULES),
     },
+    // istiod's Deployment labels its pods app=istiod (istiod chart templates/deployment.yaml); no istio-cni here (istio-init).
+    resourceTargets: () => ({
+        sidecar: "istio-proxy", nodeAgents: [],
+        controlPlane: [{ name: "istiod", namespace: ISTIO_NAMESPACE, labelSelector: "app=istiod" }],
+    }),
     fairness: (ctx) => ({
         dataPlane: `Envoy sidecar (istio-proxy, ${ISTIO_HUB}/proxyv2:${istioImageTag("")}) in each benchmark pod: client → client sidecar → server sidecar → server`,
         mtls: ctx.mtls

@@ -148,6 +148,11 @@ export const kuma: Mesh = {
                 `/proxy/meshes/${MESH}/dataplanes/${pod}.${BENCH_NAMESPACE}/stats`),
             KUMA_LISTENERS, ctx.mtls),
     },
+    // kuma-system holds only the control plane (cni.enabled false: no kuma-cni DaemonSet).
+    resourceTargets: () => ({
+        sidecar: "kuma-sidecar", nodeAgents: [],
+        controlPlane: [{ name: "kuma-control-plane", namespace: KUMA_NAMESPACE }],
+    }),
     fairness: (ctx) => ({
         dataPlane: `kuma-dp ${KUMA_PINS.dp.version} sidecar (Envoy ${KUMA_BUNDLED_PINS.envoy.version}) in every benchmark pod; traffic redirected by the kuma-init ` +
             "container's iptables rules, IPv4 only (NET_ADMIN; cni.enabled false)",

@@ -140,6 +140,11 @@ export const linkerd: Mesh = {
         appProtocol: (port) => (port.role === "http" ? "http" : OPAQUE),
     }),
     evidence: linkerdEvidence,
+    // The linkerd namespace holds only the control plane (destination, identity, proxy-injector); no linkerd2-cni.
+    resourceTargets: () => ({
+        sidecar: "linkerd-proxy", nodeAgents: [],
+        controlPlane: [{ name: "linkerd control plane", namespace: LINKERD_NAMESPACE }],
+    }),
     fairness: () => ({
         dataPlane: `linkerd2-proxy ${LINKERD_BUNDLED_PINS.proxyRelease.version} sidecar (image ${LINKERD_PINS.proxy.name}:${LINKERD_PINS.proxy.version}) in every benchmark pod; traffic redirected by the proxy-init container (iptables, mode ${PROXY_INIT_IPTABLES_MODE} as on the Ubuntu 22.04 nodes; the chart's default is legacy), no linkerd2-cni`,
         injection: "the proxy injector's webhook fails closed (webhookFailurePolicy Fail; the chart's default Ignore would admit a benchmark pod without its proxy when the injector is slow)",

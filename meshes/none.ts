@@ -47,6 +47,8 @@ export const none: Mesh = {
             }
         },
     },
+    // No mesh: the benchmark pods only.
+    resourceTargets: () => ({ nodeAgents: [], controlPlane: [] }),
     fairness: () => ({
         dataPlane: "none: client and server talk directly over the cluster's CNI",
     }),

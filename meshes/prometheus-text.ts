@@ -7,6 +7,8 @@ export interface PromSample {
     readonly name: string;
     readonly labels: Readonly<Record<string, string>>;
     readonly value: number;
+    /** The sample's own timestamp, ms since the epoch, when the line carries one (kubelets' /metrics/resource does). */
+    readonly timestampMs?: number;
 }
 
 const NAME = /^[a-zA-Z_:][a-zA-Z0-9_:]*/;
@@ -53,10 +55,12 @@ export function parsePromSample(line: string): PromSample | undefined {
         if (!read) return undefined;
         ({ labels, rest } = read);
     }
-    const [valueText] = rest.trim().split(/\s+/);
+    const [valueText, timestampText] = rest.trim().split(/\s+/);
     const value = valueText === "+Inf" ? Infinity : valueText === "-Inf" ? -Infinity : Number(valueText);
     if (valueText === undefined || valueText === "" || (Number.isNaN(value) && valueText !== "NaN")) return undefined;
-    return { name, labels, value };
+    const timestampMs = timestampText === undefined ? undefined : Number(timestampText);
+    if (timestampMs !== undefined && !Number.isFinite(timestampMs)) return undefined;
+    return timestampMs === undefined ? { name, labels, value } : { name, labels, value, timestampMs };
 }
 
 /** The samples among `lines`, each read with parsePromSample; other lines are skipped. */

@@ -150,6 +150,24 @@ export interface MeshPrerequisiteArgs {
     readonly parent: pulumi.Resource;
 }
 
+/** Some of a mesh's pods: by namespace and label selector (every pod of the namespace when none). */
+export interface MeshPods {
+    /** What they are, in a word (e.g. "ztunnel"). */
+    readonly name: string;
+    readonly namespace: string;
+    readonly labelSelector?: string;
+}
+
+/** Whose CPU and memory the runner reads besides the benchmark pods' (runner/resource-reads.ts). */
+export interface ResourceTargets {
+    /** The container the mesh injects into each benchmark pod; absent when it injects none. */
+    readonly sidecar?: string;
+    /** Agents on every node (DaemonSets); read on the client and server nodes. */
+    readonly nodeAgents: readonly MeshPods[];
+    /** The control plane; read on whichever nodes it runs. */
+    readonly controlPlane: readonly MeshPods[];
+}
+
 export interface Mesh {
     readonly name: MeshName;
     /** One line for the README and reports. */
@@ -194,4 +212,6 @@ export interface Mesh {
      * proxy resources, protocol detection, ...), with the reason. Exported with the results.
      */
     fairness(ctx: MeshContext): Readonly<Record<string, string>>;
+    /** Its sidecar, node agents and control plane, whose CPU and memory are read around each repetition. */
+    resourceTargets(ctx: MeshContext): ResourceTargets;
 }

@@ -5,6 +5,7 @@ import type { NetperfSettings, WrkSettings } from "../loadtest/results";
 import { formatChange, formatCount, formatMicros, formatPercent, markdownTable, MISSING } from "./format";
 import type { LoadedRun } from "./load";
 import { pairedSection, splitSection } from "./paired-markdown";
+import { resourceSection } from "./resources";
 import { PAPER } from "../sweep/paper";
 import { baselineRow, overhead, paperComparisons, setupLabel, type PaperComparison, type SetupRow } from "./summarize";
 
@@ -171,6 +172,10 @@ export function renderMarkdown(run: LoadedRun, rows: readonly SetupRow[], charts
         "## Overhead against the baseline",
         "",
         ...overheadSection(rows),
+        "",
+        "## Resource cost",
+        "",
+        ...resourceSection(run.results, rows),
         "",
         "## Paired overheads, with confidence intervals",
         "",

@@ -11,6 +11,7 @@ import {
     type RunStatus, type WrkSettings,
 } from "../shared/results";
 import { crrSettings } from "../loadtest/run-settings";
+import { resourceResult, type ResourceReads } from "./resource-cost";
 import { httpProbeOutcome, judgeMtls, mtlsFailure, netperfProbeOutcome } from "../verify/verdict";
 
 export interface ResultInputs {
@@ -52,6 +53,8 @@ export interface StepOutcomes {
     readonly netperf: Timed;
     /** netperf TCP_CRR, with the same settings otherwise. */
     readonly netperfCrr: Timed;
+    /** The kubelet reads around each wrk repetition (runner/resource-reads.ts). */
+    readonly resources: ResourceReads;
     /** The whole run. */
     readonly measured: MeasuredTime;
     /** The mesh's evidence, joined with its witnesses' readings (see joinReadings). */
@@ -124,6 +127,8 @@ export function assembleResults(inputs: ResultInputs, steps: StepOutcomes, evide
         wrk,
         netperf,
         netperfCrr,
+        // Information beside the numbers: a failed read is unmeasured there and fails nothing else.
+        resources: resourceResult(steps.resources, wrk.repetitions),
         provenance: {
             mesh: inputs.mesh,
             mtls: inputs.mtlsRequested,

@@ -1,4 +1,5 @@
-// The benchmark run: mesh gates → plaintext probe → witnesses' first reading → wrk →
+// The benchmark run: mesh gates → plaintext probe → witnesses' first reading → wrk (the kubelets
+// read as each repetition begins and ends) →
 // netperf TCP_RR, then TCP_CRR (never at the same time as wrk, nor as each other) → witnesses' second reading → the mesh's
 // evidence → facts about where everything ran; then the pure assembler turns it into
 // BenchmarkResults. Everything goes through KubeApi: exec argv in the client pods, whose
@@ -17,6 +18,8 @@ import { clusterFacts } from "../loadtest/facts";
 import { assembleResults, type ResultInputs } from "./assemble";
 import { measuredLoad } from "./load-bytes";
 import { podChurn } from "./pod-churn";
+import type { ResourceReads } from "./resource-cost";
+import { RepetitionReader, resourceTargetPods, targetNodes } from "./resource-reads";
 import { Progress } from "./progress";
 
 /** Everything a run needs to know, as plain data: the measurement resource's inputs. */
@@ -110,9 +113,19 @@ export async function runBenchmark(plan: BenchmarkPlan, kube: KubeApi, mesh: Mes
     const before = await Promise.all(witnesses.map((w) => w.before(kube, view).catch((e: Error) => `${w.name}: ${e.message}`)));
 
     const podsBefore = await listPods(kube, BENCH_NAMESPACE).catch((e: Error) => e.message);
+    // Resource cost: the pods to read, then their nodes' kubelets as each wrk repetition begins and ends.
+    const resourceTargets = mesh.resourceTargets(ctx);
+    const targets = typeof podsBefore === "string" ? `the benchmark pods could not be listed: ${podsBefore}`
+        : await resourceTargetPods(kube, resourceTargets, podsBefore, [WRK_CLIENT, NETPERF_CLIENT], [HTTP_SERVICE, NETPERF_SERVICE])
+            .catch((e: Error) => `the pods to read could not be listed: ${e.message}`);
+    const reader = typeof targets === "string" ? undefined : new RepetitionReader(kube, targetNodes(targets), now);
+    const wrkProgress = progress.watch("wrk");
     // The pods hold the settings in their environment; the repetitions may be asked anew (bench CLI).
     const wrk = await timed(() => runClient(kube, BENCH_NAMESPACE, WRK_CLIENT, "wrk", "wrk-client.sh",
-        { MESHBENCH_REPETITIONS: inputs.wrk.repetitions }, execTimeout(inputs.wrk), progress.watch("wrk")));
+        { MESHBENCH_REPETITIONS: inputs.wrk.repetitions }, execTimeout(inputs.wrk), (chunk) => { wrkProgress(chunk); reader?.watch(chunk); }));
+    const resources: ResourceReads = typeof targets === "string"
+        ? { failure: targets, targets: [], repetitions: [] }
+        : { targets, sidecar: resourceTargets.sidecar, repetitions: await reader!.done() };
     const netperf = await timed(() => runClient(kube, BENCH_NAMESPACE, NETPERF_CLIENT, "netperf", "netperf-client.sh",
         { MESHBENCH_REPETITIONS: inputs.netperf.repetitions }, execTimeout(inputs.netperf), progress.watch("netperf", inputs.netperf.test)));
     // The pod's environment says TCP_RR; the handshake run asks for TCP_CRR.
@@ -147,7 +160,7 @@ export async function runBenchmark(plan: BenchmarkPlan, kube: KubeApi, mesh: Mes
     const results = assembleResults(
         { ...inputs, serverApps: [HTTP_SERVICE, NETPERF_SERVICE], clientApps: [WRK_CLIENT, NETPERF_CLIENT] },
         {
-            probe, wrk, netperf, netperfCrr, evidence: joinReadings(meshEvidence, witnessed, ctx.mtls), facts, gate, churn,
+            probe, wrk, netperf, netperfCrr, resources, evidence: joinReadings(meshEvidence, witnessed, ctx.mtls), facts, gate, churn,
             measured: { start: started, end: now().toISOString() },
         },
         {

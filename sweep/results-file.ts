@@ -28,6 +28,7 @@ export function resultsProblem(value: unknown): string | undefined {
         const result = value[part] as Record<string, unknown>;
         if (!RUN_STATUSES.includes(result.status as string)) return `${part}.status is ${JSON.stringify(result.status)}`;
     }
+    if (!isObject(value.resources) || !["measured", "partial", "unmeasured"].includes(value.resources.status as string)) return "resources.status is missing";
     const measured = value.measured as Record<string, unknown>;
     if (!isIsoTime(measured.start) || !isIsoTime(measured.end)) return "measured.start or measured.end is not an ISO time";
     if (!Array.isArray(value.reasons)) return "reasons is missing";

@@ -3,6 +3,7 @@
 // mesh) or refuses the combination at preview with a message. Each mesh's and target's
 // own tests check the details; this catches combinations nobody tried by hand.
 import * as assert from "assert";
+import type { BenchmarkResults } from "../loadtest/results";
 import { MESHES } from "../meshes";
 import { TARGET_NAMES } from "../cluster";
 import { EKS_STEP_STDOUT, VMS_STEP_STDOUT } from "./helpers/cloud-mocks";
@@ -56,6 +57,10 @@ describe("every mesh, mTLS mode and target", function () {
                         for (const ready of clusterCharts) assert.ok(dependsOn(chart, ready), `${chart.name} after ${ready.name}`);
                     }
                     assert.ok(run.outputs.results, "results are exported");
+                    // The fake cluster serves no kubelet metrics: the section is there, unmeasured, never zero.
+                    const resources = (run.outputs.results as BenchmarkResults).resources;
+                    assert.strictEqual(resources.status, "unmeasured", `${name}: ${resources.reason}`);
+                    assert.ok(resources.repetitions.every((r) => r.dataPlaneCpuPer1kRequests === undefined));
                     if (target === "eks") {
                         // The nodes open to the control plane exactly the webhook ports the mesh declares.
                         const opened = run.resources.filter((r) => r.name.includes("-control-plane-to-")).map((r) => r.inputs.fromPort);

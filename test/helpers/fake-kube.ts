@@ -22,8 +22,8 @@ export type ExecAnswer = ExecResult | { readonly timeout: true } | { readonly ap
 export interface FakeCluster {
     readonly pods: FakePod[];
     readonly nodes: RawNode[];
-    /** GET path → body, or a fixture as { fixture }, or an HTTP error status. */
-    readonly get?: Readonly<Record<string, string | { fixture: string } | { status: number }>>;
+    /** GET path → body, or a fixture as { fixture }, or an HTTP error status, or bodies one GET after another (the last repeats). */
+    readonly get?: Readonly<Record<string, string | { fixture: string } | { status: number } | { sequence: readonly string[] }>>;
     /** `${namespace}/${pod} -c ${container} ${argv joined by spaces}` → answer. */
     readonly exec?: Readonly<Record<string, ExecAnswer | ((call: ExecCall) => ExecAnswer)>>;
 }
@@ -78,6 +78,7 @@ const matches = (labels: Record<string, string>, selector?: string): boolean =>
 
 export class FakeKube implements KubeApi {
     readonly calls: string[] = [];
+    private readonly served = new Map<string, number>();
 
     constructor(private readonly cluster: FakeCluster) {}
 
@@ -104,6 +105,11 @@ export class FakeKube implements KubeApi {
         if (answer === undefined) throw new KubeError("status", `GET ${path}: HTTP 404: the server could not find the requested resource`);
         if (typeof answer === "string") return answer;
         if ("fixture" in answer) return fixture(answer.fixture);
+        if ("sequence" in answer) {
+            const n = this.served.get(path) ?? 0;
+            this.served.set(path, n + 1);
+            return answer.sequence[Math.min(n, answer.sequence.length - 1)];
+        }
         throw new KubeError("status", `GET ${path}: HTTP ${answer.status}: error`);
     }
 

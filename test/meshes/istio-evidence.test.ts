@@ -40,7 +40,7 @@ describe("Prometheus sample parser, on Istio's series", () => {
 
     it("reads escaped quotes, backslashes, newlines, commas and braces inside label values, and a trailing comma", () => {
         assert.deepStrictEqual(parsePromSample('m{a="x\\"y\\\\z",b="1,2}",c="l\\n2",} 1.5e3 1712345678000'),
-            { name: "m", labels: { a: 'x"y\\z', b: "1,2}", c: "l\n2" }, value: 1500 });
+            { name: "m", labels: { a: 'x"y\\z', b: "1,2}", c: "l\n2" }, value: 1500, timestampMs: 1712345678000 });
     });
 
     it("reads a sample without labels, and skips comments, EOF and broken lines", () => {

@@ -15,6 +15,7 @@ const example: Mesh = {
     mtlsOff: { supported: true },
     providesCni: false,
     pins: () => [],
+    resourceTargets: () => ({ nodeAgents: [], controlPlane: [] }),
     prerequisites: ({ name, parent }) => {
         const key = new tls.PrivateKey(`${name}-ca-key`, { algorithm: "ECDSA", ecdsaCurve: "P256" }, { parent });
         return { caKey: pulumi.secret(key.privateKeyPem) };

@@ -11,7 +11,8 @@ describe("Prometheus text format", () => {
 
     it("reads samples without labels, with a timestamp, and with special values", () => {
         assert.deepStrictEqual(parsePromSample("process_cpu_seconds_total 412.37"), { name: "process_cpu_seconds_total", labels: {}, value: 412.37 });
-        assert.strictEqual(parsePromSample('x{a="b"} 7 1712345678000')?.value, 7);
+        assert.deepStrictEqual(parsePromSample('x{a="b"} 7 1712345678000'), { name: "x", labels: { a: "b" }, value: 7, timestampMs: 1712345678000 });
+        assert.strictEqual(parsePromSample('x{a="b"} 7 soon'), undefined);
         assert.strictEqual(parsePromSample('response_latency_ms_bucket{le="+Inf"} +Inf')?.value, Infinity);
         assert.ok(Number.isNaN(parsePromSample("x NaN")!.value));
         assert.strictEqual(parsePromSample("x 1e3")?.value, 1000);

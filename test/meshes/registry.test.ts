@@ -3,6 +3,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import { MESHES } from "../../meshes";
+import { SPIRE_NAMESPACE } from "../../meshes/cilium-steps";
 import type { Mesh, MeshContext } from "../../meshes/types";
 import { HTTP_PORT, NETPERF_CONTROL_PORT, NETPERF_DATA_PORT } from "../../workloads/ports";
 import { imagesInObjects, imagesSetBy, unpinnedImages } from "../helpers/chart-images";
@@ -62,6 +63,18 @@ describe("mesh registry", () => {
 
                 it("states its fairness profile", () => {
                     assert.ok(Object.keys(mesh.fairness(ctx)).length > 0);
+                });
+
+                it("reads its node agents and control plane in namespaces it installs, by label selectors of key=value", () => {
+                    const targets = mesh.resourceTargets(ctx);
+                    // The charts' own namespaces, and the one Cilium's chart puts its bundled SPIRE in.
+                    const installed = new Set([...releases.map((r) => r.namespace), SPIRE_NAMESPACE]);
+                    for (const p of [...targets.nodeAgents, ...targets.controlPlane]) {
+                        assert.ok(installed.has(p.namespace), `${p.name}: ${p.namespace}`);
+                        for (const term of p.labelSelector?.split(",") ?? []) assert.match(term, /^[\w./-]+=[\w.-]+$/, p.name);
+                    }
+                    // A mesh with charts has a control plane; mesh none reads only the benchmark pods.
+                    assert.strictEqual(targets.controlPlane.length > 0, releases.length > 0);
                 });
             });
         }

@@ -39,6 +39,14 @@ describe("report input", () => {
         ]);
     });
 
+    it("skips results without the resource section, which every run of schema 2 writes (unmeasured at worst)", () => {
+        fs.writeFileSync(path.join(dir, "none-mtls-off.json"), JSON.stringify(buildFixtureRun()["none-mtls-off"]));
+        const file = path.join(dir, "linkerd-mtls-on.json");
+        const { resources: _resources, ...without } = buildFixtureRun()["linkerd-mtls-on"];
+        fs.writeFileSync(file, JSON.stringify(without));
+        assert.deepStrictEqual(loadRun(dir).skipped, [{ file, problem: "not meshbench results: resources.status is missing" }]);
+    });
+
     it("skips a corrupt sweep record too, and still reports the results", () => {
         fs.writeFileSync(path.join(dir, "none-mtls-off.json"), JSON.stringify(buildFixtureRun()["none-mtls-off"]));
         fs.writeFileSync(path.join(dir, "sweep.json"), "[]");

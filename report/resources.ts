@@ -1,0 +1,86 @@
+// The report's resource cost: the data plane's CPU per 1,000 requests and the memory per
+// proxy, per setup, against the baseline. The baseline (mesh none) runs no proxies, so its
+// proxy memory is none, not zero: a mesh's proxy memory is what it adds, never a ratio.
+import type { BenchmarkResults, ResourceResult } from "../loadtest/results";
+import { formatChange, markdownTable, MISSING } from "./format";
+import { baselineRow, type SetupRow } from "./summarize";
+
+const MIB = 1048576;
+const median = (values: readonly number[]): number | undefined => {
+    if (values.length === 0) return undefined;
+    const s = [...values].sort((a, b) => a - b);
+    const mid = Math.floor(s.length / 2);
+    return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
+};
+
+interface ResourceRow {
+    readonly label: string;
+    readonly cpuPer1k?: number;
+    readonly sidecarBytes?: number;
+    readonly agentsBytes?: number;
+    readonly controlPlaneCores?: number;
+    readonly controlPlaneBytes?: number;
+    /** Runs whose section has no numbers or only some, and why. */
+    readonly gaps: string[];
+    /** Whether the setup has any sidecar, node agent or control-plane container at all (mesh none has none). */
+    readonly has: { readonly sidecars: boolean; readonly agents: boolean; readonly controlPlane: boolean };
+}
+
+/** One setup's numbers: a run's medians, or, pooled, the median over its runs of them. */
+function resourceRow(row: SetupRow, results: readonly BenchmarkResults[]): ResourceRow {
+    const runs = results.filter((r) => r.mesh === row.mesh && r.mtls.requested === row.mtls && r.status !== "failed" && r.resources);
+    const sections: ResourceResult[] = runs.map((r) => r.resources);
+    const pick = (f: (s: ResourceResult) => number | undefined) => median(sections.map(f).filter((v): v is number => v !== undefined));
+    return {
+        label: row.label,
+        cpuPer1k: pick((s) => s.median.dataPlaneCpuPer1kRequests),
+        sidecarBytes: pick((s) => s.median.memoryPerSidecarBytes),
+        agentsBytes: pick((s) => s.median.memoryPerNodeAgentsBytes),
+        controlPlaneCores: pick((s) => s.median.groups.controlPlane?.cpuCores),
+        controlPlaneBytes: pick((s) => s.median.groups.controlPlane?.memoryBytes),
+        gaps: sections.filter((s) => s.status !== "measured").map((s) => `${s.status}: ${s.reason ?? "no reason given"}`),
+        has: {
+            sidecars: sections.some((s) => s.repetitions.some((r) => r.groups.proxies.containers > 0)),
+            agents: sections.some((s) => s.repetitions.some((r) => r.groups.clientNodeAgents.containers + r.groups.serverNodeAgents.containers > 0)),
+            controlPlane: sections.some((s) => s.repetitions.some((r) => r.groups.controlPlane.containers > 0)),
+        },
+    };
+}
+
+const ms = (coreSeconds: number | undefined) => coreSeconds === undefined ? MISSING : (coreSeconds * 1000).toFixed(1);
+const mib = (bytes: number | undefined) => bytes === undefined ? MISSING : (bytes / MIB).toFixed(1);
+const cores = (n: number | undefined) => n === undefined ? MISSING : n.toFixed(3);
+
+export function resourceSection(results: readonly BenchmarkResults[], rows: readonly SetupRow[]): string[] {
+    const baseline = baselineRow(rows);
+    const all = rows.map((r) => resourceRow(r, results));
+    const base = baseline ? all[rows.indexOf(baseline)] : undefined;
+    const change = (r: ResourceRow): string => {
+        if (r === base) return "baseline";
+        if (base?.cpuPer1k === undefined || r.cpuPer1k === undefined) return MISSING;
+        return formatChange((r.cpuPer1k / base.cpuPer1k - 1) * 100);
+    };
+    /** "none" where the setup has no such container (read, and found none), a dash where it was not measured. */
+    const none = (r: ResourceRow, present: boolean, text: string) => !present && r.gaps.length === 0 && r.cpuPer1k !== undefined ? "none" : text;
+    const gaps = all.flatMap((r) => r.gaps.map((g) => `- ${r.label}: ${g}`));
+    return [
+        "CPU of the data plane (the benchmark pods' containers, sidecars included, and the mesh's agents on the client and "
+            + "server nodes) per 1,000 of wrk's requests, in CPU milliseconds, against the baseline; the working set of each sidecar "
+            + "and of each node's agents, in MiB; the control plane's cores and working set while wrk ran. Medians over the "
+            + "repetitions" + (rows.some((r) => r.runs !== undefined) ? ", then over runs." : ".")
+            + " The baseline runs no proxies, so its proxy memory is none: a mesh's figure is what it adds, not a ratio to the baseline's.",
+        "",
+        markdownTable(
+            ["setup", "CPU ms / 1,000 req", "against baseline", "MiB per sidecar", "MiB of agents per node", "control plane cores", "control plane MiB"],
+            all.map((r) => [r.label, ms(r.cpuPer1k), change(r), none(r, r.has.sidecars, mib(r.sidecarBytes)),
+                none(r, r.has.agents, mib(r.agentsBytes)), none(r, r.has.controlPlane, cores(r.controlPlaneCores)),
+                none(r, r.has.controlPlane, mib(r.controlPlaneBytes))]),
+            ["l", "r", "r", "r", "r", "r", "r"],
+        ),
+        "",
+        "Read from each node's kubelet (/metrics/resource, cAdvisor's samples) as each wrk repetition began and ended; the rates "
+            + "span the samples' own timestamps, which the kubelet takes every 10 to 15 s, so each covers most but not all of its "
+            + "repetition (docs/measurement.md). A dash: not measured.",
+        ...(gaps.length ? ["", "Not fully measured:", "", ...gaps] : []),
+    ];
+}
