@@ -5,7 +5,7 @@ import { parseWrkRun, parseWrkTime, summarizeWrk } from "../../loadtest/wrk";
 import { fixture } from "../helpers/mocks";
 
 const settings: WrkSettings = {
-    url: "http://127.0.0.1:18080/", threads: 2, connections: 2, durationSeconds: 2, warmupSeconds: 1, repetitions: 2, cpu: 2,
+    url: "http://127.0.0.1:18080/", threads: 2, connections: 2, durationSeconds: 2, warmupSeconds: 1, repetitions: 2, cpu: 2, responseBytes: 10,
 };
 
 /** One wrk run's output with errors, in wrk 4's format (src/wrk.c print_stats). */

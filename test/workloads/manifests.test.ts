@@ -26,7 +26,7 @@ const find = (objects: KubeObject[], kind: string, name?: string): any =>
     objects.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
 
 describe("workload manifests", () => {
-    const http = buildHttpServer({ image: "nginx:1.27.4-alpine", placement: serverPlacement, enrolment: annotating });
+    const http = buildHttpServer({ image: "nginx:1.27.4-alpine", placement: serverPlacement, enrolment: annotating, responseBytes: 10 });
     const netperf = buildNetperfServer({ image: "cilium/netperf:2.0", placement: serverPlacement, enrolment: annotating });
     const clients = buildClients({
         wrk: wrkSettings(config.load), netperf: netperfSettings(config.load), wrkImage: "williamyeh/wrk:4.0.2",
