@@ -9,7 +9,10 @@ import * as net from "net";
 import * as os from "os";
 import * as path from "path";
 import { buildHttpServerFiles, buildNginxConf, buildResponseBody, HTTP_BODY_FILE, HTTP_READINESS_PATH } from "../../workloads/http-server";
-import { closedPort } from "../helpers/shell";
+import { parseSession } from "../../loadtest/protocol";
+import type { WrkSettings } from "../../loadtest/results";
+import { summarizeWrk, wrkBytesRead } from "../../loadtest/wrk";
+import { closedPort, runScript } from "../helpers/shell";
 
 interface RawResponse {
     readonly status: string;
@@ -52,6 +55,38 @@ async function waitForPort(port: number, nginx: ChildProcess, stderr: () => stri
     throw new Error(`nginx did not listen on ${port}: ${stderr()}`);
 }
 
+/** Debian's nginx with the pod's nginx.conf, but for where it listens, finds the body and writes its pid. */
+async function startNginx(bytes: number): Promise<{ port: number; stop(): Promise<void> }> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "meshbench-nginx-"));
+    // nginx's workers run as nobody when started as root: the directory must be searchable.
+    fs.chmodSync(dir, 0o755);
+    const port = await closedPort();
+    const files = buildHttpServerFiles(bytes);
+    fs.writeFileSync(path.join(dir, HTTP_BODY_FILE), files[HTTP_BODY_FILE]);
+    const pidFile = path.join(dir, "nginx.pid");
+    const conf = buildNginxConf({ listen: `127.0.0.1:${port}`, bodyDir: dir, pidFile });
+    assert.strictEqual(conf.replace(`127.0.0.1:${port}`, "8080").replace(`root ${dir};`, "root /srv/meshbench;")
+        .replace(`pid ${pidFile};`, "pid /tmp/nginx.pid;"), files["nginx.conf"], "only those three lines differ");
+    fs.writeFileSync(path.join(dir, "nginx.conf"), conf);
+    // A file, not a pipe: node's pipes are sockets, which nginx cannot open() as /dev/stderr.
+    const log = path.join(dir, "stderr.log");
+    const logFd = fs.openSync(log, "w");
+    const nginx = spawn("nginx", ["-c", path.join(dir, "nginx.conf"), "-e", "stderr", "-g", "daemon off;"], { stdio: ["ignore", "ignore", logFd] });
+    fs.closeSync(logFd);
+    const stop = async () => {
+        nginx.kill("SIGTERM");
+        await new Promise((r) => (nginx.exitCode !== null ? r(undefined) : nginx.once("exit", r)));
+        fs.rmSync(dir, { recursive: true, force: true });
+    };
+    try {
+        await waitForPort(port, nginx, () => fs.readFileSync(log, "utf8"));
+    } catch (e) {
+        await stop();
+        throw e;
+    }
+    return { port, stop };
+}
+
 describe("nginx.conf with the real nginx (Debian's), on loopback", function () {
     this.timeout(30_000);
 
@@ -64,26 +99,10 @@ describe("nginx.conf with the real nginx (Debian's), on loopback", function () {
 
     for (const bytes of [10, 1024, 65536]) {
         it(`serves a body of exactly ${bytes} bytes on / and on the readiness path, with the old return path's headers`, async () => {
-            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "meshbench-nginx-"));
-            // nginx's workers run as nobody when started as root: the directory must be searchable.
-            fs.chmodSync(dir, 0o755);
-            const port = await closedPort();
-            const files = buildHttpServerFiles(bytes);
-            fs.writeFileSync(path.join(dir, HTTP_BODY_FILE), files[HTTP_BODY_FILE]);
-            // The pod's nginx.conf but for where it listens, finds the body and writes its pid.
-            const conf = buildNginxConf({ listen: `127.0.0.1:${port}`, bodyDir: dir, pidFile: path.join(dir, "nginx.pid") });
-            assert.strictEqual(conf.replace(`127.0.0.1:${port}`, "8080").replace(`root ${dir};`, "root /srv/meshbench;")
-                .replace(`pid ${path.join(dir, "nginx.pid")};`, "pid /tmp/nginx.pid;"), files["nginx.conf"], "only those three lines differ");
-            fs.writeFileSync(path.join(dir, "nginx.conf"), conf);
-            // A file, not a pipe: node's pipes are sockets, which nginx cannot open() as /dev/stderr.
-            const log = path.join(dir, "stderr.log");
-            const logFd = fs.openSync(log, "w");
-            const nginx = spawn("nginx", ["-c", path.join(dir, "nginx.conf"), "-e", "stderr", "-g", "daemon off;"], { stdio: ["ignore", "ignore", logFd] });
-            fs.closeSync(logFd);
+            const server = await startNginx(bytes);
             try {
-                await waitForPort(port, nginx, () => fs.readFileSync(log, "utf8"));
                 for (const urlPath of ["/", HTTP_READINESS_PATH]) {
-                    const response = await get(port, urlPath);
+                    const response = await get(server.port, urlPath);
                     assert.strictEqual(response.status, "HTTP/1.1 200 OK", urlPath);
                     assert.strictEqual(response.body.length, bytes, `${urlPath}: body length`);
                     assert.strictEqual(response.body.toString("latin1"), buildResponseBody(bytes), `${urlPath}: body`);
@@ -93,12 +112,33 @@ describe("nginx.conf with the real nginx (Debian's), on loopback", function () {
                     assert.strictEqual(response.headers["content-length"], String(bytes));
                 }
             } finally {
-                nginx.kill("SIGTERM");
-                await new Promise((r) => (nginx.exitCode !== null ? r(undefined) : nginx.once("exit", r)));
-                fs.rmSync(dir, { recursive: true, force: true });
+                await server.stop();
             }
         });
     }
+
+    it("passes the wrk client's byte check at the size it serves, and fails it at another", async () => {
+        const server = await startNginx(65536);
+        try {
+            const settings: WrkSettings = { url: `http://127.0.0.1:${server.port}/`, threads: 1, connections: 2, durationSeconds: 1,
+                warmupSeconds: 0, repetitions: 1, cpu: 1, responseBytes: 65536 };
+            const run = await runScript("loadtest/scripts/wrk-client.sh", {
+                MESHBENCH_URL: settings.url, MESHBENCH_WRK_THREADS: "1", MESHBENCH_WRK_CONNECTIONS: "2",
+                MESHBENCH_DURATION_SECONDS: "1", MESHBENCH_WARMUP_SECONDS: "0", MESHBENCH_REPETITIONS: "1",
+            });
+            assert.strictEqual(run.exitCode, 0);
+            const session = parseSession(run.stdout);
+            const served = summarizeWrk(session, settings);
+            assert.notStrictEqual(served.status, "failed", served.reason);
+            const perResponse = wrkBytesRead(session.repetitions[0].lines)! / served.repetitions![0].requests;
+            console.log(`      real wrk against real nginx, 64 KiB: ${Math.round(served.rps!.median)} RPS, ${Math.round(perResponse)} bytes per response`);
+            const other = summarizeWrk(session, { ...settings, responseBytes: 10 });
+            assert.strictEqual(other.status, "failed");
+            assert.match(other.reason!, /^repetition 1: wrk read \d+ bytes in \d+ responses \(6\d{4} per response\); a body of 10 bytes \(responseBytes\)/);
+        } finally {
+            await server.stop();
+        }
+    });
 
     it("refuses a `return` text past 4 KiB, which is why the body is a file", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "meshbench-nginx-"));
