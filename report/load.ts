@@ -67,8 +67,9 @@ export function loadRun(dir: string): LoadedRun {
         }
         const results = value as BenchmarkResults;
         const { lane, round } = parseResultsName(f) ?? { lane: 1, round: 1 };
-        // Two files for one setup in one lane and round would be counted twice in every interval.
-        const key = `${results.mesh}/${results.mtls.requested}/${lane}/${round}`;
+        // Two files for one setup in one lane and round would be counted twice in every interval;
+        // one per response size is not twice (the sweep's --response-bytes).
+        const key = `${results.mesh}/${results.mtls.requested}/${results.wrk.settings.responseBytes}/${lane}/${round}`;
         const earlier = seen.get(key);
         if (earlier) {
             skipped.push({ file, problem: `a second result for ${results.mesh} mTLS ${results.mtls.requested ? "on" : "off"} in lane ${lane} round ${round} (the first: ${earlier})` });

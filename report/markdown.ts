@@ -16,7 +16,7 @@ export interface ChartFiles {
 }
 
 const wrkText = (s: WrkSettings) =>
-    `wrk ${s.threads} threads, ${s.connections} connections, ${s.repetitions} × ${s.durationSeconds} s after a ${s.warmupSeconds} s warm-up`;
+    `wrk ${s.threads} threads, ${s.connections} connections, ${s.responseBytes}-byte response bodies, ${s.repetitions} × ${s.durationSeconds} s after a ${s.warmupSeconds} s warm-up`;
 const netperfText = (s: NetperfSettings) =>
     `netperf TCP_RR, then TCP_CRR, ${s.requestSize}-byte requests, ${s.responseSize}-byte responses, ${s.repetitions} × ${s.durationSeconds} s after a ${s.warmupSeconds} s warm-up`;
 
@@ -147,7 +147,8 @@ function provenanceLines(rows: readonly SetupRow[]): string[] {
     ];
 }
 
-export function renderMarkdown(run: LoadedRun, rows: readonly SetupRow[], charts: ChartFiles): string {
+/** `sizes`: the section of a run of several response sizes (report/payload.ts), empty otherwise. */
+export function renderMarkdown(run: LoadedRun, rows: readonly SetupRow[], charts: ChartFiles, sizes: readonly string[] = []): string {
     const problems = problemLines(run, rows);
     return [
         `# meshbench report: run ${run.runId}`,
@@ -172,6 +173,7 @@ export function renderMarkdown(run: LoadedRun, rows: readonly SetupRow[], charts
         "",
         ...overheadSection(rows),
         "",
+        ...(sizes.length > 0 ? [...sizes, ""] : []),
         "## Paired overheads, with confidence intervals",
         "",
         ...pairedSection(run.observations),

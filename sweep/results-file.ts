@@ -28,6 +28,8 @@ export function resultsProblem(value: unknown): string | undefined {
         const result = value[part] as Record<string, unknown>;
         if (!RUN_STATUSES.includes(result.status as string)) return `${part}.status is ${JSON.stringify(result.status)}`;
     }
+    const wrkSettings = (value.wrk as Record<string, unknown>).settings;
+    if (!isObject(wrkSettings) || !Number.isInteger(wrkSettings.responseBytes)) return "wrk.settings.responseBytes is missing";
     const measured = value.measured as Record<string, unknown>;
     if (!isIsoTime(measured.start) || !isIsoTime(measured.end)) return "measured.start or measured.end is not an ISO time";
     if (!Array.isArray(value.reasons)) return "reasons is missing";
