@@ -9,7 +9,8 @@
 // checked with Debian's nginx under strace (docs/measurement.md): the response is byte for
 // byte the same (ETag, Last-Modified and Accept-Ranges are turned off below), written by
 // the same single writev; the one change is a pread64 of the body from the page cache per
-// request (no open or fstat: the descriptor stays cached).
+// request (no open or fstat: the descriptor stays cached), about 0.8 µs of nginx's CPU per
+// request on loopback (docs/measurement.md).
 import type { ConfigMap } from "kubernetes-types/core/v1";
 import { nameByContent, type KubeObject } from "../cluster/kube-objects";
 import type { NodePlacement } from "../cluster/types";
