@@ -31,6 +31,8 @@ export interface LoadedRun {
     /** The same results, each with the lane and round its file name gives. */
     readonly observations: Observation[];
     readonly record?: SweepRecord;
+    /** The results files read, by name without `.json`: what the sweep's record names them by (its `results`, else `stack`). */
+    readonly files?: readonly string[];
     /** Files that looked like results (or the record) but could not be read as such. */
     readonly skipped: SkippedFile[];
 }
@@ -56,6 +58,7 @@ export function loadRun(dir: string): LoadedRun {
     const skipped: SkippedFile[] = [];
     const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json") && f !== SWEEP_RECORD_FILE).sort();
     const observations: Observation[] = [];
+    const loaded: string[] = [];
     const seen = new Map<string, string>();
     for (const f of files) {
         const file = path.join(dir, f);
@@ -76,6 +79,7 @@ export function loadRun(dir: string): LoadedRun {
             continue;
         }
         seen.set(key, f);
+        loaded.push(f.replace(/\.json$/, ""));
         observations.push({ lane, round, results });
     }
     const results = observations.map((o) => o.results);
@@ -94,5 +98,5 @@ export function loadRun(dir: string): LoadedRun {
     }
 
     const runIds = [...new Set(results.map((r) => r.provenance.runId))];
-    return { dir, runId: runIds.length === 1 ? runIds[0] : record?.runId ?? path.basename(path.resolve(dir)), results, observations, record, skipped };
+    return { dir, runId: runIds.length === 1 ? runIds[0] : record?.runId ?? path.basename(path.resolve(dir)), results, observations, record, files: loaded, skipped };
 }

@@ -6,6 +6,7 @@ import { formatChange, formatCount, formatMicros, formatPercent, markdownTable, 
 import type { LoadedRun } from "./load";
 import { pairedSection, splitSection } from "./paired-markdown";
 import { PAPER } from "../sweep/paper";
+import { recordKey } from "../sweep/record";
 import { baselineRow, overhead, paperComparisons, setupLabel, type PaperComparison, type SetupRow } from "./summarize";
 
 export interface ChartFiles {
@@ -110,7 +111,8 @@ export function notOkSetups(run: LoadedRun, rows: readonly SetupRow[]): string[]
         if (s.teardown.kind === "residue") {
             lines.push(`${setupLabel(s.mesh, s.mtls)}${s.lane === undefined ? "" : ` (lane ${s.lane}, round ${s.round})`}: its destroy left residue, so its lane stopped: ${s.teardown.residue.join("; ")}`);
         }
-        if (measured.has(`${s.mesh}/${s.mtls}/${s.lane ?? 1}/${s.round ?? 1}`)) continue;
+        // By file name when the run was read from a folder: setup, lane and round alone do not tell a run's response sizes apart.
+        if (run.files ? run.files.includes(recordKey(s)) : measured.has(`${s.mesh}/${s.mtls}/${s.lane ?? 1}/${s.round ?? 1}`)) continue;
         const what = s.outcome.kind === "failed" ? `failed at ${s.outcome.stage}: ${s.outcome.reason}`
             : s.outcome.kind === "not run" ? `not run: ${s.outcome.reason}` : `${s.outcome.kind}, but its results file is missing or unreadable`;
         const where = s.lane === undefined ? "" : ` (lane ${s.lane}, round ${s.round})`;

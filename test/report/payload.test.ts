@@ -81,3 +81,24 @@ describe("report: several response sizes", () => {
         assert.deepStrictEqual(payloadSection(loadRun(dir).observations), []);
     });
 });
+
+describe("report: a failed size of a run of several", () => {
+    it("lists a setup whose up failed at one size, though the same setup was measured at another", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "meshbench-payload-"));
+        try {
+            fs.writeFileSync(path.join(dir, "istio-mtls-on-10b.json"), JSON.stringify(FIXTURES["istio-mtls-on"]));
+            fs.writeFileSync(path.join(dir, "none-mtls-off-10b.json"), JSON.stringify(FIXTURES["none-mtls-off"]));
+            const setup = (stack: string, outcome: object) => ({ stack, mesh: stack.startsWith("none") ? "none" : "istio",
+                mtls: !stack.startsWith("none"), outcome, teardown: { kind: "destroyed" }, seconds: 1 });
+            fs.writeFileSync(path.join(dir, "sweep.json"), JSON.stringify({ runId: "fixture", settings: {}, startedAt: "", updatedAt: "",
+                finished: true, skipped: [], setups: [
+                    setup("none-mtls-off-10b", { kind: "measured", status: "ok" }), setup("istio-mtls-on-10b", { kind: "measured", status: "ok" }),
+                    setup("istio-mtls-on-64k", { kind: "failed", stage: "up", reason: "invented: the rollout timed out" }),
+                ] }));
+            const files = await writeReport(dir, path.join(dir, "report"));
+            assert.match(fs.readFileSync(files.markdown, "utf8"), /\n- istio, mTLS on: failed at up: invented: the rollout timed out\n/);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
