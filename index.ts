@@ -34,6 +34,7 @@ const meshInstall = new MeshInstall("mesh", { mesh, ctx: meshContext, cluster, b
 const workloads = new Workloads("workloads", {
     cluster, enrolment,
     httpServerImage: config.images.httpServerImage,
+    responseBytes: config.load.responseBytes,
     netperfImage: config.images.netperfImage,
     dependsOn: [bench.namespace, meshInstall],
 });

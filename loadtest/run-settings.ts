@@ -13,6 +13,7 @@ export function wrkSettings(load: LoadSettings): WrkSettings {
         warmupSeconds: load.warmupSeconds,
         repetitions: load.repetitions,
         cpu: load.wrkCpu,
+        responseBytes: load.responseBytes,
     };
 }
 

@@ -3,6 +3,13 @@ import { integerField, patternField, type FieldValues } from "../shared/fields";
 
 export { NETPERF_TESTS, type NetperfTest } from "../shared/results";
 
+/**
+ * The largest response body: 512 KiB. The body travels in the nginx ConfigMap, whose data
+ * the API server caps at 1 MiB (ValidateConfigMap: MaxSecretSize), beside nginx.conf; and
+ * Pulumi's state holds the ConfigMap twice (inputs and outputs).
+ */
+export const MAX_RESPONSE_BYTES = 524288;
+
 export const LOAD_FIELDS = {
     wrkThreads: integerField("wrkThreads", { min: 1, max: 256 },
         "wrk threads, as in the paper. Default: 8.", 8),
@@ -20,6 +27,8 @@ export const LOAD_FIELDS = {
         "netperf request size, in bytes. Default: 1.", 1),
     netperfResponseSize: integerField("netperfResponseSize", { min: 1, max: 1048576 },
         "netperf response size, in bytes. Default: 1.", 1),
+    responseBytes: integerField("responseBytes", { min: 1, max: MAX_RESPONSE_BYTES },
+        "Size of the HTTP server's response body, in bytes. Default: 10.", 10),
     wrkCpu: integerField("wrkCpu", { min: 1, max: 256 },
         "CPU cores requested for the wrk client, so that it is not the bottleneck. Default: wrkThreads."),
     runId: patternField("runId", /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/,

@@ -10,6 +10,41 @@ export const NODE_BUSY_LIMIT = 0.7;
 /** A wrk thread using this share of a core is pegged: wrk, not the server, sets the pace. */
 export const THREAD_BUSY_LIMIT = 0.95;
 
+/**
+ * Room for the response's headers in the byte check: nginx's are about 150 bytes; a mesh's
+ * proxies may add some (Envoy's x-envoy-upstream-service-time, server). Generous, so that
+ * only a body of another size than asked fails the check.
+ */
+export const HEADER_ALLOWANCE_BYTES = 4096;
+/** wrk prints bytes with two decimals in the unit that keeps the number at 0.85 or more (0.6 % at worst): 1 % of slack. */
+const PRINT_SLACK = 0.01;
+
+const BYTE_UNITS: Readonly<Record<string, number>> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
+
+/** wrk's "X read" of one run, in bytes; undefined when the line is missing. */
+export function wrkBytesRead(lines: readonly string[]): number | undefined {
+    for (const line of lines) {
+        const m = /^\s*\d+ requests in [\d.]+\w+, ([\d.]+)(B|KB|MB|GB|TB) read\s*$/.exec(line);
+        if (m) return Math.round(Number(m[1]) * BYTE_UNITS[m[2]]);
+    }
+    return undefined;
+}
+
+/**
+ * Why the bytes wrk read do not fit `requests` responses of a body of `responseBytes`, or
+ * undefined when they do: at least the body per response, and no more than the body and
+ * the header allowance per response, with room for the responses still in flight on each
+ * connection when the run ended (wrk counts their bytes, not them).
+ */
+export function bodySizeProblem(bytesRead: number, requests: number, connections: number, responseBytes: number): string | undefined {
+    const perResponse = Math.round(bytesRead / requests);
+    const low = requests * responseBytes * (1 - PRINT_SLACK);
+    const high = (requests + connections) * (responseBytes + HEADER_ALLOWANCE_BYTES) * (1 + PRINT_SLACK);
+    if (bytesRead >= low && bytesRead <= high) return undefined;
+    return `wrk read ${bytesRead} bytes in ${requests} responses (${perResponse} per response); a body of ${responseBytes} bytes `
+        + `(responseBytes) gives ${responseBytes} to ${responseBytes + HEADER_ALLOWANCE_BYTES} with headers: the server did not serve the body asked for`;
+}
+
 const TIME_UNIT_MICROS: Record<string, number> = { us: 1, ms: 1e3, s: 1e6, m: 60e6, h: 3600e6 };
 
 /** "156.96us" → 156.96; "2.35ms" → 2350. */
@@ -93,6 +128,14 @@ export function summarizeWrk(session: RawSession, settings: WrkSettings): WrkRes
         const listed = Object.entries(errors).filter(([, n]) => n > 0).map(([k, n]) => `${k} ${n}`).join(", ");
         return { ...base, status: "failed", reason: `wrk saw errors (${listed}); throughput with errors is not comparable`, errors };
     }
+
+    const sizeProblems = session.repetitions.flatMap((run, i) => {
+        const bytes = wrkBytesRead(run.lines);
+        const problem = bytes === undefined ? "wrk printed no bytes read"
+            : bodySizeProblem(bytes, repetitions[i].requests, settings.connections, settings.responseBytes);
+        return problem ? [`repetition ${i + 1}: ${problem}`] : [];
+    });
+    if (sizeProblems.length > 0) return { ...base, status: "failed", reason: sizeProblems.join("; "), errors };
 
     const perRepetition = repetitions.map((r) => r.requestsPerSecond);
     const cores = repetitions.map((r) => r.clientCpuCores);

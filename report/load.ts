@@ -31,6 +31,8 @@ export interface LoadedRun {
     /** The same results, each with the lane and round its file name gives. */
     readonly observations: Observation[];
     readonly record?: SweepRecord;
+    /** The results files read, by name without `.json`: what the sweep's record names them by (its `results`, else `stack`). */
+    readonly files?: readonly string[];
     /** Files that looked like results (or the record) but could not be read as such. */
     readonly skipped: SkippedFile[];
 }
@@ -56,6 +58,7 @@ export function loadRun(dir: string): LoadedRun {
     const skipped: SkippedFile[] = [];
     const files = fs.readdirSync(dir).filter((f) => f.endsWith(".json") && f !== SWEEP_RECORD_FILE).sort();
     const observations: Observation[] = [];
+    const loaded: string[] = [];
     const seen = new Map<string, string>();
     for (const f of files) {
         const file = path.join(dir, f);
@@ -67,14 +70,16 @@ export function loadRun(dir: string): LoadedRun {
         }
         const results = value as BenchmarkResults;
         const { lane, round } = parseResultsName(f) ?? { lane: 1, round: 1 };
-        // Two files for one setup in one lane and round would be counted twice in every interval.
-        const key = `${results.mesh}/${results.mtls.requested}/${lane}/${round}`;
+        // Two files for one setup in one lane and round would be counted twice in every interval;
+        // one per response size is not twice (the sweep's --response-bytes).
+        const key = `${results.mesh}/${results.mtls.requested}/${results.wrk.settings.responseBytes}/${lane}/${round}`;
         const earlier = seen.get(key);
         if (earlier) {
             skipped.push({ file, problem: `a second result for ${results.mesh} mTLS ${results.mtls.requested ? "on" : "off"} in lane ${lane} round ${round} (the first: ${earlier})` });
             continue;
         }
         seen.set(key, f);
+        loaded.push(f.replace(/\.json$/, ""));
         observations.push({ lane, round, results });
     }
     const results = observations.map((o) => o.results);
@@ -93,5 +98,5 @@ export function loadRun(dir: string): LoadedRun {
     }
 
     const runIds = [...new Set(results.map((r) => r.provenance.runId))];
-    return { dir, runId: runIds.length === 1 ? runIds[0] : record?.runId ?? path.basename(path.resolve(dir)), results, observations, record, skipped };
+    return { dir, runId: runIds.length === 1 ? runIds[0] : record?.runId ?? path.basename(path.resolve(dir)), results, observations, record, files: loaded, skipped };
 }

@@ -7,6 +7,7 @@ import type { LoadedRun } from "./load";
 import { pairedSection, splitSection } from "./paired-markdown";
 import { resourceSection } from "./resources";
 import { PAPER } from "../sweep/paper";
+import { recordKey } from "../sweep/record";
 import { baselineRow, overhead, paperComparisons, setupLabel, type PaperComparison, type SetupRow } from "./summarize";
 
 export interface ChartFiles {
@@ -17,7 +18,7 @@ export interface ChartFiles {
 }
 
 const wrkText = (s: WrkSettings) =>
-    `wrk ${s.threads} threads, ${s.connections} connections, ${s.repetitions} × ${s.durationSeconds} s after a ${s.warmupSeconds} s warm-up`;
+    `wrk ${s.threads} threads, ${s.connections} connections, ${s.responseBytes}-byte response bodies, ${s.repetitions} × ${s.durationSeconds} s after a ${s.warmupSeconds} s warm-up`;
 const netperfText = (s: NetperfSettings) =>
     `netperf TCP_RR, then TCP_CRR, ${s.requestSize}-byte requests, ${s.responseSize}-byte responses, ${s.repetitions} × ${s.durationSeconds} s after a ${s.warmupSeconds} s warm-up`;
 
@@ -111,7 +112,8 @@ export function notOkSetups(run: LoadedRun, rows: readonly SetupRow[]): string[]
         if (s.teardown.kind === "residue") {
             lines.push(`${setupLabel(s.mesh, s.mtls)}${s.lane === undefined ? "" : ` (lane ${s.lane}, round ${s.round})`}: its destroy left residue, so its lane stopped: ${s.teardown.residue.join("; ")}`);
         }
-        if (measured.has(`${s.mesh}/${s.mtls}/${s.lane ?? 1}/${s.round ?? 1}`)) continue;
+        // By file name when the run was read from a folder: setup, lane and round alone do not tell a run's response sizes apart.
+        if (run.files ? run.files.includes(recordKey(s)) : measured.has(`${s.mesh}/${s.mtls}/${s.lane ?? 1}/${s.round ?? 1}`)) continue;
         const what = s.outcome.kind === "failed" ? `failed at ${s.outcome.stage}: ${s.outcome.reason}`
             : s.outcome.kind === "not run" ? `not run: ${s.outcome.reason}` : `${s.outcome.kind}, but its results file is missing or unreadable`;
         const where = s.lane === undefined ? "" : ` (lane ${s.lane}, round ${s.round})`;
@@ -148,7 +150,8 @@ function provenanceLines(rows: readonly SetupRow[]): string[] {
     ];
 }
 
-export function renderMarkdown(run: LoadedRun, rows: readonly SetupRow[], charts: ChartFiles): string {
+/** `sizes`: the section of a run of several response sizes (report/payload.ts), empty otherwise. */
+export function renderMarkdown(run: LoadedRun, rows: readonly SetupRow[], charts: ChartFiles, sizes: readonly string[] = []): string {
     const problems = problemLines(run, rows);
     return [
         `# meshbench report: run ${run.runId}`,
@@ -177,6 +180,7 @@ export function renderMarkdown(run: LoadedRun, rows: readonly SetupRow[], charts
         "",
         ...resourceSection(run.results, rows),
         "",
+        ...(sizes.length > 0 ? [...sizes, ""] : []),
         "## Paired overheads, with confidence intervals",
         "",
         ...pairedSection(run.observations),

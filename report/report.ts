@@ -8,6 +8,7 @@ import { checkFont, renderChart } from "./render";
 import { smpExport } from "./smp";
 import { mtlsSplits } from "./paired";
 import { reportRows } from "./pooled";
+import { atSize, payloadSection, primarySize } from "./payload";
 import { splitChartSpec } from "./split-chart";
 import type { SetupRow } from "./summarize";
 
@@ -26,7 +27,9 @@ export interface ReportFiles {
 }
 
 export async function writeReport(runDir: string, outDir: string): Promise<ReportFiles> {
-    const run = loadRun(runDir);
+    const all = loadRun(runDir);
+    // A run of several response sizes: every section but the size's own shows one size.
+    const run = atSize(all, primarySize(all.observations));
     const rows = reportRows(run.observations);
     checkFont();
     fs.mkdirSync(outDir, { recursive: true });
@@ -44,8 +47,9 @@ export async function writeReport(runDir: string, outDir: string): Promise<Repor
     }
 
     const markdown = out("report.md");
-    fs.writeFileSync(markdown, renderMarkdown(run, rows, { rps: "rps.png", latency: "latency.png", ...(hasSplit ? { split: "mtls-split.png" } : {}) }));
+    fs.writeFileSync(markdown, renderMarkdown(run, rows, { rps: "rps.png", latency: "latency.png", ...(hasSplit ? { split: "mtls-split.png" } : {}) },
+        payloadSection(all.observations)));
     const smp = out("smp.json");
     fs.writeFileSync(smp, `${JSON.stringify(smpExport(run.runId, rows), null, 2)}\n`);
-    return { run, rows, markdown, charts, smp };
+    return { run: all, rows, markdown, charts, smp };
 }

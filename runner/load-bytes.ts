@@ -7,17 +7,9 @@ import { parseSession } from "../loadtest/protocol";
 import type { MeasuredLoad } from "../meshes/types";
 import type { NetperfSettings } from "../shared/results";
 import { parseNetperfRun } from "../loadtest/netperf";
+// wrk's "X read" is parsed with wrk's other output, where it is checked against the body size too.
+import { wrkBytesRead } from "../loadtest/wrk";
 
-const UNITS: Readonly<Record<string, number>> = { B: 1, KB: 1024, MB: 1024 ** 2, GB: 1024 ** 3, TB: 1024 ** 4 };
-
-/** wrk's "X read" of one run, in bytes; undefined when the line is missing. */
-export function wrkBytesRead(lines: readonly string[]): number | undefined {
-    for (const line of lines) {
-        const m = /^\s*\d+ requests in [\d.]+\w+, ([\d.]+)(B|KB|MB|GB|TB) read\s*$/.exec(line);
-        if (m) return Math.round(Number(m[1]) * UNITS[m[2]]);
-    }
-    return undefined;
-}
 
 /** One netperf client session (TCP_RR or TCP_CRR) with the settings it ran with. */
 export interface NetperfSession {

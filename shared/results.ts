@@ -85,6 +85,8 @@ export interface WrkSettings {
     readonly repetitions: number;
     /** Cores requested for the wrk container. */
     readonly cpu: number;
+    /** Size of the body the HTTP server answers each request with, in bytes (config responseBytes). */
+    readonly responseBytes: number;
 }
 
 export interface WrkResult {

@@ -11,7 +11,7 @@ import type { StackBackend, SweepControl } from "./backend";
 import { sweepEstimate } from "./estimate";
 import { newRunId, parseSweepArgs, SWEEP_USAGE, UsageError, type SweepOptions } from "./options";
 import { buildLanes, seedOf, withBaseline, type Lane, type LaneOptions } from "./lanes";
-import { buildPlan, type Plan } from "./plan";
+import { buildPlan, withResponseSizes, type Plan } from "./plan";
 import { preflightProblems } from "./preflight";
 import { backendUrl, prerequisiteChecks, prerequisiteLines, prerequisiteProblems, type MachineFacts } from "./prerequisites";
 import { RunDirectory } from "./run-directory";
@@ -122,7 +122,8 @@ async function sweep(options: SweepOptions, url: string, io: SweepIo): Promise<n
     if (targetName === "kubeconfig" && options.lanes > 1) {
         throw new UsageError(`--lanes: got ${options.lanes}; allowed: 1 with target kubeconfig (one lane: your cluster); --rounds repeats it`);
     }
-    const { setups, added } = withBaseline(requested.setups, laneOptions);
+    const { setups: withBase, added } = withBaseline(requested.setups, laneOptions);
+    const setups = withResponseSizes(withBase, options.responseBytes);
     const plan: Plan = { ...requested, setups };
     const lanes = buildLanes(setups, laneOptions);
     const parallel = laneOptions.lanes > 1 && !options.serial;

@@ -4,7 +4,7 @@
 import { parseArgs } from "node:util";
 import { CLUSTER_FIELDS } from "../cluster/settings";
 import { ALL_FIELDS } from "../config";
-import { LOAD_FIELDS } from "../loadtest/settings";
+import { LOAD_FIELDS, MAX_RESPONSE_BYTES } from "../loadtest/settings";
 import { MESH_NAMES, type MeshName } from "../meshes/types";
 import { MTLS_CHOICES, PAPER_MESHES, type MtlsChoice, type PlanRequest } from "./plan";
 
@@ -45,6 +45,10 @@ export const OPTIONS = {
         default: `${CLUSTER_FIELDS.target.default}: a fresh EC2 cluster per setup` },
     repetitions: { type: "string", value: "N", help: "measured repetitions of each tool, 1 to 50",
         default: String(LOAD_FIELDS.repetitions.default) },
+    "response-bytes": { type: "string", value: "N,N,...",
+        help: "the HTTP server's response body sizes, in bytes; several make one stack per setup and size (istio-mtls-on-1k), "
+            + "each against the baseline at its size, e.g. 10,1024,65536",
+        default: `config responseBytes, itself ${LOAD_FIELDS.responseBytes.default} by default` },
     lanes: { type: "string", value: "K", help: `lanes, each on its own clusters and running every setup, the baseline included, side by side, 1 to ${LANE_LIMITS.lanes} (kubeconfig: 1, your cluster)`,
         default: "1" },
     rounds: { type: "string", value: "R", help: `times each lane runs its order of setups, 1 to ${LANE_LIMITS.rounds}, so that drift shows`, default: "1" },
@@ -123,6 +127,8 @@ export interface SweepOptions {
     readonly serial: boolean;
     /** Undefined: derived from the run id (sweep/lanes.ts, seedOf). */
     readonly seed?: number;
+    /** Response body sizes, one stack per setup and size; empty when every stack has one size (then it is in `config`). */
+    readonly responseBytes: readonly number[];
     /** meshbench config shared by every setup, keys without the `meshbench:` prefix. */
     readonly config: Readonly<Record<string, string>>;
 }
@@ -213,7 +219,7 @@ function parseArgsProblem(e: Error & { code?: string }): UsageError {
 }
 
 /** Options that shape a sweep, which --destroy does not run. */
-const SWEEP_ONLY: readonly OptionName[] = ["all", "meshes", "mtls", "target", "repetitions", "lanes", "rounds", "seed", "serial", "config", "run-id", "results", "keep", "yes"];
+const SWEEP_ONLY: readonly OptionName[] = ["all", "meshes", "mtls", "target", "repetitions", "response-bytes", "lanes", "rounds", "seed", "serial", "config", "run-id", "results", "keep", "yes"];
 
 /** A whole number in [min, max] from --name, or undefined when not given. */
 function integerOption(name: string, raw: string | undefined, min: number, max: number): number | undefined {
@@ -223,6 +229,15 @@ function integerOption(name: string, raw: string | undefined, min: number, max: 
         throw optionProblem(name, raw, `an integer from ${min} to ${max}`);
     }
     return n;
+}
+
+/** --response-bytes: distinct sizes in the order given. */
+function parseResponseBytes(raw: string): number[] {
+    const sizes = raw.split(",").map((s) => s.trim());
+    const allowed = `a comma-separated list of integers from 1 to ${MAX_RESPONSE_BYTES}, each once`;
+    const valid = sizes.every((s) => /^\d+$/.test(s) && Number(s) >= 1 && Number(s) <= MAX_RESPONSE_BYTES);
+    if (!valid || new Set(sizes.map(Number)).size !== sizes.length) throw optionProblem("response-bytes", raw, allowed);
+    return sizes.map(Number);
 }
 
 export function parseSweepArgs(argv: readonly string[]): SweepOptions {
@@ -241,7 +256,7 @@ export function parseSweepArgs(argv: readonly string[]): SweepOptions {
     }
     const v = parsed.values as {
         all?: boolean; meshes?: string; mtls?: string; target?: string; repetitions?: string; config?: string[];
-        lanes?: string; rounds?: string; seed?: string; serial?: boolean;
+        lanes?: string; rounds?: string; seed?: string; serial?: boolean; "response-bytes"?: string;
         "run-id"?: string; results?: string; keep?: boolean; yes?: boolean; "dry-run"?: boolean; destroy?: string[]; help?: boolean;
     };
     const destroy = v.destroy ?? [];
@@ -267,6 +282,10 @@ export function parseSweepArgs(argv: readonly string[]): SweepOptions {
         if (key in config) throw new UsageError(`--${key} and --config ${key}=...: give it once`);
         config[key] = value;
     }
+    const sizes = v["response-bytes"] === undefined ? [] : parseResponseBytes(v["response-bytes"]);
+    if (sizes.length > 0 && "responseBytes" in config) throw new UsageError("--response-bytes and --config responseBytes=...: give it once");
+    // One size is one config value for every stack; several are a dimension of the plan.
+    if (sizes.length === 1) config.responseBytes = String(sizes[0]);
 
     return {
         plan: {
@@ -285,6 +304,7 @@ export function parseSweepArgs(argv: readonly string[]): SweepOptions {
         rounds,
         seed,
         serial: v.serial ?? false,
+        responseBytes: sizes.length > 1 ? sizes : [],
         config,
     };
 }

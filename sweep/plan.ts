@@ -26,6 +26,8 @@ export interface PlannedSetup {
     readonly mesh: MeshName;
     readonly mtls: boolean;
     readonly stack: string;
+    /** The response body size of this stack, when the sweep measures several (--response-bytes); else the shared config's. */
+    readonly responseBytes?: number;
 }
 
 /** A setup the request asked for that cannot run, and why. */
@@ -72,4 +74,18 @@ export function buildPlan(request: PlanRequest, registry: MeshRegistry, onTarget
         }
     }
     return { setups, skipped };
+}
+
+/** A body size as a stack name's suffix: 10 → 10b, 1024 → 1k, 65536 → 64k. */
+export function sizeLabel(bytes: number): string {
+    return bytes % 1024 === 0 ? `${bytes / 1024}k` : `${bytes}b`;
+}
+
+/**
+ * One setup per setup and response size (`istio-mtls-on-1k`), size by size, so that every
+ * size has its own baseline. No sizes: the setups as they are.
+ */
+export function withResponseSizes(setups: readonly PlannedSetup[], sizes: readonly number[]): PlannedSetup[] {
+    if (sizes.length === 0) return [...setups];
+    return sizes.flatMap((bytes) => setups.map((s) => ({ ...s, stack: `${s.stack}-${sizeLabel(bytes)}`, responseBytes: bytes })));
 }

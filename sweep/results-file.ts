@@ -29,6 +29,8 @@ export function resultsProblem(value: unknown): string | undefined {
         if (!RUN_STATUSES.includes(result.status as string)) return `${part}.status is ${JSON.stringify(result.status)}`;
     }
     if (!isObject(value.resources) || !["measured", "partial", "unmeasured"].includes(value.resources.status as string)) return "resources.status is missing";
+    const wrkSettings = (value.wrk as Record<string, unknown>).settings;
+    if (!isObject(wrkSettings) || !Number.isInteger(wrkSettings.responseBytes)) return "wrk.settings.responseBytes is missing";
     const measured = value.measured as Record<string, unknown>;
     if (!isIsoTime(measured.start) || !isIsoTime(measured.end)) return "measured.start or measured.end is not an ISO time";
     if (!Array.isArray(value.reasons)) return "reasons is missing";

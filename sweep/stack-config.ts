@@ -22,7 +22,8 @@ export function parserInput(raw: RawConfig): { meshbench: RawConfig; context: { 
 /** A setup's config: `meshbench:` keys without the prefix; `aws:region` as it is. */
 export function setupRawConfig(setup: PlannedSetup, shared: RawConfig, runId: string): RawConfig {
     // mtls is always explicit, so that a stack never falls back on a default that differs by mesh.
-    return { ...shared, mesh: setup.mesh, mtls: String(setup.mtls), runId };
+    const size: RawConfig = setup.responseBytes === undefined ? {} : { responseBytes: String(setup.responseBytes) };
+    return { ...shared, ...size, mesh: setup.mesh, mtls: String(setup.mtls), runId };
 }
 
 /** Everything `pulumi config set` writes into a setup's stack. */

@@ -117,7 +117,7 @@ describe("program, target kubeconfig, mesh none", function () {
         assert.deepStrictEqual(results.wrk.errors, { connect: 0, read: 0, write: 0, timeout: 0, non2xx3xx: 0 });
         assert.deepStrictEqual(results.wrk.settings, {
             url: "http://http-server.meshbench.svc.cluster.local:80/", threads: 2, connections: 2, durationSeconds: 30,
-            warmupSeconds: 1, repetitions: 2, cpu: 2,
+            warmupSeconds: 1, repetitions: 2, cpu: 2, responseBytes: 10,
         });
         assert.deepStrictEqual(results.netperf.latencyMicros, { mean: 9.585, roundTrip: 9.622, p50: 5, p90: 5, p99: 14 });
         assert.strictEqual(results.netperf.transactionsPerSecond, 104038.247);

@@ -5,7 +5,7 @@ import { imageField } from "../shared/fields";
 // actually pulled are read back from the pods and exported with the results.
 export const IMAGE_FIELDS = {
     httpServerImage: imageField("httpServerImage",
-        "HTTP server image (nginx serving a fixed 10-byte body). Default: nginx:1.27.4-alpine.",
+        "HTTP server image (nginx serving a fixed body of responseBytes bytes). Default: nginx:1.27.4-alpine.",
         "nginx:1.27.4-alpine"),
     wrkImage: imageField("wrkImage",
         "wrk client image; needs /bin/sh. Default: williamyeh/wrk:4.0.2 (wrk 4.0.2 on Alpine).",

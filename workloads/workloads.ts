@@ -12,13 +12,15 @@ export interface WorkloadsArgs {
     /** How the namespace and pods join the mesh. */
     readonly enrolment: Enrolment;
     readonly httpServerImage: string;
+    /** Size of the HTTP server's response body, in bytes. */
+    readonly responseBytes: number;
     readonly netperfImage: string;
     /** The benchmark namespace, and the mesh: it must be ready before any benchmark pod starts, or pods start unmeshed. */
     readonly dependsOn: pulumi.Input<pulumi.Resource>[];
 }
 
 export class Workloads extends pulumi.ComponentResource {
-    /** A hash of every object the servers are made of (pod specs, nginx.conf, ...): the measurement reruns when it changes. */
+    /** A hash of every object the servers are made of (pod specs, nginx.conf, the response body, ...): the measurement reruns when it changes. */
     public readonly identity: string;
 
     constructor(name: string, args: WorkloadsArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -26,7 +28,7 @@ export class Workloads extends pulumi.ComponentResource {
         const childOpts = { parent: this, provider: args.cluster.provider };
         const placement = args.cluster.serverPlacement;
         const objects = [
-            ...buildHttpServer({ image: args.httpServerImage, placement, enrolment: args.enrolment }),
+            ...buildHttpServer({ image: args.httpServerImage, placement, enrolment: args.enrolment, responseBytes: args.responseBytes }),
             ...buildNetperfServer({ image: args.netperfImage, placement, enrolment: args.enrolment }),
         ];
         // Depending on this component waits for every server: rolled out and behind its Service.

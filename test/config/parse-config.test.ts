@@ -16,6 +16,7 @@ describe("parseConfig", () => {
         assert.strictEqual(config.load.wrkCpu, 8, "wrkCpu follows wrkThreads");
         assert.strictEqual(config.load.repetitions, 5);
         assert.strictEqual(config.load.netperfRequestSize, 1);
+        assert.strictEqual(config.load.responseBytes, 10, "the body meshbench always served");
         assert.strictEqual(config.load.runId, "1");
         assert.strictEqual(config.cluster.kubernetesVersion, undefined, "an existing cluster's version is read, not chosen");
         assert.strictEqual(config.images.wrkImage, "williamyeh/wrk:4.0.2");
@@ -25,12 +26,12 @@ describe("parseConfig", () => {
         const config = parseConfig({
             ...base, wrkThreads: "4", wrkConnections: "16", wrkDurationSeconds: "60", netperfDurationSeconds: "20",
             warmupSeconds: "0", repetitions: "10", netperfRequestSize: "64",
-            netperfResponseSize: "1024", wrkCpu: "6", runId: "rerun-2",
+            netperfResponseSize: "1024", wrkCpu: "6", runId: "rerun-2", responseBytes: "65536",
         });
         assert.deepStrictEqual(config.load, {
             wrkThreads: 4, wrkConnections: 16, wrkDurationSeconds: 60, netperfDurationSeconds: 20, warmupSeconds: 0,
             repetitions: 10, netperfRequestSize: 64, netperfResponseSize: 1024, wrkCpu: 6,
-            runId: "rerun-2",
+            runId: "rerun-2", responseBytes: 65536,
         });
     });
 
@@ -67,6 +68,10 @@ describe("parseConfig", () => {
         // Every setup runs TCP_RR and TCP_CRR; the key that chose one is gone.
         ["the old netperf test key", { netperfTest: "TCP_CRR" }, "meshbench:netperfTest: unknown config key"],
         ["empty request", { netperfRequestSize: "0" }, 'meshbench:netperfRequestSize: got "0"; allowed: an integer from 1 to 1048576'],
+        // The body travels in a ConfigMap, whose data the API server caps at 1 MiB.
+        ["empty body", { responseBytes: "0" }, 'meshbench:responseBytes: got "0"; allowed: an integer from 1 to 524288'],
+        ["body past 512 KiB", { responseBytes: "524289" }, 'meshbench:responseBytes: got "524289"; allowed: an integer from 1 to 524288'],
+        ["body size with a unit", { responseBytes: "64k" }, 'meshbench:responseBytes: got "64k"; allowed: an integer from 1 to 524288'],
         ["huge response", { netperfResponseSize: "2000000" }, 'meshbench:netperfResponseSize: got "2000000"; allowed: an integer from 1 to 1048576'],
         ["image without tag", { wrkImage: "williamyeh/wrk" },
             'meshbench:wrkImage: got "williamyeh/wrk"; allowed: an image reference pinned to a tag other than latest, or to a digest (name:tag or name@sha256:<64 hex>)'],

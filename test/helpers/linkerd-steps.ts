@@ -55,7 +55,7 @@ const NETPERF_REFUSED = [
 export async function refusedProbeStdout(): Promise<string> {
     const server = await startHttpServer(403);
     try {
-        const base: WrkSettings = { url: server.url, threads: 8, connections: 8, durationSeconds: 30, warmupSeconds: 10, repetitions: 5, cpu: 8 };
+        const base: WrkSettings = { url: server.url, threads: 8, connections: 8, durationSeconds: 30, warmupSeconds: 10, repetitions: 5, cpu: 8, responseBytes: 10 };
         const { wrk } = probeSettings(base, {
             host: "127.0.0.1", test: "TCP_RR", controlPort: 12865, dataPort: 12866, requestSize: 1, responseSize: 1,
             durationSeconds: 30, warmupSeconds: 10, repetitions: 5,

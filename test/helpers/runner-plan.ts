@@ -6,7 +6,7 @@ import { fixture } from "./mocks";
 export const PLAN: BenchmarkPlan = {
     inputs: {
         mesh: "none", mtlsRequested: false, target: "kubeconfig", runId: "1",
-        wrk: { url: "http://http-server.meshbench.svc.cluster.local:80/", threads: 2, connections: 2, durationSeconds: 2, warmupSeconds: 1, repetitions: 2, cpu: 2 },
+        wrk: { url: "http://http-server.meshbench.svc.cluster.local:80/", threads: 2, connections: 2, durationSeconds: 2, warmupSeconds: 1, repetitions: 2, cpu: 2, responseBytes: 10 },
         netperf: {
             host: "netperf-server.meshbench.svc.cluster.local", test: "TCP_RR", controlPort: 12865, dataPort: 12866,
             requestSize: 1, responseSize: 1, durationSeconds: 30, warmupSeconds: 10, repetitions: 2,

@@ -10,7 +10,7 @@ import { closedPort, runScript, startHttpServer } from "../helpers/shell";
 const SCRIPT = "loadtest/scripts/wrk-client.sh";
 
 function settingsFor(url: string, overrides: Partial<WrkSettings> = {}): WrkSettings {
-    return { url, threads: 2, connections: 4, durationSeconds: 1, warmupSeconds: 1, repetitions: 2, cpu: 2, ...overrides };
+    return { url, threads: 2, connections: 4, durationSeconds: 1, warmupSeconds: 1, repetitions: 2, cpu: 2, responseBytes: 10, ...overrides };
 }
 
 const envFor = (s: WrkSettings): Record<string, string> => ({

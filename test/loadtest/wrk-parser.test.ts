@@ -1,11 +1,11 @@
 import * as assert from "assert";
 import { parseSession } from "../../loadtest/protocol";
 import type { WrkSettings } from "../../loadtest/results";
-import { parseWrkRun, parseWrkTime, summarizeWrk } from "../../loadtest/wrk";
+import { bodySizeProblem, parseWrkRun, parseWrkTime, summarizeWrk, wrkBytesRead } from "../../loadtest/wrk";
 import { fixture } from "../helpers/mocks";
 
 const settings: WrkSettings = {
-    url: "http://127.0.0.1:18080/", threads: 2, connections: 2, durationSeconds: 2, warmupSeconds: 1, repetitions: 2, cpu: 2,
+    url: "http://127.0.0.1:18080/", threads: 2, connections: 2, durationSeconds: 2, warmupSeconds: 1, repetitions: 2, cpu: 2, responseBytes: 10,
 };
 
 /** One wrk run's output with errors, in wrk 4's format (src/wrk.c print_stats). */
@@ -69,6 +69,46 @@ describe("wrk summary", () => {
         assert.deepStrictEqual(result.clientCpu, { coresPerRepetition: [1.095, 1.078] });
         // This capture predates the guard's readings: the guard says it could not judge.
         assert.deepStrictEqual(result.saturation, { nodeBusyLimit: 0.7, threadBusyLimit: 0.95, saturatedRepetitions: [], unmeasuredRepetitions: [1, 2] });
+    });
+});
+
+describe("wrk body size check", () => {
+    const session = parseSession(fixture("wrk-client-session.txt"));
+
+    it("reads the bytes wrk read, in wrk's binary units", () => {
+        assert.strictEqual(wrkBytesRead(session.repetitions[0].lines), Math.round(8.54 * 1024 ** 2));
+        assert.strictEqual(wrkBytesRead(WITH_ERRORS), Math.round(30.96 * 1024 ** 2));
+        assert.strictEqual(wrkBytesRead(["Segmentation fault"]), undefined);
+    });
+
+    it("accepts the real capture against its 10-byte body, and fails it when the body asked for was 1 KiB", () => {
+        assert.strictEqual(summarizeWrk(session, settings).status, "ok");
+        const result = summarizeWrk(session, { ...settings, responseBytes: 1024 });
+        assert.strictEqual(result.status, "failed");
+        assert.strictEqual(result.rps, undefined, "no numbers from a run of the wrong body");
+        assert.strictEqual(result.reason,
+            "repetition 1: wrk read 8954839 bytes in 67366 responses (133 per response); a body of 1024 bytes (responseBytes) gives 1024 to 5120 with headers: "
+            + "the server did not serve the body asked for; "
+            + "repetition 2: wrk read 9395241 bytes in 70675 responses (133 per response); a body of 1024 bytes (responseBytes) gives 1024 to 5120 with headers: "
+            + "the server did not serve the body asked for");
+    });
+
+    it("bounds the bytes per response by the body below and the body with headers above", () => {
+        // 64 KiB asked, 10 bytes served (158 per response with nginx's headers).
+        assert.match(bodySizeProblem(158_000, 1000, 8, 65536)!, /^wrk read 158000 bytes in 1000 responses \(158 per response\); a body of 65536 bytes/);
+        // 10 bytes asked, 64 KiB served.
+        assert.match(bodySizeProblem(65_665_000, 1000, 8, 10)!, /\(65665 per response\); a body of 10 bytes \(responseBytes\) gives 10 to 4106 with headers/);
+        assert.strictEqual(bodySizeProblem(158_000, 1000, 8, 10), undefined);
+        assert.strictEqual(bodySizeProblem(65_665_000, 1000, 8, 65536), undefined);
+        // wrk prints two decimals: "62.50MB" may be up to 0.6 % short of the bytes it read.
+        assert.strictEqual(bodySizeProblem(Math.round(65536 * 1000 * 0.995), 1000, 8, 65536), undefined);
+        // Responses in flight when the run ended: their bytes are counted, they are not.
+        assert.strictEqual(bodySizeProblem(1200 * (50 + 8), 50, 8, 1024), undefined);
+    });
+
+    it("fails a repetition whose bytes read it cannot read", () => {
+        const cut = fixture("wrk-client-session.txt").replace(/^(\s*67366 requests in 2\.10s), 8\.54MB read$/m, "$1, 8.54XB read");
+        assert.strictEqual(summarizeWrk(parseSession(cut), settings).reason, "repetition 1: wrk printed no bytes read");
     });
 });
 

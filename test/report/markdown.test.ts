@@ -88,6 +88,6 @@ describe("report markdown", () => {
         const shorter: BenchmarkResults = { ...RUN["istio-mtls-on"], wrk: { ...RUN["istio-mtls-on"].wrk, settings: { ...RUN["istio-mtls-on"].wrk.settings, durationSeconds: 10 } } };
         const md = render([RUN["none-mtls-off"], shorter]);
         assert.ok(md.includes("**Load settings differ between setups; their numbers are not comparable:**"));
-        assert.ok(md.includes("- istio, mTLS on: wrk 8 threads, 8 connections, 5 × 10 s after a 10 s warm-up;"));
+        assert.ok(md.includes("- istio, mTLS on: wrk 8 threads, 8 connections, 10-byte response bodies, 5 × 10 s after a 10 s warm-up;"));
     });
 });

@@ -68,7 +68,7 @@ describe("pooled rows", () => {
             outcome: { kind: "failed" as const, stage: "up" as const, reason: "error: timed out" }, teardown: { kind: "destroyed" as const }, seconds: 60 };
         const measured = { ...failed, lane: 1, results: "kuma-mtls-on.lane1.round1", outcome: { kind: "measured" as const, status: "ok" as const } };
         const without = SWEEP.observations.filter((o) => !(o.lane === 2 && o.round === 1 && o.results.mesh === "kuma" && o.results.mtls.requested));
-        const run = { ...SWEEP, observations: without, record: { runId: "x", settings: {}, startedAt: "", updatedAt: "", finished: true, setups: [failed, measured], skipped: [] } };
+        const run = { ...SWEEP, observations: without, files: SWEEP.files!.filter((f) => f !== "kuma-mtls-on.lane2.round1"), record: { runId: "x", settings: {}, startedAt: "", updatedAt: "", finished: true, setups: [failed, measured], skipped: [] } };
         assert.deepStrictEqual(notOkSetups(run, reportRows(without)), ["kuma, mTLS on (lane 2, round 1): failed at up: error: timed out"]);
     });
 

@@ -120,4 +120,11 @@ describe("measurement inputs under mocks", function () {
         assert.strictEqual(edited.deployed.mesh, first.deployed.mesh);
         assert.deepStrictEqual({ ...edited.plan.inputs, images: undefined }, { ...first.plan.inputs, images: undefined });
     });
+
+    it("change with the response body size: the server's ConfigMap and wrk's settings", async () => {
+        const bigger = inputsOf(await runProgram({ ...config, responseBytes: "65536" }));
+        assert.notStrictEqual(bigger.deployed.servers, first.deployed.servers, "the nginx ConfigMap holds the body");
+        assert.deepStrictEqual([first.plan.inputs.wrk.responseBytes, bigger.plan.inputs.wrk.responseBytes], [10, 65536]);
+        assert.strictEqual(bigger.deployed.clients, first.deployed.clients, "the clients do not change with the body");
+    });
 });

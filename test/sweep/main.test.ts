@@ -150,6 +150,30 @@ describe("sweep command", () => {
             assert.ok(r.out.some((l) => /^ {2}lane 1: (none-mtls-off, istio-mtls-on|istio-mtls-on, none-mtls-off), 2 times$/.test(l)), r.out.join("\n"));
         });
 
+        it("--response-bytes makes one stack per setup and size, each with its size, a baseline per size, in the dry run", async () => {
+            const r = await run(["--dry-run", "--meshes", "none,istio", "--response-bytes", "10,1024,65536", "--rounds", "2", ...KIND]);
+            assert.strictEqual(r.code, EXIT.ok, r.err.join("\n"));
+            assert.deepStrictEqual(r.touched, []);
+            const order = r.out.find((l) => l.startsWith("  lane 1: "))!;
+            assert.deepStrictEqual(order.replace(/^ {2}lane 1: /, "").replace(/, 2 times$/, "").split(", ").sort(), [
+                "istio-mtls-on-10b", "istio-mtls-on-1k", "istio-mtls-on-64k", "none-mtls-off-10b", "none-mtls-off-1k", "none-mtls-off-64k"]);
+            const config = (stack: string) => r.out.slice(r.out.indexOf(`\n${stack}:`) + 1, r.out.indexOf(`\n${stack}:`) + 7);
+            assert.ok(config("istio-mtls-on-1k").includes("  meshbench:responseBytes: 1024"), r.out.join("\n"));
+            assert.ok(config("none-mtls-off-64k").includes("  meshbench:responseBytes: 65536"), r.out.join("\n"));
+            assert.ok(r.out.includes("  plan: 1 lane(s) × 2 round(s) × 6 setup(s) = 12 step(s); load 5.3 min per step"));
+        });
+
+        it("runs each setup at each size, saving <setup>-<size>.json", async () => {
+            const baseline = async () => ({ results: FIXTURES["none-mtls-off"] });
+            const r = await run([...KIND, "--meshes", "none", "--response-bytes", "10,65536"],
+                { up: { "none-mtls-off-10b": baseline, "none-mtls-off-64k": baseline } });
+            assert.strictEqual(r.code, EXIT.ok, r.err.join("\n"));
+            assert.deepStrictEqual(r.touched.filter((t) => t.startsWith("up ")).sort(), ["up none-mtls-off-10b", "up none-mtls-off-64k"]);
+            const runDir = path.join(dir, "results", "20261201-200000");
+            assert.deepStrictEqual(fs.readdirSync(runDir).filter((f) => f.endsWith(".json")).sort(),
+                ["none-mtls-off-10b.json", "none-mtls-off-64k.json", "sweep.json"]);
+        });
+
         it("runs one lane on target kubeconfig, with rounds, and refuses more lanes naming the option", async () => {
             const refused = await run(["--lanes", "2", ...KIND]);
             assert.deepStrictEqual([refused.code, refused.touched, refused.err],

@@ -54,6 +54,23 @@ describe("sweep command line", () => {
             "an option after an option is not taken as its value");
     });
 
+    it("takes --response-bytes: several sizes are a dimension of the plan, one size is config for every stack", () => {
+        assert.deepStrictEqual(parseSweepArgs([]).responseBytes, []);
+        const several = parseSweepArgs(["--response-bytes", "10,1024, 65536"]);
+        assert.deepStrictEqual([several.responseBytes, several.config], [[10, 1024, 65536], {}]);
+        const one = parseSweepArgs(["--response-bytes", "1024"]);
+        assert.deepStrictEqual([one.responseBytes, one.config], [[], { responseBytes: "1024" }]);
+        const refuses = (argv: string[], message: string) => assert.throws(() => parseSweepArgs(argv), { message });
+        const allowed = "allowed: a comma-separated list of integers from 1 to 524288, each once";
+        refuses(["--response-bytes", "10,0"], `--response-bytes: got "10,0"; ${allowed}`);
+        refuses(["--response-bytes", "1k,64k"], `--response-bytes: got "1k,64k"; ${allowed}`);
+        refuses(["--response-bytes", "10,10"], `--response-bytes: got "10,10"; ${allowed}`);
+        refuses(["--response-bytes", "10,"], `--response-bytes: got "10,"; ${allowed}`);
+        refuses(["--response-bytes", "524289"], `--response-bytes: got "524289"; ${allowed}`);
+        refuses(["--response-bytes", "10,1024", "--config", "responseBytes=10"], "--response-bytes and --config responseBytes=...: give it once");
+        refuses(["--destroy", "x", "--response-bytes", "10"], "--destroy runs no sweep, so --response-bytes would do nothing; give --destroy alone (or with --dry-run)");
+    });
+
     it("takes -h for --help and -y for --yes", () => {
         assert.deepStrictEqual([parseSweepArgs(["-h"]).help, parseSweepArgs(["-y"]).yes, parseSweepArgs([]).yes], [true, true, false]);
     });

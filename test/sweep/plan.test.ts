@@ -3,7 +3,8 @@ import { TARGETS } from "../../cluster";
 import { MESHES } from "../../meshes";
 import { none } from "../../meshes/none";
 import type { Mesh, MeshName } from "../../meshes/types";
-import { buildPlan, PAPER_MESHES, type MeshRegistry } from "../../sweep/plan";
+import { buildPlan, PAPER_MESHES, sizeLabel, withResponseSizes, type MeshRegistry } from "../../sweep/plan";
+import { setupRawConfig } from "../../sweep/stack-config";
 
 /** A mesh that has landed, as far as the plan can tell: its name and what mTLS modes it supports. */
 const landed = (name: MeshName, off: Mesh["mtlsOff"] = { supported: true }): Mesh =>
@@ -62,5 +63,21 @@ describe("sweep plan", () => {
         }
         const onVms = buildPlan({ all: true }, MESHES, (mesh) => TARGETS.vms.meshSupport({ mesh: mesh.name, installCni: !mesh.providesCni }));
         assert.ok(onVms.setups.some((s) => s.stack === "cilium-mtls-on"));
+    });
+
+    it("makes one setup per setup and response size, size by size, with readable unique stack names", () => {
+        const setups = buildPlan({ all: false, meshes: ["none", "istio"] }, REGISTRY).setups;
+        assert.deepStrictEqual(withResponseSizes(setups, []), setups);
+        const sized = withResponseSizes(setups, [10, 1024, 65536]);
+        assert.deepStrictEqual(sized.map((s) => [s.stack, s.responseBytes]), [
+            ["none-mtls-off-10b", 10], ["istio-mtls-on-10b", 10], ["none-mtls-off-1k", 1024], ["istio-mtls-on-1k", 1024],
+            ["none-mtls-off-64k", 65536], ["istio-mtls-on-64k", 65536],
+        ]);
+        assert.deepStrictEqual([1, 1000, 1024, 1536, 65536, 524288].map(sizeLabel), ["1b", "1000b", "1k", "1536b", "64k", "512k"]);
+        // Each stack gets its own size; the shared config gives the rest.
+        assert.deepStrictEqual(setupRawConfig(sized[3], { target: "kubeconfig" }, "r1"),
+            { target: "kubeconfig", responseBytes: "1024", mesh: "istio", mtls: "true", runId: "r1" });
+        assert.deepStrictEqual(setupRawConfig(setups[1], { target: "kubeconfig" }, "r1"),
+            { target: "kubeconfig", mesh: "istio", mtls: "true", runId: "r1" });
     });
 });

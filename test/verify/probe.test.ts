@@ -26,7 +26,7 @@ const netperfBase = {
 
 /** Runs the wrk client script with the probe's settings against a URL, as the probe step would, and reads the outcome. */
 async function probeHttp(url: string) {
-    const base: WrkSettings = { url, threads: 8, connections: 8, durationSeconds: 30, warmupSeconds: 10, repetitions: 5, cpu: 8 };
+    const base: WrkSettings = { url, threads: 8, connections: 8, durationSeconds: 30, warmupSeconds: 10, repetitions: 5, cpu: 8, responseBytes: 10 };
     const { wrk } = probeSettings(base, netperfBase);
     const env = Object.fromEntries(Object.entries(wrkEnvironment(wrk)).map(([k, v]) => [k, String(v)]));
     const run = await runScript("loadtest/scripts/wrk-client.sh", { ...env, MESHBENCH_DURATION_SECONDS: "1" });

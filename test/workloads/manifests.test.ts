@@ -5,7 +5,8 @@ import { netperfSettings, wrkSettings } from "../../loadtest/run-settings";
 import { parseConfig } from "../../config";
 import { none } from "../../meshes/none";
 import type { Enrolment } from "../../meshes/types";
-import { buildHttpServer, buildNginxConf } from "../../workloads/http-server";
+import { MAX_RESPONSE_BYTES } from "../../loadtest/settings";
+import { buildHttpServer, buildNginxConf, buildResponseBody } from "../../workloads/http-server";
 import { buildBenchNamespace } from "../../workloads/namespace";
 import { buildNetperfServer } from "../../workloads/netperf-server";
 import { buildDeployment } from "../../workloads/pods";
@@ -26,7 +27,7 @@ const find = (objects: KubeObject[], kind: string, name?: string): any =>
     objects.find((o) => o.kind === kind && (name === undefined || o.metadata.name === name));
 
 describe("workload manifests", () => {
-    const http = buildHttpServer({ image: "nginx:1.27.4-alpine", placement: serverPlacement, enrolment: annotating });
+    const http = buildHttpServer({ image: "nginx:1.27.4-alpine", placement: serverPlacement, enrolment: annotating, responseBytes: 10 });
     const netperf = buildNetperfServer({ image: "cilium/netperf:2.0", placement: serverPlacement, enrolment: annotating });
     const clients = buildClients({
         wrk: wrkSettings(config.load), netperf: netperfSettings(config.load), wrkImage: "williamyeh/wrk:4.0.2",
@@ -113,16 +114,47 @@ describe("workload manifests", () => {
         const probe = find(http, "Deployment").spec.template.spec.containers[0].readinessProbe;
         assert.deepStrictEqual(probe.httpGet, { path: "/healthz", port: 8080 });
         assert.strictEqual(new URL(wrkSettings(config.load).url).pathname, "/");
-        // nginx answers every path from its one prefix location, the probe's included.
-        assert.match(buildNginxConf(), /location \/ \{ return 200 /);
+        // nginx answers every path from its one prefix location, the probe's included (test/workloads/nginx.test.ts serves both).
+        assert.match(buildNginxConf(), /location \/ \{ try_files \/body =500; /);
     });
 
-    it("serves a fixed body from memory with long keep-alive and no access log", () => {
+    it("serves the body from the file it mounts, with long keep-alive and no access log", () => {
         const conf = buildNginxConf();
         assert.match(conf, /listen 8080 reuseport;/);
-        assert.match(conf, /return 200 "meshbench\\n";/);
+        assert.match(conf, /root \/srv\/meshbench;/);
+        assert.match(conf, /open_file_cache max=16 inactive=3600s;/);
         assert.match(conf, /access_log off;/);
         assert.match(conf, /keepalive_requests 10000000;/);
+        assert.doesNotMatch(conf, /return 200/, "one serving path for every size");
+        const container = find(http, "Deployment").spec.template.spec.containers[0];
+        assert.deepStrictEqual(container.volumeMounts, [
+            { name: "conf", mountPath: "/etc/nginx/nginx.conf", subPath: "nginx.conf", readOnly: true },
+            { name: "conf", mountPath: "/srv/meshbench/body", subPath: "body", readOnly: true },
+        ]);
+    });
+
+    it("puts a body of exactly responseBytes bytes in the ConfigMap: the old 10-byte body by default", () => {
+        assert.strictEqual(find(http, "ConfigMap").data.body, "meshbench\n");
+        for (const bytes of [1, 10, 11, 1024, 65536]) {
+            const body = find(buildHttpServer({ image: "nginx:1.27.4-alpine", placement: {}, enrolment, responseBytes: bytes }), "ConfigMap").data.body;
+            assert.strictEqual(Buffer.byteLength(body), bytes);
+            assert.strictEqual(body, buildResponseBody(bytes));
+        }
+        assert.strictEqual(buildResponseBody(25), "meshbench\nmeshbench\nmeshb");
+    });
+
+    it("keeps the ConfigMap of the largest body under the API server's 1 MiB", () => {
+        const largest = find(buildHttpServer({ image: "nginx:1.27.4-alpine", placement: {}, enrolment, responseBytes: MAX_RESPONSE_BYTES }), "ConfigMap");
+        const total = Object.values<string>(largest.data).reduce((sum, v) => sum + Buffer.byteLength(v), 0);
+        assert.ok(total <= 1048576, `${total} bytes`);
+        assert.strictEqual(parseConfig({ target: "kubeconfig", responseBytes: String(MAX_RESPONSE_BYTES) }).load.responseBytes, MAX_RESPONSE_BYTES);
+    });
+
+    it("renames the ConfigMap, and so restarts nginx, when the body size changes", () => {
+        const names = [10, 1024, 65536].map((bytes) =>
+            find(buildHttpServer({ image: "nginx:1.27.4-alpine", placement: serverPlacement, enrolment: annotating, responseBytes: bytes }), "ConfigMap").metadata.name);
+        assert.strictEqual(new Set(names).size, 3);
+        assert.strictEqual(names[0], find(http, "ConfigMap").metadata.name);
     });
 
     it("labels and annotates the namespace for the mesh", () => {
@@ -135,7 +167,8 @@ describe("workload manifests", () => {
     });
 
     it("builds objects that validate against the Kubernetes schema", () => {
-        for (const obj of [buildBenchNamespace(enrolment) as KubeObject, ...http, ...netperf, ...clients]) validateKubeObject(obj);
+        const large = buildHttpServer({ image: "nginx:1.27.4-alpine", placement: serverPlacement, enrolment, responseBytes: 65536 });
+        for (const obj of [buildBenchNamespace(enrolment) as KubeObject, ...http, ...large, ...netperf, ...clients]) validateKubeObject(obj);
     });
 
     it("has a schema check that rejects a broken object", () => {

@@ -122,10 +122,14 @@ parsed() {
 
 # nginx, started as the HTTP server pod starts it: the image's own command, the
 # program's nginx.conf mounted read-only over Debian's.
+# The ConfigMap's two files, nginx.conf and the default 10-byte body, mounted where the pod mounts them.
 (cd "$repo" && node -e 'require("ts-node/register/transpile-only");
-    process.stdout.write(require("./workloads/http-server").buildNginxConf())') >"$tmp/nginx.conf"
+    const files = require("./workloads/http-server").buildHttpServerFiles(10);
+    require("fs").writeFileSync(process.argv[1] + "/nginx.conf", files["nginx.conf"]);
+    require("fs").writeFileSync(process.argv[1] + "/body", files.body);' "$tmp")
 ctr run -d "${net[@]}" --log-uri "file://$tmp/nginx.log" \
     --mount "type=bind,src=$tmp/nginx.conf,dst=/etc/nginx/nginx.conf,options=rbind:ro" \
+    --mount "type=bind,src=$tmp/body,dst=/srv/meshbench/body,options=rbind:ro" \
     "$(ref nginx)" mb-nginx >/dev/null
 body=""
 for _ in $(seq 50); do
