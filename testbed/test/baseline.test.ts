@@ -101,6 +101,20 @@ describe("the real tier: the baseline on the testbed cluster", function () {
             assert.ok(results.measured.start <= tool.start && tool.start < tool.end && tool.end <= results.measured.end, `times ${JSON.stringify(tool)}`);
         }
 
+        // Resource cost, read from the real kubelets around each wrk repetition: nginx and wrk
+        // used CPU and memory, and the data plane's CPU per 1,000 requests follows from them.
+        const resources = results.resources;
+        assert.strictEqual(resources.status, "measured", `resources: ${resources.reason}`);
+        assert.strictEqual(resources.repetitions.length, REPETITIONS);
+        for (const rep of resources.repetitions) {
+            const nginx = rep.containers.find((c) => c.group === "apps" && c.pod.startsWith("http-server"));
+            assert.ok(nginx && nginx.cpuCores! > 0.01 && nginx.memoryBytes! > 1e6, `repetition ${rep.repetition}: nginx ${JSON.stringify(nginx)}`);
+            assert.ok(rep.dataPlaneCpuPer1kRequests! > 0, `repetition ${rep.repetition}: CPU per 1,000 requests ${rep.dataPlaneCpuPer1kRequests}`);
+            assert.strictEqual(rep.memoryPerSidecarBytes, undefined, "the baseline has no sidecars");
+        }
+        console.log(`    resources: data plane ${resources.median.dataPlaneCpuPer1kRequests} CPU s per 1,000 requests; ` +
+            `apps ${resources.median.groups.apps?.cpuCores} cores, ${resources.median.groups.apps?.memoryBytes} B`);
+
         assert.strictEqual(results.mtls.verdict, "verified");
         assert.strictEqual(results.mtls.plaintext.http.result, "accepted");
         assert.strictEqual(results.mtls.plaintext.netperf.result, "accepted");
