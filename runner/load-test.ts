@@ -25,6 +25,7 @@ export interface LoadTestArgs {
     readonly meshContext: MeshContext;
     readonly wrkImage: string;
     readonly netperfImage: string;
+    readonly fortioImage: string;
     /** Settings, provenance and placement rules for the results (see ResultInputs), without the cluster's facts. */
     readonly inputs: Omit<BenchmarkPlan["inputs"], "cluster">;
     /** Identity of what the servers and the mesh deployed, by what it identifies (see Workloads.identity, MeshInstall.identity). */
@@ -43,7 +44,7 @@ export class LoadTest extends pulumi.ComponentResource {
             objects.map((obj) => createKubeObject(resourceName(name, obj), obj, { parent: this, provider: cluster.provider, dependsOn }));
 
         const clientObjects = buildClients({
-            wrk: inputs.wrk, netperf: inputs.netperf, wrkImage: args.wrkImage, netperfImage: args.netperfImage,
+            wrk: inputs.wrk, netperf: inputs.netperf, wrkImage: args.wrkImage, netperfImage: args.netperfImage, fortioImage: args.fortioImage,
             placement: cluster.clientPlacement, enrolment: mesh.enrolment(meshContext),
         });
         const clients = create(clientObjects, args.dependsOn);

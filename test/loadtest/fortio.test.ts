@@ -141,10 +141,11 @@ describe("fortio client script, with fortio built from Go modules", function () 
             assert.ok(!run.stdout.includes('{"ts":'), "fortio's JSON log lines were printed");
             const result = summarizeOpenLoop(run.stdout, { ...settings([40, 80], 1), durationSeconds: 1, warmupSeconds: 0 });
             assert.strictEqual(result.toolVersion, "1.68.2");
-            // Held or not depends on this machine's load; that each rate was measured does not.
+            // Held or not depends on this machine's load (a starved fortio stops at the
+            // duration short of its calls); that each rate was measured does not.
             for (const [i, rate] of result.rates!.entries()) {
                 assert.notStrictEqual(rate.status, "failed", rate.reason);
-                assert.strictEqual(rate.repetitions![0].requests, [40, 80][i]);
+                assert.ok(rate.repetitions![0].requests > 0 && rate.repetitions![0].requests <= [40, 80][i], String(rate.repetitions![0].requests));
             }
         } finally {
             await server.close();

@@ -30,7 +30,7 @@ describe("workload manifests", () => {
     const netperf = buildNetperfServer({ image: "cilium/netperf:2.0", placement: serverPlacement, enrolment: annotating });
     const clients = buildClients({
         wrk: wrkSettings(config.load), netperf: netperfSettings(config.load), wrkImage: "williamyeh/wrk:4.0.2",
-        netperfImage: "cilium/netperf:2.0", placement: {}, enrolment: annotating,
+        netperfImage: "cilium/netperf:2.0", fortioImage: "fortio/fortio:1.68.2", placement: {}, enrolment: annotating,
     });
 
     it("declares every netperf port on its Service, with name, protocol and the mesh's appProtocol", () => {
