@@ -71,7 +71,7 @@ export function openLoopChartSpec(rows: readonly OpenLoopRow[], runId: string, c
                     mark: { type: "point", size: 60, strokeWidth: 1.5 },
                     encoding: {
                         fill: { condition: { test: "datum.held == 'held'", field: "setup", type: "nominal" }, value: "white" },
-                        shape: { field: "held", type: "nominal", title: null, scale: { domain: ["held", "not held"], range: ["circle", "circle"] } },
+                        shape: { value: "circle" },
                     },
                 },
             ],
