@@ -79,6 +79,19 @@ describe("workload manifests", () => {
         assert.deepStrictEqual(wrk.resources, { requests: { cpu: "8", memory: "256Mi" } });
     });
 
+    it("runs fortio's image idle beside wrk, in one process namespace, so the wrk container can run its binary", () => {
+        const pod = find(clients, "Deployment", "wrk-client").spec.template.spec;
+        assert.strictEqual(pod.shareProcessNamespace, true);
+        assert.deepStrictEqual(pod.containers.map((c: any) => c.name), ["wrk", "fortio"]);
+        assert.deepStrictEqual(pod.containers[1], {
+            name: "fortio", image: "fortio/fortio:1.68.2",
+            // An echo server on a loopback port of its own: the image has nothing else to idle with.
+            command: ["/usr/bin/fortio", "tcp-echo", "-tcp-port", "127.0.0.1:0"],
+            resources: { requests: { cpu: "10m", memory: "32Mi" } },
+        });
+        assert.strictEqual(find(clients, "Deployment", "netperf-client").spec.template.spec.shareProcessNamespace, undefined);
+    });
+
     it("enrols pods through the mesh's annotations, and gives each its own ServiceAccount", () => {
         for (const [objects, app, role] of [[http, "http-server", "http-server"], [netperf, "netperf-server", "netperf-server"],
             [clients, "wrk-client", "wrk-client"], [clients, "netperf-client", "netperf-client"]] as const) {
