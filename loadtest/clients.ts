@@ -37,8 +37,8 @@ export interface ClientArgs {
     readonly netperf: NetperfSettings;
     readonly wrkImage: string;
     readonly netperfImage: string;
-    /** fortio's image (no shell): its container idles in the wrk client pod. */
-    readonly fortioImage: string;
+    /** fortio's image (no shell): its container idles in the wrk client pod. Absent when the open-loop step is off: no fortio container then. */
+    readonly fortioImage?: string;
     readonly placement: NodePlacement;
     readonly enrolment: Enrolment;
 }
@@ -121,15 +121,17 @@ export function buildClients(args: ClientArgs): KubeObject[] {
     // runs its binary through /proc/<pid>/root, which a shared process namespace allows.
     // So fortio loads the HTTP server with wrk's identity, sidecar and node, and its CPU
     // counts in the wrk container. The runner never runs the two at the same time.
-    const fortio: Container = {
-        name: "fortio",
-        image: args.fortioImage,
-        command: ["/usr/bin/fortio", "tcp-echo", "-tcp-port", "127.0.0.1:0"],
-        resources: { requests: { cpu: "10m", memory: "32Mi" } },
-    };
-    const wrkSpec = wrk.spec!.template.spec!;
-    wrkSpec.containers = [...wrkSpec.containers, fortio];
-    wrkSpec.shareProcessNamespace = true;
+    if (args.fortioImage !== undefined) {
+        const fortio: Container = {
+            name: "fortio",
+            image: args.fortioImage,
+            command: ["/usr/bin/fortio", "tcp-echo", "-tcp-port", "127.0.0.1:0"],
+            resources: { requests: { cpu: "10m", memory: "32Mi" } },
+        };
+        const wrkSpec = wrk.spec!.template.spec!;
+        wrkSpec.containers = [...wrkSpec.containers, fortio];
+        wrkSpec.shareProcessNamespace = true;
+    }
     const netperf = client(NETPERF_CLIENT, "netperf-client",
         clientContainer("netperf", args.netperfImage, netperfEnvironment(args.netperf), { cpu: "1", memory: "64Mi" }));
     return [configMap, buildServiceAccount(WRK_CLIENT), buildServiceAccount(NETPERF_CLIENT), wrk, netperf] as KubeObject[];

@@ -44,7 +44,9 @@ export class LoadTest extends pulumi.ComponentResource {
             objects.map((obj) => createKubeObject(resourceName(name, obj), obj, { parent: this, provider: cluster.provider, dependsOn }));
 
         const clientObjects = buildClients({
-            wrk: inputs.wrk, netperf: inputs.netperf, wrkImage: args.wrkImage, netperfImage: args.netperfImage, fortioImage: args.fortioImage,
+            wrk: inputs.wrk, netperf: inputs.netperf, wrkImage: args.wrkImage, netperfImage: args.netperfImage,
+            // No fortio container when the open-loop step is off (openLoopFractions none).
+            ...(inputs.openLoop.rates.length > 0 ? { fortioImage: args.fortioImage } : {}),
             placement: cluster.clientPlacement, enrolment: mesh.enrolment(meshContext),
         });
         const clients = create(clientObjects, args.dependsOn);

@@ -90,6 +90,13 @@ describe("workload manifests", () => {
             resources: { requests: { cpu: "10m", memory: "32Mi" } },
         });
         assert.strictEqual(find(clients, "Deployment", "netperf-client").spec.template.spec.shareProcessNamespace, undefined);
+        // With the open-loop step off, there is no fortio image to pull.
+        const off = buildClients({
+            wrk: wrkSettings(config.load), netperf: netperfSettings(config.load), wrkImage: "williamyeh/wrk:4.0.2",
+            netperfImage: "cilium/netperf:2.0", placement: {}, enrolment: annotating,
+        });
+        const offPod = find(off, "Deployment", "wrk-client").spec.template.spec;
+        assert.deepStrictEqual([offPod.containers.map((c: any) => c.name), offPod.shareProcessNamespace], [["wrk"], undefined]);
     });
 
     it("enrols pods through the mesh's annotations, and gives each its own ServiceAccount", () => {
