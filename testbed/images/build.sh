@@ -40,6 +40,7 @@
 #   archives: nginx 35.6 MB, wrk 32.6 MB, netperf 30.0 MB (each 28.4 MB base layer plus
 #     5.5 / 2.7 / 0.2 MB of its own), pause 0.3 MB (pause.c) or 0.8 MB (testbed/tools');
 #     95 MB in the cache per key. One node's containerd holds 141 MB after importing all.
+#   fortio (--fortio, 2026-12-02): 1 s, a 6.3 MB archive (one layer: usr/bin/fortio).
 # Found while checking: netperf resolves -H with AI_ADDRCONFIG, so it fails ("could not
 # resolve host '127.0.0.1'") in a network namespace whose only interface is `lo`; pods
 # have eth0 and are fine, a lo-only test namespace is not (check.sh adds a veth).
