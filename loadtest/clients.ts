@@ -7,7 +7,7 @@ import { nameByContent, type KubeObject } from "../cluster/kube-objects";
 import type { NodePlacement } from "../cluster/types";
 import type { Enrolment, WorkloadRole } from "../meshes/types";
 import { buildDeployment, buildServiceAccount } from "../workloads/pods";
-import { BENCH_NAMESPACE, NETPERF_CLIENT, WRK_CLIENT } from "../shared/names";
+import { BENCH_NAMESPACE, FORTIO_CONTAINER, NETPERF_CLIENT, WRK_CLIENT } from "../shared/names";
 import type { NetperfSettings, WrkSettings } from "./results";
 
 export { CLIENT_SERVER_PAIRS, NETPERF_CLIENT, WRK_CLIENT } from "../shared/names";
@@ -123,7 +123,7 @@ export function buildClients(args: ClientArgs): KubeObject[] {
     // counts in the wrk container. The runner never runs the two at the same time.
     if (args.fortioImage !== undefined) {
         const fortio: Container = {
-            name: "fortio",
+            name: FORTIO_CONTAINER,
             image: args.fortioImage,
             command: ["/usr/bin/fortio", "tcp-echo", "-tcp-port", "127.0.0.1:0"],
             resources: { requests: { cpu: "10m", memory: "32Mi" } },
