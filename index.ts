@@ -2,7 +2,7 @@
 // config → cluster → mesh → workloads → load test (the runner, as one resource) → outputs.
 import { TARGETS } from "./cluster";
 import { readStackConfig } from "./config";
-import { netperfSettings, wrkSettings } from "./loadtest/run-settings";
+import { netperfSettings, openLoopSettings, wrkSettings } from "./loadtest/run-settings";
 import { MESHES } from "./meshes";
 import { MeshInstall } from "./meshes/mesh-install";
 import { LoadTest } from "./runner/load-test";
@@ -43,6 +43,7 @@ const loadTest = new LoadTest("loadtest", {
     cluster, mesh, meshContext,
     wrkImage: config.images.wrkImage,
     netperfImage: config.images.netperfImage,
+    fortioImage: config.images.fortioImage,
     inputs: {
         mesh: config.mesh,
         mtlsRequested: config.mtls,
@@ -50,6 +51,7 @@ const loadTest = new LoadTest("loadtest", {
         runId: config.load.runId,
         wrk: wrkSettings(config.load),
         netperf: netperfSettings(config.load),
+        openLoop: openLoopSettings(config.load),
         requestedKubernetesVersion: cluster.requestedKubernetesVersion,
         pins: mesh.pins(meshContext),
         images: config.images,

@@ -4,7 +4,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { TARGETS } from "../cluster";
 import { CLUSTER_FIELDS } from "../cluster/settings";
 import type { ClusterSettings } from "../cluster/types";
-import { LOAD_FIELDS } from "../loadtest/settings";
+import { LOAD_FIELDS, openLoopFractions } from "../loadtest/settings";
 import { MESHES } from "../meshes";
 import { MESH_FIELDS } from "../meshes/settings";
 import type { MeshName } from "../meshes/types";
@@ -93,6 +93,14 @@ export function parseConfig(raw: RawConfig, context: StackContext = {}): Meshben
     if (problems.allValid("wrkConnections", "wrkThreads") && loadFields.wrkConnections < loadFields.wrkThreads) {
         problems.add(problemMessage("wrkConnections", String(loadFields.wrkConnections),
             `at least wrkThreads (${loadFields.wrkThreads}); wrk gives each thread at least one connection`));
+    }
+
+    if (problems.allValid("openLoopFractions", "openLoopCapacityRps")) {
+        const tooLow = openLoopFractions(loadFields.openLoopFractions).find((f) => Math.round(f * loadFields.openLoopCapacityRps) < 1);
+        if (tooLow !== undefined) {
+            problems.add(problemMessage("openLoopFractions", loadFields.openLoopFractions,
+                `fractions that give at least 1 request/s of openLoopCapacityRps (${loadFields.openLoopCapacityRps}); ${tooLow} gives none`));
+        }
     }
 
     const meshModule = MESHES[mesh];

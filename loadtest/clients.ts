@@ -7,7 +7,7 @@ import { nameByContent, type KubeObject } from "../cluster/kube-objects";
 import type { NodePlacement } from "../cluster/types";
 import type { Enrolment, WorkloadRole } from "../meshes/types";
 import { buildDeployment, buildServiceAccount } from "../workloads/pods";
-import { BENCH_NAMESPACE, NETPERF_CLIENT, WRK_CLIENT } from "../shared/names";
+import { BENCH_NAMESPACE, FORTIO_CONTAINER, NETPERF_CLIENT, WRK_CLIENT } from "../shared/names";
 import type { NetperfSettings, WrkSettings } from "./results";
 
 export { CLIENT_SERVER_PAIRS, NETPERF_CLIENT, WRK_CLIENT } from "../shared/names";
@@ -15,7 +15,7 @@ export { CLIENT_SERVER_PAIRS, NETPERF_CLIENT, WRK_CLIENT } from "../shared/names
 export const SCRIPT_DIR = "/meshbench";
 const SCRIPT_VOLUME = "scripts";
 
-const SCRIPT_FILES = ["common.sh", "wrk-client.sh", "netperf-client.sh"] as const;
+const SCRIPT_FILES = ["common.sh", "wrk-client.sh", "netperf-client.sh", "fortio-client.sh"] as const;
 export type ClientScript = Exclude<(typeof SCRIPT_FILES)[number], "common.sh">;
 
 /** The scripts exactly as they are in loadtest/scripts/, which the tests run too. */
@@ -37,6 +37,8 @@ export interface ClientArgs {
     readonly netperf: NetperfSettings;
     readonly wrkImage: string;
     readonly netperfImage: string;
+    /** fortio's image (no shell): its container idles in the wrk client pod. Absent when the open-loop step is off: no fortio container then. */
+    readonly fortioImage?: string;
     readonly placement: NodePlacement;
     readonly enrolment: Enrolment;
 }
@@ -114,6 +116,22 @@ export function buildClients(args: ClientArgs): KubeObject[] {
     // the bottleneck; the request reserves the cores wrk's threads need.
     const wrk = client(WRK_CLIENT, "wrk-client",
         clientContainer("wrk", args.wrkImage, wrkEnvironment(args.wrk), { cpu: String(args.wrk.cpu), memory: "256Mi" }));
+    // fortio's image has no shell: its container only idles (an echo server on a loopback
+    // port of its own), and loadtest/scripts/fortio-client.sh, run in the wrk container,
+    // runs its binary through /proc/<pid>/root, which a shared process namespace allows.
+    // So fortio loads the HTTP server with wrk's identity, sidecar and node, and its CPU
+    // counts in the wrk container. The runner never runs the two at the same time.
+    if (args.fortioImage !== undefined) {
+        const fortio: Container = {
+            name: FORTIO_CONTAINER,
+            image: args.fortioImage,
+            command: ["/usr/bin/fortio", "tcp-echo", "-tcp-port", "127.0.0.1:0"],
+            resources: { requests: { cpu: "10m", memory: "32Mi" } },
+        };
+        const wrkSpec = wrk.spec!.template.spec!;
+        wrkSpec.containers = [...wrkSpec.containers, fortio];
+        wrkSpec.shareProcessNamespace = true;
+    }
     const netperf = client(NETPERF_CLIENT, "netperf-client",
         clientContainer("netperf", args.netperfImage, netperfEnvironment(args.netperf), { cpu: "1", memory: "64Mi" }));
     return [configMap, buildServiceAccount(WRK_CLIENT), buildServiceAccount(NETPERF_CLIENT), wrk, netperf] as KubeObject[];

@@ -1,5 +1,5 @@
 // Stack config owned by loadtest/: how hard and how long the clients push, and how often.
-import { integerField, patternField, type FieldValues } from "../shared/fields";
+import { FieldProblem, integerField, patternField, type Field, type FieldValues } from "../shared/fields";
 
 export { NETPERF_TESTS, type NetperfTest } from "../shared/results";
 
@@ -9,6 +9,28 @@ export { NETPERF_TESTS, type NetperfTest } from "../shared/results";
  * Pulumi's state holds the ConfigMap twice (inputs and outputs).
  */
 export const MAX_RESPONSE_BYTES = 524288;
+/** The open-loop step's rates as fractions of a capacity; "none" turns the step off. */
+export const OPEN_LOOP_OFF = "none";
+const FRACTION_LIMIT = 2;
+
+function fractionsField(key: string, description: string, defaultValue: string): Field<string, string> {
+    return {
+        key, type: "string", description, default: defaultValue,
+        parse(raw) {
+            if (raw.trim() === OPEN_LOOP_OFF) return OPEN_LOOP_OFF;
+            const parts = raw.split(",").map((p) => p.trim());
+            const ok = parts.every((p) => /^\d*\.?\d+$/.test(p) && Number(p) > 0 && Number(p) <= FRACTION_LIMIT);
+            if (!ok || new Set(parts.map(Number)).size !== parts.length) {
+                throw new FieldProblem(`comma-separated fractions of openLoopCapacityRps, each above 0 and at most ${FRACTION_LIMIT}, ` +
+                    `each once (e.g. 0.25,0.5,0.75), or ${OPEN_LOOP_OFF} to turn the open-loop step off`);
+            }
+            return parts.map(Number).join(",");
+        },
+    };
+}
+
+/** The open-loop fractions as numbers; empty when the step is off. */
+export const openLoopFractions = (value: string): number[] => (value === OPEN_LOOP_OFF ? [] : value.split(",").map(Number));
 
 export const LOAD_FIELDS = {
     wrkThreads: integerField("wrkThreads", { min: 1, max: 256 },
@@ -29,6 +51,16 @@ export const LOAD_FIELDS = {
         "netperf response size, in bytes. Default: 1.", 1),
     responseBytes: integerField("responseBytes", { min: 1, max: MAX_RESPONSE_BYTES },
         "Size of the HTTP server's response body, in bytes. Default: 10.", 10),
+    // The paper's baseline (no mesh) measured 51,240 requests/s: the default capacity, so
+    // that every setup of every sweep runs the same rates unless told otherwise.
+    openLoopCapacityRps: integerField("openLoopCapacityRps", { min: 1, max: 10000000 },
+        "Capacity the open-loop rates are fractions of, in requests/s; give every setup the same (a sweep: --config). Default: 51240, the paper's baseline.", 51240),
+    openLoopFractions: fractionsField("openLoopFractions",
+        "Open-loop rates as fractions of openLoopCapacityRps, comma-separated, or none to skip fortio. Default: 0.25,0.5,0.75.", "0.25,0.5,0.75"),
+    // 32, not wrk's 8: fortio holds a rate only while each connection's share of it leaves
+    // room for a response, e.g. 75 % of 51,240/s over 32 connections is one request per 833 µs each.
+    openLoopConnections: integerField("openLoopConnections", { min: 1, max: 1024 },
+        "Connections fortio spreads each open-loop rate over. Each repetition lasts wrkDurationSeconds. Default: 32.", 32),
     wrkCpu: integerField("wrkCpu", { min: 1, max: 256 },
         "CPU cores requested for the wrk client, so that it is not the bottleneck. Default: wrkThreads."),
     runId: patternField("runId", /^[a-z0-9]([-a-z0-9]{0,30}[a-z0-9])?$/,

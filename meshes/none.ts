@@ -3,13 +3,15 @@
 // against this. Its evidence is the absence of any proxy: every benchmark pod runs its
 // own container and nothing else.
 import { listPods, type PodSummary } from "../shared/kube-api";
-import { APP_LABEL } from "../shared/names";
+import { APP_LABEL, BENCH_SIDE_CONTAINERS } from "../shared/names";
 import type { EvidenceReading, Mesh } from "./types";
 
 /** Reads the benchmark pods' containers: with no mesh, each runs its own container and nothing else. */
 export function readContainers(pods: readonly PodSummary[]): EvidenceReading {
     if (pods.length === 0) return { detail: "no benchmark pods were listed" };
-    const extra = pods.filter((p) => p.initContainers.length + p.containers.length !== 1);
+    // meshbench's own side containers (the wrk client pod's idle fortio) are no proxy.
+    const own = (p: PodSummary) => BENCH_SIDE_CONTAINERS[p.labels[APP_LABEL] ?? ""] ?? [];
+    const extra = pods.filter((p) => p.initContainers.length + p.containers.filter((c) => !own(p).includes(c)).length !== 1);
     if (extra.length > 0) {
         return {
             detail: `pods run more than their own container: ${extra.map((p) =>

@@ -4,6 +4,7 @@ import * as path from "path";
 import type { NetperfSettings, WrkSettings } from "../loadtest/results";
 import { formatChange, formatCount, formatMicros, formatPercent, markdownTable, MISSING } from "./format";
 import type { LoadedRun } from "./load";
+import { openLoopSection } from "./open-loop";
 import { pairedSection, splitSection } from "./paired-markdown";
 import { resourceSection } from "./resources";
 import { PAPER } from "../sweep/paper";
@@ -15,6 +16,8 @@ export interface ChartFiles {
     readonly latency: string;
     /** The mTLS split's chart, when some mesh was measured in both modes. */
     readonly split?: string;
+    /** Latency against rate, when some setup has open-loop numbers. */
+    readonly openLoop?: string;
 }
 
 const wrkText = (s: WrkSettings) =>
@@ -192,6 +195,10 @@ export function renderMarkdown(run: LoadedRun, rows: readonly SetupRow[], charts
         "## Beside the paper",
         "",
         ...paperSection(rows),
+        "",
+        "## Latency against rate (open loop)",
+        "",
+        ...openLoopSection(run.results, charts.openLoop),
         "",
         "## Charts",
         "",

@@ -1,4 +1,4 @@
-// Writes a run's report: report.md, the two charts as SVG and PNG, and the SMP export.
+// Writes a run's report: report.md, the charts as SVG and PNG, and the SMP export.
 import * as fs from "fs";
 import * as path from "path";
 import { latencyChartSpec, rpsChartSpec } from "./charts";
@@ -6,6 +6,7 @@ import { loadRun, type LoadedRun } from "./load";
 import { renderMarkdown } from "./markdown";
 import { checkFont, renderChart } from "./render";
 import { smpExport } from "./smp";
+import { openLoopChartSpec, openLoopRows } from "./open-loop";
 import { mtlsSplits } from "./paired";
 import { reportRows } from "./pooled";
 import { atSize, payloadSection, primarySize } from "./payload";
@@ -22,6 +23,8 @@ export interface ReportFiles {
         readonly latency: { svg: string; png: string };
         /** Only when some mesh was measured with mTLS both off and on. */
         readonly split?: { svg: string; png: string };
+        /** Only when some setup has open-loop numbers. */
+        readonly openLoop?: { svg: string; png: string };
     };
     readonly smp: string;
 }
@@ -37,9 +40,16 @@ export async function writeReport(runDir: string, outDir: string): Promise<Repor
 
     const hasSplit = mtlsSplits(run.observations, "rps").length > 0 || mtlsSplits(run.observations, "netperfMean").length > 0;
     const files = (name: string) => ({ svg: out(`${name}.svg`), png: out(`${name}.png`) });
-    const charts = { rps: files("rps"), latency: files("latency"), ...(hasSplit ? { split: files("mtls-split") } : {}) };
+    const openRows = openLoopRows(run.results);
+    const hasOpenLoop = openRows.length > 0;
+    const charts = {
+        rps: files("rps"), latency: files("latency"), ...(hasSplit ? { split: files("mtls-split") } : {}),
+        ...(hasOpenLoop ? { openLoop: files("open-loop") } : {}),
+    };
+    const connections = run.results.find((r) => r.openLoop?.settings)?.openLoop.settings.connections;
     const specs = [["rps", rpsChartSpec(rows, run.runId)], ["latency", latencyChartSpec(rows, run.runId)],
-        ...(hasSplit ? [["split", splitChartSpec(run.observations, run.runId)] as const] : [])] as const;
+        ...(hasSplit ? [["split", splitChartSpec(run.observations, run.runId)] as const] : []),
+        ...(hasOpenLoop ? [["openLoop", openLoopChartSpec(openRows, run.runId, connections)] as const] : [])] as const;
     for (const [name, spec] of specs) {
         const chart = await renderChart(spec);
         fs.writeFileSync(charts[name]!.svg, chart.svg);
@@ -47,8 +57,9 @@ export async function writeReport(runDir: string, outDir: string): Promise<Repor
     }
 
     const markdown = out("report.md");
-    fs.writeFileSync(markdown, renderMarkdown(run, rows, { rps: "rps.png", latency: "latency.png", ...(hasSplit ? { split: "mtls-split.png" } : {}) },
-        payloadSection(all.observations)));
+    fs.writeFileSync(markdown, renderMarkdown(run, rows, {
+        rps: "rps.png", latency: "latency.png", ...(hasSplit ? { split: "mtls-split.png" } : {}), ...(hasOpenLoop ? { openLoop: "open-loop.png" } : {}),
+    }, payloadSection(all.observations)));
     const smp = out("smp.json");
     fs.writeFileSync(smp, `${JSON.stringify(smpExport(run.runId, rows), null, 2)}\n`);
     return { run: all, rows, markdown, charts, smp };

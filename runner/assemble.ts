@@ -1,6 +1,7 @@
 // Builds the `results` from what the runner's steps got. Pure: the tests feed it real
 // tool output and check every verdict it reaches.
 import { placementProblem, type ClusterFacts } from "../loadtest/facts";
+import { HOLD_CHECK, summarizeOpenLoop } from "../loadtest/fortio";
 import { summarizeNetperf } from "../loadtest/netperf";
 import { parseSession } from "../loadtest/protocol";
 import { summarizeWrk } from "../loadtest/wrk";
@@ -8,7 +9,7 @@ import type { EvidenceReading } from "../meshes/types";
 import { execFailure, type ExecOutcome } from "../shared/kube-api";
 import {
     RESULTS_SCHEMA_VERSION, type BenchmarkResults, type MeasuredTime, type NetperfResult, type NetperfSettings, type Pin,
-    type RunStatus, type WrkSettings,
+    type OpenLoopResult, type OpenLoopSettings, type RunStatus, type WrkSettings,
 } from "../shared/results";
 import { crrSettings } from "../loadtest/run-settings";
 import { resourceResult, type ResourceReads } from "./resource-cost";
@@ -21,6 +22,8 @@ export interface ResultInputs {
     readonly runId: string;
     readonly wrk: WrkSettings;
     readonly netperf: NetperfSettings;
+    /** fortio's fixed rates; none when the open-loop step is off. */
+    readonly openLoop: OpenLoopSettings;
     readonly requestedKubernetesVersion?: string;
     readonly pins: Pin[];
     readonly images: Readonly<Record<string, string>>;
@@ -45,6 +48,17 @@ function netperfResult(step: Timed, settings: NetperfSettings): NetperfResult {
     return { ...result, measured: step.measured };
 }
 
+/** The open-loop step's result: off when there are no rates, failed (never zeros) when the exec did not run. */
+export function openLoopResult(step: Timed | undefined, settings: OpenLoopSettings): OpenLoopResult {
+    if (settings.rates.length === 0) return { status: "off", reason: "openLoopFractions is none", settings, holdCheck: HOLD_CHECK };
+    if (!step) return { status: "failed", reason: "the open-loop step did not run", settings, holdCheck: HOLD_CHECK };
+    const exec = execFailure(step.outcome, "fortio client");
+    const result: OpenLoopResult = exec || "error" in step.outcome
+        ? { status: "failed", reason: exec ?? "fortio client failed", settings, holdCheck: HOLD_CHECK }
+        : summarizeOpenLoop(step.outcome.stdout, settings);
+    return { ...result, measured: step.measured };
+}
+
 /** What each step of the runner got, in the order they run. */
 export interface StepOutcomes {
     readonly probe: { readonly http: ExecOutcome; readonly netperf: ExecOutcome };
@@ -55,6 +69,8 @@ export interface StepOutcomes {
     readonly netperfCrr: Timed;
     /** The kubelet reads around each wrk repetition (runner/resource-reads.ts). */
     readonly resources: ResourceReads;
+    /** fortio at fixed rates, after netperf; absent when the step is off. */
+    readonly openLoop?: Timed;
     /** The whole run. */
     readonly measured: MeasuredTime;
     /** The mesh's evidence, joined with its witnesses' readings (see joinReadings). */
@@ -95,6 +111,9 @@ export function assembleResults(inputs: ResultInputs, steps: StepOutcomes, evide
     };
     const netperf = netperfResult(steps.netperf, inputs.netperf);
     const netperfCrr = netperfResult(steps.netperfCrr, crrSettings(inputs.netperf));
+    // A rate fortio did not hold is a finding about that setup, kept and marked in the
+    // section, not a failure of the run; a failed step is (as netperf's is).
+    const openLoop = openLoopResult(steps.openLoop, inputs.openLoop);
 
     const facts: ClusterFacts = typeof steps.facts === "string" ? { pods: [], nodes: [] } : steps.facts;
     const placement = typeof steps.facts === "string"
@@ -107,13 +126,14 @@ export function assembleResults(inputs: ResultInputs, steps: StepOutcomes, evide
         wrk.status !== "ok" ? wrk.reason : undefined,
         netperf.status !== "ok" ? netperf.reason : undefined,
         netperfCrr.status !== "ok" ? `TCP_CRR: ${netperfCrr.reason}` : undefined,
+        openLoop.status === "failed" ? `open loop: ${openLoop.reason}` : undefined,
         placement,
         steps.churn,
         mtlsProblem,
     ].filter((r): r is string => r !== undefined);
     const status: RunStatus =
         steps.gate !== undefined || wrk.status === "failed" || netperf.status === "failed" || netperfCrr.status === "failed" ||
-            placement !== undefined || steps.churn !== undefined || mtlsProblem !== undefined
+            openLoop.status === "failed" || placement !== undefined || steps.churn !== undefined || mtlsProblem !== undefined
             ? "failed"
             : wrk.status === "saturated" ? "saturated" : "ok";
 
@@ -129,6 +149,7 @@ export function assembleResults(inputs: ResultInputs, steps: StepOutcomes, evide
         netperfCrr,
         // Information beside the numbers: a failed read is unmeasured there and fails nothing else.
         resources: resourceResult(steps.resources, wrk.repetitions),
+        openLoop,
         provenance: {
             mesh: inputs.mesh,
             mtls: inputs.mtlsRequested,

@@ -45,6 +45,7 @@ export function planFromResults(results: BenchmarkResults, repetitions?: number)
         inputs: {
             mesh: p.mesh, mtlsRequested: p.mtls, target: p.target, runId: p.runId,
             wrk: reps(results.wrk.settings), netperf: reps(results.netperf.settings),
+            openLoop: reps(results.openLoop.settings),
             requestedKubernetesVersion: p.kubernetes.requested,
             pins: p.pins, images: p.images, fairness: p.fairness, cluster: p.cluster,
         },

@@ -25,6 +25,7 @@ export interface LoadTestArgs {
     readonly meshContext: MeshContext;
     readonly wrkImage: string;
     readonly netperfImage: string;
+    readonly fortioImage: string;
     /** Settings, provenance and placement rules for the results (see ResultInputs), without the cluster's facts. */
     readonly inputs: Omit<BenchmarkPlan["inputs"], "cluster">;
     /** Identity of what the servers and the mesh deployed, by what it identifies (see Workloads.identity, MeshInstall.identity). */
@@ -44,6 +45,8 @@ export class LoadTest extends pulumi.ComponentResource {
 
         const clientObjects = buildClients({
             wrk: inputs.wrk, netperf: inputs.netperf, wrkImage: args.wrkImage, netperfImage: args.netperfImage,
+            // No fortio container when the open-loop step is off (openLoopFractions none).
+            ...(inputs.openLoop.rates.length > 0 ? { fortioImage: args.fortioImage } : {}),
             placement: cluster.clientPlacement, enrolment: mesh.enrolment(meshContext),
         });
         const clients = create(clientObjects, args.dependsOn);

@@ -1,6 +1,6 @@
 // The benchmark run: mesh gates → plaintext probe → witnesses' first reading → wrk (the kubelets
 // read as each repetition begins and ends) →
-// netperf TCP_RR, then TCP_CRR (never at the same time as wrk, nor as each other) → witnesses' second reading → the mesh's
+// netperf TCP_RR, then TCP_CRR, then fortio at fixed rates (never two at a time) → witnesses' second reading → the mesh's
 // evidence → facts about where everything ran; then the pure assembler turns it into
 // BenchmarkResults. Everything goes through KubeApi: exec argv in the client pods, whose
 // scripts are files mounted from loadtest/scripts, and GETs of API paths.
@@ -13,7 +13,7 @@ import {
     APP_LABEL, BENCH_NAMESPACE, HTTP_SERVICE, NETPERF_CLIENT, NETPERF_SERVICE, PROBE_APP, PROBE_NAMESPACE, WRK_CLIENT,
 } from "../shared/names";
 import type { BenchmarkResults, MeasuredTime } from "../shared/results";
-import { crrSettings } from "../loadtest/run-settings";
+import { crrSettings, fortioEnvironment } from "../loadtest/run-settings";
 import { clusterFacts } from "../loadtest/facts";
 import { assembleResults, type ResultInputs } from "./assemble";
 import { measuredLoad } from "./load-bytes";
@@ -132,6 +132,13 @@ export async function runBenchmark(plan: BenchmarkPlan, kube: KubeApi, mesh: Mes
     const netperfCrr = await timed(() => runClient(kube, BENCH_NAMESPACE, NETPERF_CLIENT, "netperf", "netperf-client.sh",
         { MESHBENCH_REPETITIONS: crr.repetitions, MESHBENCH_NETPERF_TEST: crr.test }, execTimeout(crr), progress.watch("netperf", crr.test)));
 
+    // fortio at each fixed rate, last: in the wrk client pod (its wrk container runs
+    // fortio's binary), after wrk and netperf have finished. Its settings go in through env(1).
+    const open = inputs.openLoop;
+    if (open.rates.length > 0) report(`fortio at ${open.rates.join(", ")} requests/s, ${open.repetitions} repetitions each`);
+    const openLoop = open.rates.length === 0 ? undefined : await timed(() => runClient(
+        kube, BENCH_NAMESPACE, WRK_CLIENT, "wrk", "fortio-client.sh", fortioEnvironment(open), execTimeout(open) * open.rates.length));
+
     const podsAfter = await listPods(kube, BENCH_NAMESPACE).catch((e: Error) => e.message);
     const churn = typeof podsBefore === "string" || typeof podsAfter === "string"
         ? `the benchmark pods could not be listed around the load: ${typeof podsBefore === "string" ? podsBefore : podsAfter}`
@@ -160,7 +167,7 @@ export async function runBenchmark(plan: BenchmarkPlan, kube: KubeApi, mesh: Mes
     const results = assembleResults(
         { ...inputs, serverApps: [HTTP_SERVICE, NETPERF_SERVICE], clientApps: [WRK_CLIENT, NETPERF_CLIENT] },
         {
-            probe, wrk, netperf, netperfCrr, resources, evidence: joinReadings(meshEvidence, witnessed, ctx.mtls), facts, gate, churn,
+            probe, wrk, netperf, netperfCrr, resources, openLoop, evidence: joinReadings(meshEvidence, witnessed, ctx.mtls), facts, gate, churn,
             measured: { start: started, end: now().toISOString() },
         },
         {

@@ -19,6 +19,10 @@ export const HTTP_SERVICE = "http-server";
 export const NETPERF_SERVICE = "netperf-server";
 export const WRK_CLIENT = "wrk-client";
 export const NETPERF_CLIENT = "netperf-client";
+/** The idle fortio container meshbench puts beside wrk in the wrk client pod (loadtest/clients.ts). */
+export const FORTIO_CONTAINER = "fortio";
+/** Containers meshbench itself adds to an app's pod beside the app's own, by app; never a proxy. */
+export const BENCH_SIDE_CONTAINERS: Readonly<Record<string, readonly string[]>> = { [WRK_CLIENT]: [FORTIO_CONTAINER] };
 
 /** A port the clients use, as declared on its Service. */
 export interface BenchPort {

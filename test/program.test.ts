@@ -127,7 +127,11 @@ describe("program, target kubeconfig, mesh none", function () {
         }
         const p = results.provenance;
         assert.deepStrictEqual([p.mesh, p.mtls, p.target, p.runId], ["none", false, "kubeconfig", "1"]);
-        assert.deepStrictEqual(p.images, { httpServerImage: "nginx:1.27.4-alpine", wrkImage: "williamyeh/wrk:4.0.2", netperfImage: "cilium/netperf:2.0" });
+        assert.deepStrictEqual(p.images, {
+            httpServerImage: "nginx:1.27.4-alpine", wrkImage: "williamyeh/wrk:4.0.2", netperfImage: "cilium/netperf:2.0", fortioImage: "fortio/fortio:1.68.2",
+        });
+        // fortio's real session at the mocks' rates (OPEN_LOOP_CONFIG): 200/s held, 100/s not, which does not fail the run.
+        assert.deepStrictEqual(results.openLoop.rates!.map((r) => [r.targetQps, r.status]), [[100, "notHeld"], [200, "ok"]]);
         assert.deepStrictEqual(p.kubernetes.running, ["v1.29.1"]);
         assert.strictEqual(p.placement["wrk-client"], "worker-2");
         assert.ok(!isSecretValue(run.outputs.results), "results are readable without --show-secrets");

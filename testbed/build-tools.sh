@@ -43,6 +43,11 @@ PULUMI_VERSION=3.248.0
 # v4.24.0, not the npm package's 4.34.2: see testbed/tools/README.md.
 PULUMI_KUBERNETES_MODULE=github.com/pulumi/pulumi-kubernetes/provider/v4
 PULUMI_KUBERNETES_VERSION=4.24.1-0.20260115033456-f47bc2d6f199
+# fortio, the open-loop load client (loadtest/scripts/fortio-client.sh). The
+# newest release the proxy here can build: from v1.69.0 on fortio imports
+# grol.io/grol, which the proxy answers 403 for (every version). The cloud's
+# image is the same release (loadtest/settings.ts).
+FORTIO_VERSION=v1.68.2
 
 log() { printf '[build-tools %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -94,6 +99,11 @@ tool_spec() {
       pkgs=("pulumi=github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
             "pulumi-language-nodejs=./pulumi-language-nodejs")
       scripts=(pulumi-resource-pulumi-nodejs) ;;
+    fortio)
+      # The tool directive in its go.mod names the package; fortio reads its
+      # version from the module's build info, so no ldflags.
+      version=$FORTIO_VERSION
+      pkgs=("fortio=fortio.org/fortio") ;;
     pulumi-kubernetes)
       version=$PULUMI_KUBERNETES_VERSION
       ldflags="-X main.version=$PULUMI_KUBERNETES_VERSION"
@@ -102,7 +112,7 @@ tool_spec() {
   esac
 }
 
-ALL_TOOLS=(kubernetes coredns pause pulumi pulumi-kubernetes)
+ALL_TOOLS=(kubernetes coredns pause pulumi pulumi-kubernetes fortio)
 
 # prepare_tool TOOL runs in the tool's module after its modules are
 # downloaded. The provider's schema and Terraform mapping are data files of
@@ -131,6 +141,9 @@ check_tool() {
       case "$out" in *"\"gitVersion\": \"$KUBERNETES_VERSION\""*) ;; *) die "kubectl version --client says $out" ;; esac ;;
     coredns)
       ./coredns -version | grep -qx "CoreDNS-${COREDNS_VERSION#v}" || die "coredns -version does not say ${COREDNS_VERSION#v}" ;;
+    fortio)
+      out=$(./fortio version)
+      [ "$out" = "${FORTIO_VERSION#v}" ] || die "fortio version says '$out', not ${FORTIO_VERSION#v}" ;;
     pulumi)
       out=$(./pulumi version)
       [ "$out" = "v$PULUMI_VERSION" ] || die "pulumi version says '$out', not v$PULUMI_VERSION" ;;

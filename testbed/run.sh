@@ -18,7 +18,7 @@ tools_out=$(testbed/build-tools.sh)
 bin=$(awk '$1 == "bindir" { print $2 }' <<< "$tools_out")
 [ -n "$bin" ] || { echo "testbed: build-tools.sh printed no bindir" >&2; exit 1; }
 phase "tools"
-images_dir=$(testbed/images/build.sh --pause "$bin/pause" | tail -n 1)
+images_dir=$(testbed/images/build.sh --pause "$bin/pause" --fortio "$bin/fortio" | tail -n 1)
 [ -f "$images_dir/images.txt" ] || { echo "testbed: images/build.sh made no $images_dir/images.txt" >&2; exit 1; }
 phase "images"
 image() { awk -v name="$1" '$1 == name { print $2 }' "$images_dir/images.txt"; }
@@ -27,10 +27,11 @@ export MESHBENCH_TESTBED_BIN=$bin
 export MESHBENCH_TESTBED_IMAGES MESHBENCH_TESTBED_PAUSE_IMAGE
 MESHBENCH_TESTBED_IMAGES=$(awk -v dir="$images_dir" '{ print dir "/" $3 }' "$images_dir/images.txt" | tr '\n' ' ')
 MESHBENCH_TESTBED_PAUSE_IMAGE=$(image pause)
-export MESHBENCH_TESTBED_HTTP_IMAGE MESHBENCH_TESTBED_WRK_IMAGE MESHBENCH_TESTBED_NETPERF_IMAGE
+export MESHBENCH_TESTBED_HTTP_IMAGE MESHBENCH_TESTBED_WRK_IMAGE MESHBENCH_TESTBED_NETPERF_IMAGE MESHBENCH_TESTBED_FORTIO_IMAGE
 MESHBENCH_TESTBED_HTTP_IMAGE=$(image nginx)
 MESHBENCH_TESTBED_WRK_IMAGE=$(image wrk)
 MESHBENCH_TESTBED_NETPERF_IMAGE=$(image netperf)
+MESHBENCH_TESTBED_FORTIO_IMAGE=$(image fortio)
 
 export MESHBENCH_TESTBED_STATE=${MESHBENCH_TESTBED_STATE:-/var/lib/meshbench-testbed}
 trap print_phases EXIT

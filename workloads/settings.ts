@@ -13,4 +13,9 @@ export const IMAGE_FIELDS = {
     netperfImage: imageField("netperfImage",
         "netperf/netserver image for both ends; needs /bin/sh. Default: cilium/netperf:2.0 (the image Cilium's CI uses).",
         "cilium/netperf:2.0"),
+    // fortio's image is FROM scratch (no shell): it runs idle beside wrk in the wrk client
+    // pod, and the fortio client script, in the wrk container, runs its binary.
+    fortioImage: imageField("fortioImage",
+        "fortio image for the open-loop step, in the wrk client pod. Default: fortio/fortio:1.68.2 (the release the tests build from Go modules).",
+        "fortio/fortio:1.68.2"),
 } as const;

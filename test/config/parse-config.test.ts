@@ -1,5 +1,6 @@
 import * as assert from "assert";
 import { ConfigError, parseConfig } from "../../config";
+import { openLoopSettings } from "../../loadtest/run-settings";
 import { configProblems } from "../helpers/config";
 
 const problemsOf = (raw: Record<string, string>): string[] => configProblems(raw);
@@ -27,12 +28,19 @@ describe("parseConfig", () => {
             ...base, wrkThreads: "4", wrkConnections: "16", wrkDurationSeconds: "60", netperfDurationSeconds: "20",
             warmupSeconds: "0", repetitions: "10", netperfRequestSize: "64",
             netperfResponseSize: "1024", wrkCpu: "6", runId: "rerun-2", responseBytes: "65536",
+            openLoopCapacityRps: "40000", openLoopFractions: "0.1, 0.5,1.2", openLoopConnections: "64",
         });
         assert.deepStrictEqual(config.load, {
             wrkThreads: 4, wrkConnections: 16, wrkDurationSeconds: 60, netperfDurationSeconds: 20, warmupSeconds: 0,
             repetitions: 10, netperfRequestSize: 64, netperfResponseSize: 1024, wrkCpu: 6,
-            runId: "rerun-2", responseBytes: 65536,
+            runId: "rerun-2", responseBytes: 65536, openLoopCapacityRps: 40000, openLoopFractions: "0.1,0.5,1.2", openLoopConnections: 64,
         });
+    });
+
+    it("defaults the open-loop rates to the paper's baseline capacity, and turns them off with none", () => {
+        assert.deepStrictEqual(openLoopSettings(parseConfig(base).load).rates, [12810, 25620, 38430]);
+        assert.strictEqual(parseConfig(base).images.fortioImage, "fortio/fortio:1.68.2");
+        assert.deepStrictEqual(openLoopSettings(parseConfig({ ...base, openLoopFractions: "none" }).load).rates, []);
     });
 
     it("accepts pinned image overrides, by tag or digest", () => {
@@ -65,6 +73,14 @@ describe("parseConfig", () => {
         ["duration with a unit", { wrkDurationSeconds: "30s" }, 'meshbench:wrkDurationSeconds: got "30s"; allowed: an integer from 1 to 3600'],
         ["warm-up too long", { warmupSeconds: "601" }, 'meshbench:warmupSeconds: got "601"; allowed: an integer from 0 to 600'],
         ["no repetitions", { repetitions: "0" }, 'meshbench:repetitions: got "0"; allowed: an integer from 1 to 50'],
+        ...([["a percentage", "25,50"], ["a zero fraction", "0,0.5"], ["an empty list", ""], ["a fraction twice", "0.5,0.50"], ["words", "half"]] as const)
+            .map(([name, value]): [string, Record<string, string>, string] => [`open-loop fractions as ${name}`, { openLoopFractions: value },
+                `meshbench:openLoopFractions: got ${JSON.stringify(value)}; allowed: comma-separated fractions of openLoopCapacityRps, ` +
+                "each above 0 and at most 2, each once (e.g. 0.25,0.5,0.75), or none to turn the open-loop step off"]),
+        ["a fraction too small for the capacity", { openLoopCapacityRps: "100", openLoopFractions: "0.001" },
+            'meshbench:openLoopFractions: got "0.001"; allowed: fractions that give at least 1 request/s of openLoopCapacityRps (100); 0.001 gives none'],
+        ["no open-loop capacity", { openLoopCapacityRps: "0" }, 'meshbench:openLoopCapacityRps: got "0"; allowed: an integer from 1 to 10000000'],
+        ["too many open-loop connections", { openLoopConnections: "2000" }, 'meshbench:openLoopConnections: got "2000"; allowed: an integer from 1 to 1024'],
         // Every setup runs TCP_RR and TCP_CRR; the key that chose one is gone.
         ["the old netperf test key", { netperfTest: "TCP_CRR" }, "meshbench:netperfTest: unknown config key"],
         ["empty request", { netperfRequestSize: "0" }, 'meshbench:netperfRequestSize: got "0"; allowed: an integer from 1 to 1048576'],

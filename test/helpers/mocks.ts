@@ -9,6 +9,7 @@ import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { MESHES } from "../../meshes";
 import type { MeshName } from "../../meshes/types";
+import { fortioEnvironment } from "../../loadtest/run-settings";
 import { runBenchmark, type BenchmarkPlan } from "../../runner/run";
 import { mockComputedOutputs, mockInvoke, VMS_STEP_STDOUT } from "./cloud-mocks";
 import { isProjectModule, reuseCompiledProjectModules } from "./compile-once";
@@ -58,8 +59,13 @@ export const DEFAULT_STEP_STDOUT: StepStdout = {
     "wrk-run": fixture("wrk-client-session.txt"),
     "netperf-run": fixture("netperf/tcp-rr-session.txt"),
     "netperf-crr-run": fixture("netperf/tcp-crr-session.txt"),
+    // Real fortio at 100 and 200 requests/s: the rates OPEN_LOOP_CONFIG gives every program run.
+    "fortio-run": fixture("fortio/held-session.txt"),
     facts: fixture("cluster-facts.txt"),
 };
+
+/** The open-loop settings of every program run under the mocks, so that the fortio capture answers them. */
+export const OPEN_LOOP_CONFIG = { openLoopCapacityRps: "400", openLoopFractions: "0.25,0.5", openLoopConnections: "4" } as const;
 
 /** What a mesh's evidence reads, beyond the benchmark pods: its own pods, GET paths and execs. */
 export type EvidenceCluster = Partial<FakeCluster>;
@@ -74,6 +80,7 @@ export function fakeCluster(plan: BenchmarkPlan, steps: StepStdout, evidence: Ev
     const probePod = `meshbench-probe/${fakePodName("plaintext-probe")}`;
     const client = (app: string, container: string, reps: number, more = "") =>
         `meshbench/${fakePodName(app)} -c ${container} env MESHBENCH_REPETITIONS=${reps}${more} sh /meshbench/${app}.sh`;
+    const fortioEnv = Object.entries(fortioEnvironment(plan.inputs.openLoop)).map(([k, v]) => `${k}=${v}`).join(" ");
     return {
         pods: [...pods, {
             name: fakePodName("plaintext-probe"), namespace: "meshbench-probe", labels: { "app.kubernetes.io/name": "plaintext-probe" },
@@ -88,6 +95,8 @@ export function fakeCluster(plan: BenchmarkPlan, steps: StepStdout, evidence: Ev
             [client("netperf-client", "netperf", plan.inputs.netperf.repetitions)]: ok(noMarker(steps["netperf-run"] ?? DEFAULT_STEP_STDOUT["netperf-run"])),
             [client("netperf-client", "netperf", plan.inputs.netperf.repetitions, " MESHBENCH_NETPERF_TEST=TCP_CRR")]:
                 ok(noMarker(steps["netperf-crr-run"] ?? DEFAULT_STEP_STDOUT["netperf-crr-run"])),
+            [`meshbench/${fakePodName("wrk-client")} -c wrk env ${fortioEnv} sh /meshbench/fortio-client.sh`]:
+                ok(steps["fortio-run"] ?? DEFAULT_STEP_STDOUT["fortio-run"]),
             ...evidence.exec,
         },
     };
@@ -210,7 +219,8 @@ export async function runProgram(
     config: Record<string, string>, steps: StepStdout = DEFAULT_STEP_STDOUT, options: RunOptions = {},
 ): Promise<ProgramRun> {
     const recorder = await installMocks({ ...options, steps, region: config["aws:region"] });
-    pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(config).map(([k, v]) => [fullKey(k), v])),
+    const withOpenLoop = { ...OPEN_LOOP_CONFIG, ...config };
+    pulumi.runtime.setAllConfig(Object.fromEntries(Object.entries(withOpenLoop).map(([k, v]) => [fullKey(k), v])),
         (options.secretKeys ?? []).map(fullKey));
 
     reuseCompiledProjectModules(); // already installed by .mocharc.json; here for runs without it

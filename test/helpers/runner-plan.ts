@@ -11,6 +11,11 @@ export const PLAN: BenchmarkPlan = {
             host: "netperf-server.meshbench.svc.cluster.local", test: "TCP_RR", controlPort: 12865, dataPort: 12866,
             requestSize: 1, responseSize: 1, durationSeconds: 30, warmupSeconds: 10, repetitions: 2,
         },
+        // The rates and repetitions of test/fixtures/fortio/held-session.txt.
+        openLoop: {
+            url: "http://http-server.meshbench.svc.cluster.local:80/", capacityRps: 400, fractions: [0.25, 0.5], rates: [100, 200],
+            connections: 4, durationSeconds: 5, warmupSeconds: 1, repetitions: 2,
+        },
         requestedKubernetesVersion: undefined,
         pins: [], images: { httpServerImage: "nginx:1.27.4-alpine" }, fairness: { dataPlane: "none" },
         cluster: { kubeContext: "kind-meshbench" },
@@ -25,6 +30,9 @@ export const execKeys = {
     wrk: `meshbench/${fakePodName("wrk-client")} -c wrk env MESHBENCH_REPETITIONS=2 sh /meshbench/wrk-client.sh`,
     netperf: `meshbench/${fakePodName("netperf-client")} -c netperf env MESHBENCH_REPETITIONS=2 sh /meshbench/netperf-client.sh`,
     netperfCrr: `meshbench/${fakePodName("netperf-client")} -c netperf env MESHBENCH_REPETITIONS=2 MESHBENCH_NETPERF_TEST=TCP_CRR sh /meshbench/netperf-client.sh`,
+    openLoop: `meshbench/${fakePodName("wrk-client")} -c wrk env MESHBENCH_URL=http://http-server.meshbench.svc.cluster.local:80/ ` +
+        "MESHBENCH_FORTIO_RATES=100,200 MESHBENCH_FORTIO_CONNECTIONS=4 MESHBENCH_DURATION_SECONDS=5 MESHBENCH_WARMUP_SECONDS=1 " +
+        "MESHBENCH_REPETITIONS=2 MESHBENCH_RUN_TIMEOUT_SECONDS=125 sh /meshbench/fortio-client.sh",
 };
 
 /** A healthy cluster of mesh none: the facts fixture's pods and nodes, the probe pod, the captured sessions. */
@@ -43,6 +51,7 @@ export function healthyCluster(overrides: Partial<Record<keyof typeof execKeys, 
             [execKeys.wrk]: overrides.wrk ?? printed(fixture("wrk-client-session.txt")),
             [execKeys.netperf]: overrides.netperf ?? printed(fixture("netperf/tcp-rr-session.txt")),
             [execKeys.netperfCrr]: overrides.netperfCrr ?? printed(fixture("netperf/tcp-crr-session.txt")),
+            [execKeys.openLoop]: overrides.openLoop ?? printed(fixture("fortio/held-session.txt")),
         },
     };
 }

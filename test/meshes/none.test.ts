@@ -31,6 +31,17 @@ describe("mesh none", () => {
         assert.deepStrictEqual(reading, { detail: "pods run more than their own container: http-server (istio-init, nginx, istio-proxy)" });
     });
 
+    it("counts the wrk client pod's idle fortio as meshbench's own, and still sees a proxy beside it", () => {
+        const pod = (app: string, containers: string[]) => ({
+            name: app, namespace: "meshbench", uid: "", labels: { "app.kubernetes.io/name": app }, initContainers: [], containers, containerStatuses: [], restarts: 0,
+        });
+        assert.strictEqual(readContainers([pod("wrk-client", ["wrk", "fortio"]), pod("http-server", ["nginx"])]).mtls, false);
+        assert.deepStrictEqual(readContainers([pod("wrk-client", ["wrk", "fortio", "linkerd-proxy"])]),
+            { detail: "pods run more than their own container: wrk-client (wrk, fortio, linkerd-proxy)" });
+        // fortio is meshbench's own only in the wrk client pod.
+        assert.strictEqual(readContainers([pod("http-server", ["nginx", "fortio"])]).mtls, undefined);
+    });
+
     it("cannot tell when the pods cannot be listed", async () => {
         const kube = new FakeKube({ pods: [], nodes: [] });
         kube.get = async () => { throw new Error("GET /api/v1/namespaces/meshbench/pods: HTTP 401: Unauthorized"); };

@@ -59,9 +59,10 @@ describe("report files and charts", function () {
     });
     after(() => fs.rmSync(out, { recursive: true, force: true }));
 
-    it("writes the Markdown, both charts as SVG and PNG, and the SMP export", () => {
+    it("writes the Markdown, every chart as SVG and PNG, and the SMP export", () => {
         assert.deepStrictEqual(fs.readdirSync(out).sort(),
-            ["latency.png", "latency.svg", "mtls-split.png", "mtls-split.svg", "report.md", "rps.png", "rps.svg", "smp.json"]);
+            ["latency.png", "latency.svg", "mtls-split.png", "mtls-split.svg", "open-loop.png", "open-loop.svg", "report.md", "rps.png", "rps.svg", "smp.json"]);
+        assert.strictEqual(files.charts.openLoop?.png, path.join(out, "open-loop.png"));
         assert.strictEqual(files.charts.rps.png, path.join(out, "rps.png"));
     });
 

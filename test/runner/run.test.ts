@@ -29,9 +29,13 @@ describe("runner", () => {
         assert.strictEqual(results.provenance.nodes.length, 3);
         assert.strictEqual(results.mtls.verdict, "verified");
         assert.strictEqual(results.mtls.evidence.mtls, false);
-        // In order: the probe before the load, wrk before netperf's TCP_RR, then TCP_CRR, never two at once.
+        // fortio's captured session: 200/s held, 100/s not (late sends), which marks the section and not the run.
+        assert.strictEqual(results.openLoop.status, "notHeld");
+        assert.deepStrictEqual(results.openLoop.rates!.map((r) => [r.targetQps, r.rateHeld]), [[100, false], [200, true]]);
+        assert.deepStrictEqual(results.openLoop.rates![1].latencyMicros, { p50: 309, p90: 633.75, p99: 1535, p999: 3517.15 });
+        // In order: the probe before the load, wrk before netperf's TCP_RR, then TCP_CRR, then fortio, never two at once.
         const execs = kube.calls.filter((c) => c.startsWith("EXEC ")).map((c) => c.slice(5));
-        assert.deepStrictEqual(execs, [execKeys.probeHttp, execKeys.probeNetperf, execKeys.wrk, execKeys.netperf, execKeys.netperfCrr]);
+        assert.deepStrictEqual(execs, [execKeys.probeHttp, execKeys.probeNetperf, execKeys.wrk, execKeys.netperf, execKeys.netperfCrr, execKeys.openLoop]);
     });
 
     it("notes when each client ran and when the run began and ended, from its clock", async () => {
@@ -45,7 +49,26 @@ describe("runner", () => {
         assert.deepStrictEqual(results.resources.repetitions.map((r) => r.measured), [{ start: at(2), end: at(3) }, { start: at(4), end: at(5) }]);
         assert.deepStrictEqual(results.netperf.measured, { start: at(7), end: at(8) });
         assert.deepStrictEqual(results.netperfCrr.measured, { start: at(9), end: at(10) });
-        assert.deepStrictEqual(results.measured, { start: at(0), end: at(11) });
+        assert.deepStrictEqual(results.openLoop.measured, { start: at(11), end: at(12) });
+        assert.deepStrictEqual(results.measured, { start: at(0), end: at(13) });
+    });
+
+    it("fails the run when fortio is refused, with no open-loop numbers, keeping wrk's and netperf's", async () => {
+        const results = await run(healthyCluster({ openLoop: printed(fixture("fortio/refused-session.txt")) }));
+        assert.strictEqual(results.status, "failed");
+        assert.strictEqual(results.wrk.status, "ok");
+        assert.strictEqual(results.openLoop.status, "failed");
+        assert.ok(results.openLoop.rates!.every((r) => r.status === "failed" && r.latencyMicros === undefined));
+        assert.match(results.reasons.join("; "), /^open loop: 100 requests\/s: fortio run warmup exited with 1: /m);
+    });
+
+    it("skips fortio when openLoopFractions is none, and says so in the section", async () => {
+        const plan = { ...PLAN, inputs: { ...PLAN.inputs, openLoop: { ...PLAN.inputs.openLoop, fractions: [], rates: [] } } };
+        const kube = new FakeKube(healthyCluster());
+        const results = await runBenchmark(plan, kube, none, { sleep: async () => undefined });
+        assert.strictEqual(results.status, "ok");
+        assert.deepStrictEqual([results.openLoop.status, results.openLoop.reason], ["off", "openLoopFractions is none"]);
+        assert.ok(!kube.calls.some((c) => c.includes("fortio-client.sh")));
     });
 
     it("fails the run when TCP_CRR fails, keeping TCP_RR's numbers", async () => {
@@ -72,6 +95,7 @@ describe("runner", () => {
             "netperf TCP_CRR warm-up, about 2 min left",
             "netperf TCP_CRR 1/2, about 2 min left",
             "netperf TCP_CRR 2/2, about 60 s left",
+            "fortio at 100, 200 requests/s, 2 repetitions each",
             "mTLS evidence, about 0 s left",
             "done: ok",
         ]);

@@ -31,7 +31,7 @@ describe("workload manifests", () => {
     const netperf = buildNetperfServer({ image: "cilium/netperf:2.0", placement: serverPlacement, enrolment: annotating });
     const clients = buildClients({
         wrk: wrkSettings(config.load), netperf: netperfSettings(config.load), wrkImage: "williamyeh/wrk:4.0.2",
-        netperfImage: "cilium/netperf:2.0", placement: {}, enrolment: annotating,
+        netperfImage: "cilium/netperf:2.0", fortioImage: "fortio/fortio:1.68.2", placement: {}, enrolment: annotating,
     });
 
     it("declares every netperf port on its Service, with name, protocol and the mesh's appProtocol", () => {
@@ -78,6 +78,26 @@ describe("workload manifests", () => {
         }
         const wrk = find(clients, "Deployment", "wrk-client").spec.template.spec.containers[0];
         assert.deepStrictEqual(wrk.resources, { requests: { cpu: "8", memory: "256Mi" } });
+    });
+
+    it("runs fortio's image idle beside wrk, in one process namespace, so the wrk container can run its binary", () => {
+        const pod = find(clients, "Deployment", "wrk-client").spec.template.spec;
+        assert.strictEqual(pod.shareProcessNamespace, true);
+        assert.deepStrictEqual(pod.containers.map((c: any) => c.name), ["wrk", "fortio"]);
+        assert.deepStrictEqual(pod.containers[1], {
+            name: "fortio", image: "fortio/fortio:1.68.2",
+            // An echo server on a loopback port of its own: the image has nothing else to idle with.
+            command: ["/usr/bin/fortio", "tcp-echo", "-tcp-port", "127.0.0.1:0"],
+            resources: { requests: { cpu: "10m", memory: "32Mi" } },
+        });
+        assert.strictEqual(find(clients, "Deployment", "netperf-client").spec.template.spec.shareProcessNamespace, undefined);
+        // With the open-loop step off, there is no fortio image to pull.
+        const off = buildClients({
+            wrk: wrkSettings(config.load), netperf: netperfSettings(config.load), wrkImage: "williamyeh/wrk:4.0.2",
+            netperfImage: "cilium/netperf:2.0", placement: {}, enrolment: annotating,
+        });
+        const offPod = find(off, "Deployment", "wrk-client").spec.template.spec;
+        assert.deepStrictEqual([offPod.containers.map((c: any) => c.name), offPod.shareProcessNamespace], [["wrk"], undefined]);
     });
 
     it("enrols pods through the mesh's annotations, and gives each its own ServiceAccount", () => {

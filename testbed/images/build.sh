@@ -2,7 +2,7 @@
 # Builds the real-cluster tier's container images from Debian packages, as OCI image
 # archives for `ctr -n k8s.io images import`, and caches them outside the clone.
 #
-#   testbed/images/build.sh [--pause PATH]      (root; after testbed/install-packages.sh)
+#   testbed/images/build.sh [--pause PATH] [--fortio PATH]   (root; after testbed/install-packages.sh)
 #   testbed/images/check.sh "$(testbed/images/build.sh)"   runs each image once (~35 s)
 #
 # Prints the cache directory of this build on its last line of stdout; in it:
@@ -16,6 +16,9 @@
 #   meshbench.local/wrk:<wrk version>          the wrk client: Debian's wrk
 #   meshbench.local/netperf:<netperf version>  netserver and the netperf client (non-free)
 #   meshbench.local/pause:<sha256 of binary>   the pod sandbox: PATH, or pause.c beside this
+#   meshbench.local/fortio:<fortio version>    only with --fortio: that binary (testbed/build-tools.sh
+#                                              fortio) as /usr/bin/fortio and nothing else, as
+#                                              fortio's own image is (FROM scratch)
 # nginx, wrk and netperf share one base layer: `debootstrap --variant=minbase` of bookworm
 # (dash as /bin/sh, mawk, coreutils' timeout/head/dirname, grep, cat: what
 # loadtest/scripts/*.sh and a netserver exec probe call). Each adds one layer: its
@@ -37,6 +40,7 @@
 #   archives: nginx 35.6 MB, wrk 32.6 MB, netperf 30.0 MB (each 28.4 MB base layer plus
 #     5.5 / 2.7 / 0.2 MB of its own), pause 0.3 MB (pause.c) or 0.8 MB (testbed/tools');
 #     95 MB in the cache per key. One node's containerd holds 141 MB after importing all.
+#   fortio (--fortio, 2026-12-02): 1 s, a 6.3 MB archive (one layer: usr/bin/fortio).
 # Found while checking: netperf resolves -H with AI_ADDRCONFIG, so it fails ("could not
 # resolve host '127.0.0.1'") in a network namespace whose only interface is `lo`; pods
 # have eth0 and are fine, a lo-only test namespace is not (check.sh adds a veth).
@@ -71,11 +75,13 @@ log() { echo "build.sh: $*" >&2; }
 die() { log "$*"; exit 1; }
 
 pause_bin=""
+fortio_bin=""
 while [ $# -gt 0 ]; do
     case $1 in
         --pause) [ $# -ge 2 ] || die "--pause needs a path"; pause_bin=$2; shift 2 ;;
+        --fortio) [ $# -ge 2 ] || die "--fortio needs a path"; fortio_bin=$2; shift 2 ;;
         -h|--help) sed -n '2,8p' "$0"; exit 0 ;;
-        *) die "unknown argument \"$1\"; allowed: --pause PATH" ;;
+        *) die "unknown argument \"$1\"; allowed: --pause PATH, --fortio PATH" ;;
     esac
 done
 [ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap, chroot)"
@@ -94,6 +100,13 @@ if [ -z "$pause_bin" ]; then
 fi
 [ -f "$pause_bin" ] || die "--pause: no file at $pause_bin"
 pause_sha=$(sha256sum "$pause_bin" | cut -d' ' -f1)
+fortio_sha=""
+fortio_version=""
+if [ -n "$fortio_bin" ]; then
+    [ -x "$fortio_bin" ] || die "--fortio: no executable at $fortio_bin"
+    fortio_sha=$(sha256sum "$fortio_bin" | cut -d' ' -f1)
+    fortio_version=$("$fortio_bin" version)
+fi
 
 # name=version lines for the packages and their whole dependency closure, as the host's
 # apt lists give them (same suites and components as the images use).
@@ -119,7 +132,7 @@ deb_key_text=$(
 )
 deb_key=$(printf '%s\n' "$deb_key_text" | sha256sum | cut -c1-16)
 deb_dir=$cache_root/images/debian-$deb_key
-key_text=$(printf 'debian %s\npause %s\n' "$deb_key" "$pause_sha")
+key_text=$(printf 'debian %s\npause %s\nfortio %s\n' "$deb_key" "$pause_sha" "$fortio_sha")
 for name in nginx wrk netperf; do
     for p in ${PACKAGES[$name]}; do
         v=$(candidate "$p")
@@ -287,12 +300,26 @@ umoci repack --image "$pause_layout:pause" "$work/pause"
 umoci config --image "$pause_layout:pause" --config.entrypoint /pause --config.user 65535:65535
 mkdir -p "$work/out"
 skopeo copy -q "oci:$pause_layout:pause" "oci-archive:$work/out/pause.tar:$pause_ref"
+fortio_line=""
+if [ -n "$fortio_bin" ]; then
+    phase "image fortio: $fortio_bin"
+    fortio_layout=$work/fortio-layout
+    fortio_ref=$registry/fortio:$(tag_of "$fortio_version")
+    umoci init --layout "$fortio_layout"
+    umoci new --image "$fortio_layout:fortio"
+    umoci unpack --image "$fortio_layout:fortio" "$work/fortio"
+    install -D -m 0755 "$fortio_bin" "$work/fortio/rootfs/usr/bin/fortio"
+    umoci repack --image "$fortio_layout:fortio" "$work/fortio"
+    umoci config --image "$fortio_layout:fortio" --config.entrypoint /usr/bin/fortio --config.workingdir /
+    skopeo copy -q "oci:$fortio_layout:fortio" "oci-archive:$work/out/fortio.tar:$fortio_ref"
+    fortio_line="fortio $fortio_ref fortio.tar"
+fi
 
 # The Debian images' files are hard links into their own cache dir: no second copy.
 for f in "$deb_dir"/*.tar "$deb_dir"/*.dpkg; do
     ln "$f" "$work/out/" 2>/dev/null || cp "$f" "$work/out/"
 done
-{ cat "$deb_dir/debian.txt"; echo "pause $pause_ref pause.tar"; } >"$work/out/images.txt"
+{ cat "$deb_dir/debian.txt"; echo "pause $pause_ref pause.tar"; [ -z "$fortio_line" ] || echo "$fortio_line"; } >"$work/out/images.txt"
 printf '%s\n' "$key_text" >"$work/out/key.txt"
 store "$work/out" "$out" images.txt
 log "built in $(( $(date +%s) - started ))s: $out"

@@ -31,6 +31,11 @@ export function baselineConfig(overrides: Record<string, string> = {}): Record<s
         "meshbench:httpServerImage": env("MESHBENCH_TESTBED_HTTP_IMAGE"),
         "meshbench:wrkImage": env("MESHBENCH_TESTBED_WRK_IMAGE"),
         "meshbench:netperfImage": env("MESHBENCH_TESTBED_NETPERF_IMAGE"),
+        // fortio from Go modules in a scratch image, at rates a testbed node can hold.
+        "meshbench:fortioImage": env("MESHBENCH_TESTBED_FORTIO_IMAGE"),
+        "meshbench:openLoopCapacityRps": "400",
+        "meshbench:openLoopFractions": "0.25,0.5",
+        "meshbench:openLoopConnections": "4",
         ...overrides,
     };
 }
