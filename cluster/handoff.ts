@@ -22,10 +22,10 @@ export interface ClusterHandoff {
 }
 
 /** The handoff of a cluster meshbench made; undefined for a cluster it was given (no cluster stack then). */
-export function clusterHandoff(handle: ClusterHandle, cni: ClusterCni, meshes: readonly string[]): pulumi.Output<ClusterHandoff> | undefined {
+export function clusterHandoff(handle: ClusterHandle, cni: ClusterCni | undefined, meshes: readonly string[]): pulumi.Output<ClusterHandoff> | undefined {
     if (!handle.outputs) return undefined;
     return pulumi.all([handle.provenance, handle.outputs.report]).apply(([provenance, report]) => ({
-        target: handle.target, cni, meshes: [...meshes],
+        target: handle.target, cni: cni ?? "installed", meshes: [...meshes],
         ...(handle.requestedKubernetesVersion ? { requestedKubernetesVersion: handle.requestedKubernetesVersion } : {}),
         ...(handle.storageClassName ? { storageClassName: handle.storageClassName } : {}),
         provenance,

@@ -26,19 +26,19 @@ export const ROLE_FIELDS = {
         "a stack name: stack, project/stack or organization/project/stack",
         "role setup: the cluster stack whose cluster the setup runs on. No default."),
     clusterCni: enumField("clusterCni", CLUSTER_CNIS,
-        "role cluster: installed (the cluster brings its CNI, for every mesh that is not one) or mesh (no CNI: for a mesh that is the CNI, Cilium). Default: installed.",
-        "installed"),
+        "role cluster: installed (the cluster brings its CNI, for every mesh that is not one) or mesh (no CNI: for a mesh that is the CNI, Cilium). Default: installed."),
 } as const;
 
 /** The role keys a stack gave, parsed. */
 export interface RoleSettings {
     readonly role: StackRole;
     readonly clusterStack?: string;
-    readonly clusterCni: ClusterCni;
+    /** Undefined means installed. */
+    readonly clusterCni?: ClusterCni;
 }
 
 /** Combinations of role keys that cannot work, one message per problem (key, value, allowed). */
-export function roleProblems(settings: RoleSettings, target: TargetName, given: { readonly clusterCni: boolean }): string[] {
+export function roleProblems(settings: RoleSettings, target: TargetName): string[] {
     const problems: string[] = [];
     if (target === "kubeconfig" && settings.role !== "standalone") {
         problems.push(problemMessage("role", settings.role, "standalone with target kubeconfig (the cluster is yours: no cluster stack makes it)"));
@@ -50,7 +50,7 @@ export function roleProblems(settings: RoleSettings, target: TargetName, given: 
     if (settings.role !== "setup" && settings.clusterStack !== undefined) {
         problems.push(problemMessage("clusterStack", settings.clusterStack, `nothing with role ${settings.role}; it is read by role setup only`));
     }
-    if (settings.role !== "cluster" && given.clusterCni) {
+    if (settings.role !== "cluster" && settings.clusterCni !== undefined) {
         problems.push(problemMessage("clusterCni", settings.clusterCni, `nothing with role ${settings.role}; it is read by role cluster only`));
     }
     return problems;
@@ -68,7 +68,8 @@ export interface MeshNeeds {
  * A cluster stack's needs: the union over every mesh it can serve (those that are the CNI
  * for `mesh`, the others for `installed`), so that any of them can run on it in turn.
  */
-export function clusterStackNeeds(cni: ClusterCni, meshes: readonly MeshNeeds[]) {
+export function clusterStackNeeds(given: ClusterCni | undefined, meshes: readonly MeshNeeds[]) {
+    const cni = given ?? "installed";
     const served = meshes.filter((m) => m.providesCni === (cni === "mesh"));
     const ports = new Map<number, NodePort>();
     for (const p of served.flatMap((m) => m.webhookPorts ?? [])) if (!ports.has(p.port)) ports.set(p.port, p);

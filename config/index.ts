@@ -119,9 +119,9 @@ export function parseConfig(raw: RawConfig, context: StackContext = {}): Meshben
         // Target checks combine cluster keys, so they run once every cluster key is valid.
         target.validate(cluster, needs).forEach((p) => problems.add(p));
         // Stack roles (cluster/roles.ts): a cluster stack, or a setup on one.
-        roleProblems(cluster, cluster.target, { clusterCni: raw.clusterCni !== undefined }).forEach((p) => problems.add(p));
+        roleProblems(cluster, cluster.target).forEach((p) => problems.add(p));
         if (cluster.role === "cluster" && clusterStackMeshes(cluster.clusterCni, target).length === 0) {
-            problems.add(problemMessage("clusterCni", cluster.clusterCni, `installed on target ${cluster.target}: no mesh that is the CNI runs there`));
+            problems.add(problemMessage("clusterCni", String(cluster.clusterCni), `installed on target ${cluster.target}: no mesh that is the CNI runs there`));
         }
     }
 
@@ -137,6 +137,7 @@ export function parseConfig(raw: RawConfig, context: StackContext = {}): Meshben
 
 /** The meshes a cluster stack with this clusterCni serves on its target (those the target can run). */
 export function clusterStackMeshes(cni: ClusterSettings["clusterCni"], target: (typeof TARGETS)[keyof typeof TARGETS]) {
+    // clusterCni unset is installed: every mesh that is not the CNI.
     return Object.values(MESHES).filter((m) => m.providesCni === (cni === "mesh")
         && target.meshSupport({ mesh: m.name, installCni: !m.providesCni }).supported);
 }
