@@ -38,9 +38,10 @@ function failureReason(pod: k8s.V1Pod): string | undefined {
         : status?.waiting?.reason ?? pod.status?.reason;
 }
 
-export function clientPodRunner(kubeconfig: string, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): PodRunner {
+export function clientPodRunner(kubeconfig: string, context?: string, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): PodRunner {
     const kc = new k8s.KubeConfig();
     kc.loadFromString(kubeconfig);
+    if (context) kc.setCurrentContext(context);
     const core = kc.makeApiClient(k8s.CoreV1Api);
     return {
         async run(pod, timeoutSeconds) {

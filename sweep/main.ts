@@ -11,10 +11,13 @@ import type { StackBackend, SweepControl } from "./backend";
 import { sweepEstimate } from "./estimate";
 import { newRunId, parseSweepArgs, SWEEP_USAGE, UsageError, type SweepOptions } from "./options";
 import { buildLanes, seedOf, withBaseline, type Lane, type LaneOptions } from "./lanes";
+import { laneClusterStacks } from "./cluster-stacks";
 import { buildPlan, type Plan } from "./plan";
 import { preflightProblems } from "./preflight";
 import { backendUrl, prerequisiteChecks, prerequisiteLines, prerequisiteProblems, type MachineFacts } from "./prerequisites";
+import type { ResidueLister } from "./residue-lister";
 import { RunDirectory } from "./run-directory";
+import { readKubeconfig, resolveKubeconfigPath } from "../cluster/kubeconfig-file";
 import { runSweep } from "./run";
 import { parserInput, setupRawConfig, stackConfigEntries } from "./stack-config";
 import { summaryLines, sweepSucceeded } from "./summary";
@@ -42,6 +45,8 @@ export interface SweepIo {
     /** The only door to stacks. */
     readonly openBackend: (url: string) => Promise<StackBackend>;
     readonly control: SweepControl;
+    /** Lists a cluster for the residue check (sweep/residue-lister.ts), with `image` for the pod per node; absent: no check. */
+    readonly residueLister?: (kubeconfig: string, image: string, context?: string) => ResidueLister;
     /** Installs the Ctrl-C handling of a running sweep. */
     readonly handleSignals: (control: SweepControl) => void;
     readonly now: () => Date;
@@ -59,6 +64,16 @@ function printLanes(lanes: readonly Lane[], o: LaneOptions, parallel: boolean, a
         + `${o.lanes > 1 ? (parallel ? "; lanes side by side" : "; lanes one after the other (--serial)") : ""}:`);
     if (added) say("  the baseline (none-mtls-off) was added to every lane: each overhead is paired with the baseline of its own lane and round");
     for (const l of lanes) say(`  lane ${l.lane}: ${l.order.join(", ")}${o.rounds > 1 ? `, ${o.rounds} times` : ""}`);
+}
+
+/** vms, eks: the cluster stacks each lane's setups run on. */
+function printClusterStacks(lanes: readonly Lane[], say: (s: string) => void): void {
+    const plan = laneClusterStacks(lanes.flatMap((l) => l.steps), (mesh) => MESHES[mesh as keyof typeof MESHES]?.providesCni ?? false);
+    say("cluster stacks (each up before its lane's first setup on it, destroyed after the last unless --keep; every setup references one):");
+    for (const l of lanes) {
+        const own = plan.filter((c) => c.cluster.lane === l.lane).map((c) => `${c.cluster.stack}${c.cluster.kind === "mesh" ? " (no CNI: for the mesh that is the CNI)" : ""}`);
+        say(`  lane ${l.lane}: ${own.join(", ")}`);
+    }
 }
 
 function printStackConfig(plan: Plan, runId: string, options: SweepOptions, say: (s: string) => void): void {
@@ -128,6 +143,7 @@ async function sweep(options: SweepOptions, url: string, io: SweepIo): Promise<n
     const parallel = laneOptions.lanes > 1 && !options.serial;
     printPlan(plan, runId, options, io.say);
     if (setups.length > 0) printLanes(lanes, laneOptions, parallel, added, io.say);
+    if (setups.length > 0 && targetName !== "kubeconfig") printClusterStacks(lanes, io.say);
 
     const problems = preflightProblems({ runId, plan, settings: options.config, keep: options.keep, earlier, lanes: laneOptions });
     if (problems.length > 0) throw cannotStart(problems);
@@ -161,9 +177,17 @@ async function sweep(options: SweepOptions, url: string, io: SweepIo): Promise<n
 
     const backend = await io.openBackend(url);
     io.handleSignals(io.control);
+    // On vms and eks the lanes' setups share cluster stacks; on kubeconfig, the user's cluster.
+    const onStacks = config.cluster.target !== "kubeconfig";
+    const image = config.images.netperfImage;
+    const lister = io.residueLister;
     const record = await runSweep(
-        { runId, plan, settings: options.config, keep: options.keep, lanes: { lanes, rounds: laneOptions.rounds, seed: laneOptions.seed, parallel } },
-        { backend, directory, control: io.control, log: io.say, now: io.now, spent: estimate.spent },
+        { runId, plan, settings: options.config, keep: options.keep, lanes: { lanes, rounds: laneOptions.rounds, seed: laneOptions.seed, parallel },
+            ...(onStacks ? { clusterStacks: { isCni: (mesh: string) => MESHES[mesh as keyof typeof MESHES]?.providesCni ?? false } } : {}) },
+        { backend, directory, control: io.control, log: io.say, now: io.now, spent: estimate.spent,
+            ...(lister && onStacks ? { lister: (kubeconfig: string) => lister(kubeconfig, image) } : {}),
+            ...(lister && !onStacks ? { inspect: () => lister(readKubeconfig(resolveKubeconfigPath(config.cluster.kubeconfig), config.cluster.kubeconfig),
+                image, config.cluster.kubeContext).list() } : {}) },
     );
     const stacks = [...new Set(lanes.flatMap((l) => l.steps.map((s) => s.stack)))];
     summaryLines(record, path.relative(io.cwd, resultsDir) || ".", stacks, (name) => directory.savedResults(name)).forEach(io.say);

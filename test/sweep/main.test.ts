@@ -45,6 +45,8 @@ function fake(cwd: string, o: FakeOptions = {}): Fake {
         async up(stack) {
             f.touched.push(`up ${stack}`);
             const scripted = o.up?.[stack];
+            // A cluster stack (vms, eks) exports its kubeconfig; a setup, its results.
+            if (stack.startsWith("cluster-")) return { kubeconfig: "apiVersion: v1" };
             return scripted ? scripted(control) : { results: FIXTURES[stack] };
         },
         async destroy(stack) { f.touched.push(`destroy ${stack}`); },
@@ -207,7 +209,9 @@ describe("sweep command", () => {
             const interrupted = await run(AWS, { env, interactive: true, answer: undefined });
             assert.deepStrictEqual([interrupted.code, interrupted.touched], [EXIT.interrupted, []]);
             const yes = await run([...AWS, "--meshes", "none"], { env, interactive: true, answer: "y" });
-            assert.deepStrictEqual([yes.code, yes.touched], [EXIT.ok, ["open", "prepare none-mtls-off", "up none-mtls-off", "destroy none-mtls-off"]]);
+            // On vms the setup runs on the lane's cluster stack: up before it, destroyed after it.
+            assert.deepStrictEqual([yes.code, yes.touched], [EXIT.ok, ["open", "prepare cluster-lane1", "up cluster-lane1",
+                "prepare none-mtls-off", "up none-mtls-off", "destroy none-mtls-off", "destroy cluster-lane1"]]);
         });
 
         it("starts without asking with --yes (or -y)", async () => {
