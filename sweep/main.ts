@@ -151,7 +151,8 @@ async function sweep(options: SweepOptions, url: string, io: SweepIo): Promise<n
     const { meshbench, context } = parserInput(setupRawConfig(plan.setups[0], options.config, runId));
     const config = parseConfig(meshbench, context);
     const estimate = sweepEstimate({ cluster: config.cluster, load: config.load, keep: options.keep,
-        shape: { setups: plan.setups.length, lanes: laneOptions.lanes, rounds: laneOptions.rounds }, parallel,
+        shape: { setups: plan.setups.length, lanes: laneOptions.lanes, rounds: laneOptions.rounds,
+            cniSetups: plan.setups.filter((s) => MESHES[s.mesh].providesCni).length }, parallel,
         today: io.now().toISOString().slice(0, 10) });
     estimate.lines.forEach(io.say);
 
