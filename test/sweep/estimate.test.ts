@@ -1,5 +1,7 @@
 // The cost and time estimate, against arithmetic done by hand from the tables.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { parseConfig } from "../../config";
 import { figures, GOAL, loadSeconds, PRICES, STEP_MINUTES, sweepEstimate, type SweepShape } from "../../sweep/estimate";
 
@@ -114,5 +116,28 @@ describe("sweep estimate", () => {
             "  plan: 1 lane(s) × 3 round(s) × 2 setup(s) = 6 step(s); load 5.3 min per step",
             "  time: 44–62 min on your cluster (2–5 min per step installing and removing the mesh)",
             "  cost: none from meshbench (the cluster is yours)"]]);
+    });
+
+    it("the README's table states the figures this module computes", () => {
+        const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+        const table = readme.slice(readme.indexOf("| design | wall | cost |"), readme.indexOf("**Lanes and rounds.**"));
+        const minutes = (f: { wallMinutes: readonly number[] }) => `**${Math.round(f.wallMinutes[0])}–${Math.round(f.wallMinutes[1])} min**`;
+        const hours = (f: { wallMinutes: readonly number[] }) => `**${(f.wallMinutes[0] / 60).toFixed(1)}–${(f.wallMinutes[1] / 60).toFixed(1)} h**`;
+        const dollars = (f: { dollars?: readonly number[] }) => `**$${f.dollars![0].toFixed(2)}–$${f.dollars![1].toFixed(2)}**`;
+        const lane = (parallel: boolean, loadSeconds: number, lanes: number) =>
+            figures({ clusterPer: "lane", parallel }, "vms", loadSeconds / 60, { ...PAPER, lanes }, 3, PER_HOUR);
+        const rows = [
+            [minutes(lane(true, 320, 1)), dollars(lane(true, 320, 1))], // the defaults
+            [dollars(lane(true, 320, 3))],
+            [minutes(lane(true, 80, 3)), dollars(lane(true, 80, 3))],
+            [hours(lane(false, 320, 3))],
+            [minutes(figures({ clusterPer: "step", parallel: true }, "vms", 320 / 60, PAPER, 3, PER_HOUR)),
+                dollars(figures({ clusterPer: "step", parallel: true }, "vms", 320 / 60, PAPER, 3, PER_HOUR))],
+        ];
+        const lines = table.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| design"));
+        assert.strictEqual(lines.length, rows.length, table);
+        rows.forEach((expected, i) => expected.forEach((figure) => assert.ok(lines[i].includes(figure), `row ${i + 1} lacks ${figure}: ${lines[i]}`)));
+        // The goal's line: the paper's five × 3 at one repetition.
+        assert.ok(readme.includes(`${minutes(lane(true, 80, 3)).replace(/\*\*$/, "")}, ${dollars(lane(true, 80, 3)).replace(/^\*\*/, "")}`));
     });
 });
