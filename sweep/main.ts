@@ -194,7 +194,14 @@ async function sweep(options: SweepOptions, url: string, io: SweepIo): Promise<n
     summaryLines(record, path.relative(io.cwd, resultsDir) || ".", stacks, (name) => directory.savedResults(name)).forEach(io.say);
     const leftUp = record.setups.filter((s) => stacks.includes(s.stack) && (s.teardown.kind === "kept" || s.teardown.kind === "failed"));
     if (leftUp.length > 0) io.say(plainCliHint(url, leftUp[0].stack));
-    return io.control.stopRequested ? EXIT.interrupted : sweepSucceeded(record, stacks) ? EXIT.ok : EXIT.failed;
+    // Cluster stacks still up cost money until destroyed: each is named with its command.
+    const clustersUp = (record.clusters ?? []).filter((c) => c.state !== "destroyed");
+    for (const c of clustersUp) {
+        io.say(`cluster stack ${c.stack} is still up (${c.state === "kept" ? "--keep" : `destroy failed: ${c.reason ?? "unknown"}`}): `
+            + `npm run sweep -- --destroy ${c.stack}`);
+    }
+    const clusterFailed = clustersUp.some((c) => c.state === "failed");
+    return io.control.stopRequested ? EXIT.interrupted : sweepSucceeded(record, stacks) && !clusterFailed ? EXIT.ok : EXIT.failed;
 }
 
 /** The whole command; resolves to the exit status and never rejects. */
