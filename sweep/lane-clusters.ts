@@ -69,9 +69,8 @@ export class LaneClusters {
             // Up, or partly up: the stack exists until it is destroyed.
             this.set(cluster, "up", reason);
             return `cluster stack ${cluster.stack} failed to come up: ${reason}`;
-        } finally {
-            this.deps.control.activeStacks.delete(cluster.stack);
         }
+        // It stays among the active stacks until released, so that a second Ctrl-C names it among those left up.
         if (this.deps.lister && !this.deps.directory.cleanState(cluster.stack)) {
             try {
                 say(`cluster stack ${cluster.stack}: recording its clean state for the residue check`);
@@ -96,6 +95,7 @@ export class LaneClusters {
         if (!record || record.state === "destroyed") return undefined;
         this.kubeconfigs.delete(cluster.stack);
         if (this.keep) {
+            this.deps.control.activeStacks.delete(cluster.stack);
             say(`cluster stack ${cluster.stack}: kept (--keep): tear it down with npm run sweep -- --destroy ${cluster.stack}`);
             this.set(cluster, "kept");
             return undefined;

@@ -161,10 +161,17 @@ describe("sweep on cluster stacks: running", () => {
 
     it("Ctrl-C during a setup tears down that setup, then the lane's cluster, and starts nothing else", async () => {
         const control = new SweepControl();
+        let active: string[] = [];
         const backend = new FakeBackend(async (stack) => {
-            if (!stack.startsWith("cluster-")) control.requestStop("interrupted (Ctrl-C)", false);
+            if (!stack.startsWith("cluster-")) {
+                active = [...control.activeStacks].sort();
+                control.requestStop("interrupted (Ctrl-C)", false);
+            }
         });
         const { record } = await sweep({ setups: SETUPS.slice(0, 2), control, backend });
+        // What a second Ctrl-C would name as left up: the setup and its cluster stack; nothing once both are down.
+        assert.deepStrictEqual(active, ["cluster-lane1", record.setups[0].stack].sort());
+        assert.deepStrictEqual([...control.activeStacks], []);
         const first = record.setups[0].stack;
         assert.deepStrictEqual(backend.calls.slice(-3), [`destroy ${first}`, "list cluster-lane1", "destroy cluster-lane1"]);
         assert.strictEqual(record.setups[1].outcome.kind, "not run");
