@@ -40,6 +40,8 @@ export interface SetupExpectation {
     readonly target: TargetName;
     readonly mesh: string;
     readonly providesCni: boolean;
+    /** The setup's kubernetesVersion (with its target's default): recorded as requested, so it must be the cluster's. */
+    readonly kubernetesVersion?: string;
 }
 
 /** Why a referenced stack's `cluster` output cannot serve this setup (key, value, allowed), or undefined when it can. */
@@ -56,6 +58,10 @@ export function handoffProblem(handoff: unknown, expected: SetupExpectation): st
     if (h.cni !== wanted) {
         return got(h.cni === "mesh" ? "a cluster without a CNI, for a mesh that is the CNI" : "a cluster with its own CNI")
             + `a cluster stack with clusterCni ${wanted} for mesh ${expected.mesh}`;
+    }
+    if (expected.kubernetesVersion !== undefined && h.requestedKubernetesVersion !== undefined && h.requestedKubernetesVersion !== expected.kubernetesVersion) {
+        return `meshbench:kubernetesVersion: got ${JSON.stringify(expected.kubernetesVersion)}; allowed: ${h.requestedKubernetesVersion}, `
+            + `the version of cluster stack ${expected.clusterStack} (the results record it as requested)`;
     }
     if (Array.isArray(h.meshes) && !h.meshes.includes(expected.mesh)) {
         return got(`a cluster prepared for ${h.meshes.join(", ") || "no mesh"}`) + `a cluster stack prepared for mesh ${expected.mesh}`;

@@ -36,7 +36,8 @@ export class ReferencedCluster extends pulumi.ComponentResource {
         // Checked at preview, before the provider can reach anything: a setup on the wrong
         // cluster (another target, a CNI it does not expect) stops with the reason.
         this.handoff = reference.getOutput("cluster").apply((h) => {
-            const problem = handoffProblem(h, { clusterStack, target, mesh: mesh.name, providesCni: mesh.providesCni });
+            const problem = handoffProblem(h, { clusterStack, target, mesh: mesh.name, providesCni: mesh.providesCni,
+                kubernetesVersion: settings.kubernetesVersion });
             if (problem) throw new pulumi.RunError(`invalid stack config:\n  - ${problem}`);
             return h as ClusterHandoff;
         });

@@ -4,7 +4,7 @@
 import * as assert from "assert";
 import * as pulumi from "@pulumi/pulumi";
 import type { BenchmarkResults } from "../../loadtest/results";
-import type { ClusterHandoff } from "../../cluster/handoff";
+import { handoffProblem, type ClusterHandoff } from "../../cluster/handoff";
 import { MOCK_ADMIN_KEY } from "../helpers/cloud-mocks";
 import { configProblems } from "../helpers/config";
 import { runProgram, vmsStackConfig, VMS_STEPS, type ProgramRun, type ReferencedStack } from "../helpers/mocks";
@@ -136,6 +136,22 @@ describe("stack roles: a cluster stack and the setup stacks on it", function () 
         assert.deepStrictEqual([handoff.cni, handoff.meshes], ["mesh", ["cilium"]]);
         assert.ok(!run.resources.some((r) => r.name === "cluster-flannel"), "no Flannel");
         assert.match(handoff.provenance.cni, /the mesh is the CNI/);
+    });
+});
+
+describe("stack roles: the handoff check (pure)", () => {
+    const handoff = { target: "vms", cni: "installed", meshes: ["none", "istio"], requestedKubernetesVersion: "1.29.1", provenance: {}, nodes: [] };
+    const expect = { clusterStack: "c", target: "vms" as const, mesh: "istio", providesCni: false, kubernetesVersion: "1.29.1" };
+    it("accepts the cluster it was made for", () => assert.strictEqual(handoffProblem(handoff, expect), undefined));
+    it("refuses a cluster of another Kubernetes version, naming the setup's key", () => {
+        assert.strictEqual(handoffProblem(handoff, { ...expect, kubernetesVersion: "1.29.6" }),
+            "meshbench:kubernetesVersion: got \"1.29.6\"; allowed: 1.29.1, the version of cluster stack c (the results record it as requested)");
+    });
+    it("refuses a stack without the output, and a cluster not prepared for the mesh", () => {
+        assert.strictEqual(handoffProblem(undefined, expect),
+            "meshbench:clusterStack: got \"c\" (a stack without the output \"cluster\"); allowed: a cluster stack (role cluster) that is up (pulumi up on it first)");
+        assert.strictEqual(handoffProblem({ ...handoff, meshes: ["none"] }, expect),
+            "meshbench:clusterStack: got \"c\" (a cluster prepared for none); allowed: a cluster stack prepared for mesh istio");
     });
 });
 
