@@ -2,6 +2,7 @@
 import { enumField, patternField } from "../shared/fields";
 import { AWS_CLUSTER_FIELDS } from "./aws/settings";
 import { IPV4_CIDR } from "./cidr";
+import { ROLE_FIELDS } from "./roles";
 import { VMS_CLUSTER_FIELDS } from "./vms/settings";
 
 export const TARGET_NAMES = ["kubeconfig", "vms", "eks"] as const;
@@ -37,6 +38,7 @@ export const CLUSTER_FIELDS = {
         "target kubeconfig: pin the clients to this node. Default: any node without a server."),
     ...AWS_CLUSTER_FIELDS,
     ...VMS_CLUSTER_FIELDS,
+    ...ROLE_FIELDS,
 } as const;
 
 /** The targets that read each key; a key given for another target is refused at preview. */
@@ -56,6 +58,9 @@ export const KEY_TARGETS: { readonly [K in Exclude<keyof typeof CLUSTER_FIELDS, 
     amiId: ["vms", "eks"],
     podCidr: ["vms"],
     sshPrivateKey: ["vms"],
+    role: ["kubeconfig", "vms", "eks"],
+    clusterStack: ["vms", "eks"],
+    clusterCni: ["vms", "eks"],
 };
 
 /** One problem per key that was given but that `target` does not read. */

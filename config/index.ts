@@ -2,6 +2,7 @@
 // that touches Pulumi's config; every other folder receives plain values from here.
 import * as pulumi from "@pulumi/pulumi";
 import { TARGETS } from "../cluster";
+import { roleProblems } from "../cluster/roles";
 import { CLUSTER_FIELDS } from "../cluster/settings";
 import type { ClusterSettings } from "../cluster/types";
 import { LOAD_FIELDS, openLoopFractions } from "../loadtest/settings";
@@ -125,6 +126,11 @@ export function parseConfig(raw: RawConfig, context: StackContext = {}): Meshben
     if (problems.allValid(...Object.values(CLUSTER_FIELDS).map((f) => f.key))) {
         // Target checks combine cluster keys, so they run once every cluster key is valid.
         target.validate(cluster, needs).forEach((p) => problems.add(p));
+        // Stack roles (cluster/roles.ts): a cluster stack, or a setup on one.
+        roleProblems(cluster, cluster.target).forEach((p) => problems.add(p));
+        if (cluster.role === "cluster" && clusterStackMeshes(cluster.clusterCni, target).length === 0) {
+            problems.add(problemMessage("clusterCni", String(cluster.clusterCni), `installed on target ${cluster.target}: no mesh that is the CNI runs there`));
+        }
     }
 
     if (problems.messages.length > 0) throw new ConfigError(problems.messages);
@@ -135,6 +141,13 @@ export function parseConfig(raw: RawConfig, context: StackContext = {}): Meshben
         load: { ...loadFields, wrkCpu: loadFields.wrkCpu ?? loadFields.wrkThreads },
         images,
     };
+}
+
+/** The meshes a cluster stack with this clusterCni serves on its target (those the target can run). */
+export function clusterStackMeshes(cni: ClusterSettings["clusterCni"], target: (typeof TARGETS)[keyof typeof TARGETS]) {
+    // clusterCni unset is installed: every mesh that is not the CNI.
+    return Object.values(MESHES).filter((m) => m.providesCni === (cni === "mesh")
+        && target.meshSupport({ mesh: m.name, installCni: !m.providesCni }).supported);
 }
 
 /** The stack's `meshbench:*` config, as Pulumi hands it to the program. */

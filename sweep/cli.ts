@@ -8,6 +8,9 @@ import { SweepControl } from "./backend";
 import { sweepMain } from "./main";
 import type { MachineFacts } from "./prerequisites";
 import { probePulumiCli, pulumiBackend } from "./pulumi-backend";
+import { kubeGetter } from "./kube-get";
+import { clientPodRunner, podNodeFiles } from "./kube-pods";
+import { kubeResidueLister } from "./residue-lister";
 
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
@@ -70,6 +73,9 @@ sweepMain(process.argv.slice(2), {
         return pulumiBackend({ projectDir: PROJECT_DIR, backendUrl: url }, pulumi.command);
     },
     control: new SweepControl(),
+    // The residue check's real listing: the API server, and a pod per node for /etc/cni/net.d.
+    residueLister: (kubeconfig, image, context) =>
+        kubeResidueLister(kubeGetter(kubeconfig, context), podNodeFiles(clientPodRunner(kubeconfig, context), image)),
     handleSignals,
     now: () => new Date(),
 }).then((code) => process.exit(code));

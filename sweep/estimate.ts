@@ -3,10 +3,11 @@
 // where it comes from; never more precise than they are. Pure: the parsed config, the
 // shape of the sweep and the day come in.
 //
-// The sweep today runs every step (a setup in a lane and round) on a cluster of its own,
-// created and destroyed with the setup; its lanes side by side (or one after the other
-// with --serial). The estimate also says what the issue-16 design (a cluster stack per
-// lane, shared by the lane's setups, lanes side by side) would take, which is not built yet.
+// On vms and eks the sweep runs a lane's steps (a setup in a lane and round) on the lane's
+// cluster stack, created before the first and destroyed after the last (sweep/run.ts), and
+// on a second, CNI-less one for the setups of a mesh that is the CNI (Cilium); its lanes
+// side by side (or one after the other with --serial). The design before, a cluster per
+// step, stays in `figures` for comparison (the README's table).
 import type { ClusterSettings } from "../cluster/types";
 import { DEFAULT_INSTANCE_TYPES } from "../cluster/aws/settings";
 import { EKS_DEFAULT_VERSION, EKS_VERSIONS } from "../cluster/versions";
@@ -59,9 +60,11 @@ export interface SweepShape {
     readonly setups: number;
     readonly lanes: number;
     readonly rounds: number;
+    /** Of `setups`, those of a mesh that is the CNI (Cilium): they run on a second cluster stack per lane. Default: 0. */
+    readonly cniSetups?: number;
 }
 
-/** Which design the figures are for: today's (a cluster per step), or a cluster per lane (not built); lanes side by side or in turn. */
+/** Which design the figures are for: a cluster per lane (as built), or per step (the design before); lanes side by side or in turn. */
 export interface Design {
     readonly clusterPer: "step" | "lane";
     readonly parallel: boolean;
@@ -84,9 +87,9 @@ export interface SweepEstimate {
     readonly lines: string[];
     /** Whether the target spends money, so that a sweep asks before it starts. */
     readonly paid: boolean;
-    /** Today's design. */
+    /** The built design: a cluster stack per lane. */
     readonly figures: Figures;
-    /** Dollars spent after `seconds` of a running sweep (one cluster up at a time today); absent when unpriced or free. */
+    /** Dollars spent after `seconds` that some cluster was up (summed over clusters); absent when unpriced or free. */
     readonly spent?: (seconds: number) => number;
 }
 
@@ -120,20 +123,27 @@ export function clusterTypes(cluster: ClusterSettings): string[] {
 
 /**
  * Wall time and cluster-hours of a design. A lane is its steps one after the other; with a
- * cluster per step every step pays a cluster, with a cluster per lane the lane pays one.
- * Lanes side by side: the wall is one lane; in turn: all of them. Either way the clusters
- * are up, summed, for every lane's whole time.
+ * cluster per step every step pays a cluster, with a cluster per lane the lane pays one (two
+ * when the plan has a mesh that is the CNI). Lanes side by side: the wall is one lane; in
+ * turn: all of them. With a cluster per step, the clusters are up for every lane's whole
+ * time; with a cluster per lane, each cluster at least for its own steps (low) and at most
+ * for its lane's whole time (high: its setups come first and last in the lane's order).
  */
 export function figures(design: Design, target: Target, loadMinutes: number, shape: SweepShape, nodes: number, perHour?: number): Figures {
     const cluster = STEP_MINUTES.cluster[target];
     const setup = STEP_MINUTES.setup[target];
     const steps = shape.setups * shape.rounds;
+    const cniSteps = (shape.cniSetups ?? 0) * shape.rounds;
+    const clustersPerLane = cniSteps > 0 && cniSteps < steps ? 2 : 1;
+    const step = (i: 0 | 1) => setup[i] + loadMinutes;
     const lane = design.clusterPer === "step"
-        ? range((i) => steps * (cluster[i] + setup[i] + loadMinutes))
-        : range((i) => cluster[i] + steps * (setup[i] + loadMinutes));
+        ? range((i) => steps * (cluster[i] + step(i)))
+        : range((i) => clustersPerLane * cluster[i] + steps * step(i));
     const wall = design.parallel ? lane : range((i) => shape.lanes * lane[i]);
     // Minutes some cluster is up, summed over clusters.
-    const clusterMinutes = range((i) => shape.lanes * lane[i]);
+    const clusterMinutes = design.clusterPer === "step" || clustersPerLane === 1
+        ? range((i) => shape.lanes * lane[i])
+        : [shape.lanes * (2 * cluster[0] + steps * step(0)), shape.lanes * 2 * lane[1]] as const;
     const paid = target !== "kubeconfig";
     return {
         design,
@@ -174,19 +184,19 @@ export function sweepEstimate(input: {
     const eks = target === "eks" ? eksFee(cluster.kubernetesVersion, input.today) : undefined;
     const perHour = unpriced.length > 0 ? undefined
         : types.reduce((sum, t) => sum + PRICES.instancePerHour[t] + PRICES.perNodeExtras, 0) + (eks?.fee ?? 0);
-    const today = figures({ clusterPer: "step", parallel: input.parallel }, target, load, shape, types.length, perHour);
-    const planned = figures({ clusterPer: "lane", parallel: true }, target, load, shape, types.length, perHour);
-    const vcpus = types.reduce((n, t) => n + (VCPUS[t] ?? 0), 0) * (input.parallel ? shape.lanes : 1);
+    const built = figures({ clusterPer: "lane", parallel: input.parallel }, target, load, shape, types.length, perHour);
+    const clusters = shape.lanes * ((shape.cniSetups ?? 0) > 0 && (shape.cniSetups ?? 0) < shape.setups ? 2 : 1);
+    // At most: every lane's clusters at once (a lane's two overlap when Cilium's setups fall between the others').
+    const vcpus = types.reduce((n, t) => n + (VCPUS[t] ?? 0), 0) * (input.parallel ? clusters : clusters / shape.lanes);
     const lines = [head, plan,
         `  each cluster: ${types.length} nodes (${types.join(", ")})`
             + (perHour === undefined ? "" : `, about ${usd(perHour)}/h${eks ? ` with the EKS fee of ${usd(eks.fee)}/h, ${eks.support}` : ""}`),
-        `  this sweep (${designText(today.design)}): ${figureText(today)}`,
-        `  with a cluster stack per lane, lanes side by side (issue 16, not built yet): ${figureText(planned)}`];
+        `  this sweep (${designText(built.design)}; ${clusters} cluster stack(s)): ${figureText(built)}`];
     if (vcpus > 0) lines.push(`  at once: ${vcpus} vCPUs of EC2's standard on-demand quota (new accounts often have less; --serial runs one lane at a time)`);
     if (unpriced.length > 0) lines.push(`  cost: not estimated: no price for ${unpriced.join(", ")} in this table; see https://aws.amazon.com/ec2/pricing/on-demand/`);
-    if (input.keep && perHour !== undefined) lines.push(`  --keep: each stack kept up goes on costing about ${usd(perHour)}/h until it is destroyed`);
+    if (input.keep && perHour !== undefined) lines.push(`  --keep: each cluster stack kept up goes on costing about ${usd(perHour)}/h until it is destroyed`);
     lines.push(`  prices: ${PRICES.region} on-demand, ${PRICES.asOf}, ${PRICES.source}; ${PRICES.check}`
         + (cluster.awsRegion && cluster.awsRegion !== PRICES.region ? `; ${cluster.awsRegion} usually costs more` : ""));
     lines.push("  times: from the steps' usual durations (README, target sections), not measured");
-    return { paid: true, lines, figures: today, ...(perHour === undefined ? {} : { spent: (seconds: number) => (seconds / 3600) * perHour }) };
+    return { paid: true, lines, figures: built, ...(perHour === undefined ? {} : { spent: (seconds: number) => (seconds / 3600) * perHour }) };
 }

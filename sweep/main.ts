@@ -11,10 +11,13 @@ import type { StackBackend, SweepControl } from "./backend";
 import { sweepEstimate } from "./estimate";
 import { newRunId, parseSweepArgs, SWEEP_USAGE, UsageError, type SweepOptions } from "./options";
 import { buildLanes, seedOf, withBaseline, type Lane, type LaneOptions } from "./lanes";
+import { laneClusterStacks } from "./cluster-stacks";
 import { buildPlan, withResponseSizes, type Plan } from "./plan";
 import { preflightProblems } from "./preflight";
 import { backendUrl, prerequisiteChecks, prerequisiteLines, prerequisiteProblems, type MachineFacts } from "./prerequisites";
+import type { ResidueLister } from "./residue-lister";
 import { RunDirectory } from "./run-directory";
+import { readKubeconfig, resolveKubeconfigPath } from "../cluster/kubeconfig-file";
 import { runSweep } from "./run";
 import { parserInput, setupRawConfig, stackConfigEntries } from "./stack-config";
 import { summaryLines, sweepSucceeded } from "./summary";
@@ -42,6 +45,8 @@ export interface SweepIo {
     /** The only door to stacks. */
     readonly openBackend: (url: string) => Promise<StackBackend>;
     readonly control: SweepControl;
+    /** Lists a cluster for the residue check (sweep/residue-lister.ts), with `image` for the pod per node; absent: no check. */
+    readonly residueLister?: (kubeconfig: string, image: string, context?: string) => ResidueLister;
     /** Installs the Ctrl-C handling of a running sweep. */
     readonly handleSignals: (control: SweepControl) => void;
     readonly now: () => Date;
@@ -59,6 +64,16 @@ function printLanes(lanes: readonly Lane[], o: LaneOptions, parallel: boolean, a
         + `${o.lanes > 1 ? (parallel ? "; lanes side by side" : "; lanes one after the other (--serial)") : ""}:`);
     if (added) say("  the baseline (none-mtls-off) was added to every lane: each overhead is paired with the baseline of its own lane and round");
     for (const l of lanes) say(`  lane ${l.lane}: ${l.order.join(", ")}${o.rounds > 1 ? `, ${o.rounds} times` : ""}`);
+}
+
+/** vms, eks: the cluster stacks each lane's setups run on. */
+function printClusterStacks(lanes: readonly Lane[], say: (s: string) => void): void {
+    const plan = laneClusterStacks(lanes.flatMap((l) => l.steps), (mesh) => MESHES[mesh as keyof typeof MESHES]?.providesCni ?? false);
+    say("cluster stacks (each up before its lane's first setup on it, destroyed after the last unless --keep; every setup references one):");
+    for (const l of lanes) {
+        const own = plan.filter((c) => c.cluster.lane === l.lane).map((c) => `${c.cluster.stack}${c.cluster.kind === "mesh" ? " (no CNI: for the mesh that is the CNI)" : ""}`);
+        say(`  lane ${l.lane}: ${own.join(", ")}`);
+    }
 }
 
 function printStackConfig(plan: Plan, runId: string, options: SweepOptions, say: (s: string) => void): void {
@@ -129,6 +144,7 @@ async function sweep(options: SweepOptions, url: string, io: SweepIo): Promise<n
     const parallel = laneOptions.lanes > 1 && !options.serial;
     printPlan(plan, runId, options, io.say);
     if (setups.length > 0) printLanes(lanes, laneOptions, parallel, added, io.say);
+    if (setups.length > 0 && targetName !== "kubeconfig") printClusterStacks(lanes, io.say);
 
     const problems = preflightProblems({ runId, plan, settings: options.config, keep: options.keep, earlier, lanes: laneOptions });
     if (problems.length > 0) throw cannotStart(problems);
@@ -136,7 +152,8 @@ async function sweep(options: SweepOptions, url: string, io: SweepIo): Promise<n
     const { meshbench, context } = parserInput(setupRawConfig(plan.setups[0], options.config, runId));
     const config = parseConfig(meshbench, context);
     const estimate = sweepEstimate({ cluster: config.cluster, load: config.load, keep: options.keep,
-        shape: { setups: plan.setups.length, lanes: laneOptions.lanes, rounds: laneOptions.rounds }, parallel,
+        shape: { setups: plan.setups.length, lanes: laneOptions.lanes, rounds: laneOptions.rounds,
+            cniSetups: plan.setups.filter((s) => MESHES[s.mesh].providesCni).length }, parallel,
         today: io.now().toISOString().slice(0, 10) });
     estimate.lines.forEach(io.say);
 
@@ -162,15 +179,30 @@ async function sweep(options: SweepOptions, url: string, io: SweepIo): Promise<n
 
     const backend = await io.openBackend(url);
     io.handleSignals(io.control);
+    // On vms and eks the lanes' setups share cluster stacks; on kubeconfig, the user's cluster.
+    const onStacks = config.cluster.target !== "kubeconfig";
+    const image = config.images.netperfImage;
+    const lister = io.residueLister;
     const record = await runSweep(
-        { runId, plan, settings: options.config, keep: options.keep, lanes: { lanes, rounds: laneOptions.rounds, seed: laneOptions.seed, parallel } },
-        { backend, directory, control: io.control, log: io.say, now: io.now, spent: estimate.spent },
+        { runId, plan, settings: options.config, keep: options.keep, lanes: { lanes, rounds: laneOptions.rounds, seed: laneOptions.seed, parallel },
+            ...(onStacks ? { clusterStacks: { isCni: (mesh: string) => MESHES[mesh as keyof typeof MESHES]?.providesCni ?? false } } : {}) },
+        { backend, directory, control: io.control, log: io.say, now: io.now, spent: estimate.spent,
+            ...(lister && onStacks ? { lister: (kubeconfig: string) => lister(kubeconfig, image) } : {}),
+            ...(lister && !onStacks ? { inspect: () => lister(readKubeconfig(resolveKubeconfigPath(config.cluster.kubeconfig), config.cluster.kubeconfig),
+                image, config.cluster.kubeContext).list() } : {}) },
     );
     const stacks = [...new Set(lanes.flatMap((l) => l.steps.map((s) => s.stack)))];
     summaryLines(record, path.relative(io.cwd, resultsDir) || ".", stacks, (name) => directory.savedResults(name)).forEach(io.say);
     const leftUp = record.setups.filter((s) => stacks.includes(s.stack) && (s.teardown.kind === "kept" || s.teardown.kind === "failed"));
     if (leftUp.length > 0) io.say(plainCliHint(url, leftUp[0].stack));
-    return io.control.stopRequested ? EXIT.interrupted : sweepSucceeded(record, stacks) ? EXIT.ok : EXIT.failed;
+    // Cluster stacks still up cost money until destroyed: each is named with its command.
+    const clustersUp = (record.clusters ?? []).filter((c) => c.state !== "destroyed");
+    for (const c of clustersUp) {
+        io.say(`cluster stack ${c.stack} is still up (${c.state === "kept" ? "--keep" : `destroy failed: ${c.reason ?? "unknown"}`}): `
+            + `npm run sweep -- --destroy ${c.stack}`);
+    }
+    const clusterFailed = clustersUp.some((c) => c.state === "failed");
+    return io.control.stopRequested ? EXIT.interrupted : sweepSucceeded(record, stacks) && !clusterFailed ? EXIT.ok : EXIT.failed;
 }
 
 /** The whole command; resolves to the exit status and never rejects. */

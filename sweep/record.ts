@@ -3,6 +3,7 @@
 // resumed sweep can check that it runs with the same settings.
 import type { RunStatus } from "../loadtest/results";
 import type { MeshName } from "../meshes/types";
+import type { ClusterStackRecord } from "./lane-clusters";
 import type { SkippedSetup } from "./plan";
 
 export const SWEEP_RECORD_FILE = "sweep.json";
@@ -21,7 +22,8 @@ export type SetupOutcome =
     | { readonly kind: "measured"; readonly status: RunStatus }
     /** Results were already saved by an earlier sweep of this run. */
     | { readonly kind: "resumed"; readonly status: RunStatus }
-    | { readonly kind: "failed"; readonly stage: "prepare" | "up" | "results"; readonly reason: string }
+    /** stage cluster: the lane's cluster stack could not come up (or its clean state could not be listed). */
+    | { readonly kind: "failed"; readonly stage: "cluster" | "prepare" | "up" | "results"; readonly reason: string }
     /** Not started: the sweep was interrupted, or an earlier teardown failed. */
     | { readonly kind: "not run"; readonly reason: string };
 
@@ -57,6 +59,8 @@ export interface SweepRecord {
     readonly skipped: SkippedSetup[];
     /** Lanes, rounds, the seed and each lane's order (setup names), so that a resume draws the same; absent in older records. */
     readonly lanes?: { readonly lanes: number; readonly rounds: number; readonly seed: number; readonly orders: string[][] };
+    /** Targets vms and eks: each lane's cluster stacks and their last state, so that a resume knows which exist. */
+    readonly clusters?: ClusterStackRecord[];
 }
 
 /** What a record of one setup in one lane and round is keyed by. */

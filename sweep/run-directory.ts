@@ -6,6 +6,7 @@ import * as path from "path";
 import type { BenchmarkResults } from "../loadtest/results";
 import { resultsProblem } from "./results-file";
 import { SWEEP_RECORD_FILE, type SweepRecord } from "./record";
+import type { ClusterListing } from "./residue";
 
 function writeWhole(file: string, text: string): void {
     const temp = `${file}.${process.pid}.tmp`;
@@ -48,6 +49,17 @@ export class RunDirectory {
     appendLog(stack: string, text: string): void {
         fs.mkdirSync(this.dir, { recursive: true });
         fs.appendFileSync(this.logFile(stack), text);
+    }
+
+    /** The clean state recorded for a cluster (its stack's name) before its first setup; a resume compares with it, not with a new listing. */
+    cleanState(cluster: string): ClusterListing | undefined {
+        const file = path.join(this.dir, "clusters", `${cluster}.clean.json`);
+        return fs.existsSync(file) ? (JSON.parse(fs.readFileSync(file, "utf8")) as ClusterListing) : undefined;
+    }
+
+    saveCleanState(cluster: string, listing: ClusterListing): void {
+        fs.mkdirSync(path.join(this.dir, "clusters"), { recursive: true });
+        writeWhole(path.join(this.dir, "clusters", `${cluster}.clean.json`), `${JSON.stringify(listing, null, 2)}\n`);
     }
 
     readRecord(): SweepRecord | undefined {

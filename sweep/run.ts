@@ -1,5 +1,8 @@
 // Runs a plan: for each step (a setup in a lane and round), prepare its stack, `up`, save
-// the results, `destroy`. Lanes run one after the other for now (not in parallel).
+// the results, `destroy`, check the cluster is back in its clean state. On vms and eks a
+// lane's setups share the lane's cluster stacks (sweep/lane-clusters.ts), brought up before
+// the first setup that needs one and destroyed after the last; lanes run side by side
+// unless --serial.
 // A setup whose `up` fails is still destroyed and recorded, and the sweep goes on; a
 // teardown that fails stops the sweep, since the next setup would share what was left.
 import type { RawConfig } from "../shared/fields";
@@ -12,6 +15,9 @@ import { mergeSetupRecords, type SetupOutcome, type SetupRecord, type SweepRecor
 import type { RunDirectory } from "./run-directory";
 import { setupRawConfig, stackConfigEntries } from "./stack-config";
 import { residueOf, residueText, type ClusterListing } from "./residue";
+import type { ResidueLister } from "./residue-lister";
+import { laneClusterStacks, onClusterRawConfig, type LaneClusterStack } from "./cluster-stacks";
+import { LaneClusters } from "./lane-clusters";
 import { formatDuration, outcomeText } from "./summary";
 
 export interface SweepRun {
@@ -29,6 +35,11 @@ export interface SweepRun {
         /** Run the lanes side by side (each on its own clusters); else one after the other. */
         readonly parallel?: boolean;
     };
+    /**
+     * Targets vms and eks: each lane's setups run on the lane's cluster stacks (sweep/cluster-stacks.ts),
+     * a separate one for meshes that are the CNI. Absent (target kubeconfig): the setups run on the given cluster.
+     */
+    readonly clusterStacks?: { readonly isCni: (mesh: string) => boolean };
 }
 
 export interface SweepDeps {
@@ -44,6 +55,8 @@ export interface SweepDeps {
      * destroy; a setup that leaves residue fails its lane.
      */
     readonly inspect?: (lane: number) => Promise<ClusterListing>;
+    /** Lists a cluster stack's cluster from its kubeconfig, for the residue check on vms and eks (sweep/residue-lister.ts). */
+    readonly lister?: (kubeconfig: string) => ResidueLister;
     /** US dollars spent after `clusterSeconds` (seconds some cluster was up, summed over clusters), when the target costs money. */
     readonly spent?: (clusterSeconds: number) => number | undefined;
 }
@@ -106,13 +119,14 @@ async function teardown(setup: { readonly stack: string }, run: SweepRun, deps: 
 }
 
 /** Prepare, up, save: what the setup produced, whether or not teardown is then needed. */
-async function measure(step: SweepStep, run: SweepRun, deps: SweepDeps, say: (s: string) => void):
+async function measure(step: SweepStep, run: SweepRun, deps: SweepDeps, say: (s: string) => void, cluster?: LaneClusterStack):
     Promise<{ outcome: SetupOutcome; deployed: boolean }> {
     const setup = { ...step.setup, stack: step.stack } satisfies PlannedSetup;
     const log = (text: string) => deps.directory.appendLog(setup.stack, text);
     try {
         say("prepare stack");
-        await deps.backend.prepare(setup.stack, stackConfigEntries(setupRawConfig(step.setup, run.settings, run.runId)));
+        const raw = setupRawConfig(step.setup, run.settings, run.runId);
+        await deps.backend.prepare(setup.stack, stackConfigEntries(cluster ? onClusterRawConfig(raw, cluster.stack) : raw));
     } catch (e) {
         return { outcome: { kind: "failed", stage: "prepare", reason: errorText(e) }, deployed: false };
     }
@@ -142,10 +156,18 @@ export async function runSweep(run: SweepRun, deps: SweepDeps): Promise<SweepRec
     // By step, so that the record lists them in plan order even when lanes finish out of turn.
     const records: (SetupRecord | undefined)[] = new Array(steps.length);
     let teardownFailed: string | undefined;
-    /** Per lane: the stack whose teardown failed or left residue; the lane's later steps do not run. */
+    /** Per lane: why its later steps do not run (a teardown that failed or left residue, a cluster stack that failed). */
     const laneBroken = new Map<number, string>();
+    const clusterPlan = run.clusterStacks ? laneClusterStacks(steps, run.clusterStacks.isCni) : [];
+    const clusterOf = (index: number): { cluster: LaneClusterStack; lastStep: number } | undefined => {
+        const step = steps[index];
+        return clusterPlan.find((c) => c.cluster.lane === step.lane && c.cluster.kind === (run.clusterStacks!.isCni(step.setup.mesh) ? "mesh" : "installed"));
+    };
+    const clusters = new LaneClusters(run.settings, run.keep, {
+        backend: deps.backend, directory: deps.directory, control: deps.control, lister: deps.lister, errorText,
+    }, earlier?.clusters ?? []);
     const clean = new Map<number, ClusterListing>();
-    /** Seconds some cluster was up, summed over finished steps (each step has its own cluster today). */
+    /** Seconds some cluster was up, summed over finished steps (an approximation: a lane's cluster is up while its steps run). */
     let clusterSeconds = 0;
 
     const write = (finished: boolean) => deps.directory.writeRecord({
@@ -159,6 +181,7 @@ export async function runSweep(run: SweepRun, deps: SweepDeps): Promise<SweepRec
         skipped: run.plan.skipped,
         ...(run.lanes ? { lanes: { lanes: run.lanes.lanes.length, rounds: run.lanes.rounds, seed: run.lanes.seed,
             orders: run.lanes.lanes.map((l) => l.order) } } : {}),
+        ...(run.clusterStacks ? { clusters: clusters.recorded } : {}),
     });
 
     const laneSeconds = new Map<number, number[]>();
@@ -176,7 +199,7 @@ export async function runSweep(run: SweepRun, deps: SweepDeps): Promise<SweepRec
             ...(run.lanes ? { setup: setup.stack, lane: step.lane, round: step.round, results: step.resultsName } : {}) };
 
         const notRun = deps.control.stopRequested ? `sweep stopped (${deps.control.stopReason})`
-            : laneBroken.has(step.lane) ? `the teardown of ${laneBroken.get(step.lane)} failed` : undefined;
+            : laneBroken.get(step.lane);
         if (notRun) {
             records[index] = { ...base, outcome: { kind: "not run", reason: notRun }, teardown: { kind: "not needed" }, seconds: 0 };
             return;
@@ -190,13 +213,37 @@ export async function runSweep(run: SweepRun, deps: SweepDeps): Promise<SweepRec
         }
 
         const start = deps.now().getTime();
+        const onCluster = clusterOf(index);
+        if (onCluster) {
+            const problem = await clusters.ensure(onCluster.cluster, say);
+            write(false);
+            if (problem) {
+                say(problem);
+                records[index] = { ...base, outcome: { kind: "failed", stage: "cluster", reason: problem }, teardown: { kind: "not needed" },
+                    seconds: Math.round((deps.now().getTime() - start) / 1000) };
+                laneBroken.set(step.lane, problem);
+                write(false);
+                return;
+            }
+        }
         if (deps.inspect && !clean.has(step.lane)) clean.set(step.lane, await deps.inspect(step.lane));
         deps.control.activeStacks.add(step.stack);
-        const { outcome, deployed } = await measure(step, run, deps, say);
+        const { outcome, deployed } = await measure(step, run, deps, say, onCluster?.cluster);
         say(outcomeText(outcome, deps.directory.savedResults(step.resultsName)));
         let torn: Teardown = deployed ? await teardown(step, run, deps, say) : { kind: "not needed" as const };
         deps.control.activeStacks.delete(step.stack);
-        if (torn.kind === "destroyed" && deps.inspect) {
+        if (torn.kind === "destroyed" && onCluster) {
+            try {
+                const left = await clusters.residue(onCluster.cluster);
+                if (left.length > 0) {
+                    torn = { kind: "residue", residue: left };
+                    say(`RESIDUE: the cluster is not back in its clean state: ${left.join("; ")}`);
+                }
+            } catch (e) {
+                torn = { kind: "failed", reason: `the residue check could not list the cluster: ${errorText(e)}` };
+                say(`RESIDUE CHECK FAILED: ${torn.reason}`);
+            }
+        } else if (torn.kind === "destroyed" && deps.inspect) {
             const left = residueOf(clean.get(step.lane)!, await deps.inspect(step.lane));
             if (left.length > 0) {
                 torn = { kind: "residue", residue: left.map(residueText) };
@@ -205,7 +252,7 @@ export async function runSweep(run: SweepRun, deps: SweepDeps): Promise<SweepRec
         }
         if (torn.kind === "failed" || torn.kind === "residue") {
             teardownFailed ??= step.stack;
-            laneBroken.set(step.lane, step.stack);
+            laneBroken.set(step.lane, torn.kind === "residue" ? `${step.stack} left residue on the cluster` : `the teardown of ${step.stack} failed`);
         }
 
         const now = deps.now();
@@ -228,14 +275,31 @@ export async function runSweep(run: SweepRun, deps: SweepDeps): Promise<SweepRec
     }
 
     const indexed = steps.map((step, index) => ({ step, index }));
+    /** A lane's steps; each cluster stack is destroyed after its last one, and whatever is still up when the lane ends (stopped, broken). */
+    async function runLane(lane: number): Promise<void> {
+        const say = (s: string) => deps.log(`lane ${lane}: ${s}`);
+        try {
+            for (const { step, index } of indexed.filter((x) => x.step.lane === lane)) {
+                await runStep(step, index);
+                const used = clusterOf(index);
+                if (used && used.lastStep === index && clusters.isUp(used.cluster.stack)) {
+                    await clusters.release(used.cluster, say);
+                    write(false);
+                }
+            }
+        } finally {
+            for (const { cluster } of clusterPlan.filter((c) => c.cluster.lane === lane)) {
+                if (clusters.recorded.some((r) => r.stack === cluster.stack && r.state === "up")) await clusters.release(cluster, say);
+            }
+            if (clusterPlan.length > 0) write(false);
+        }
+    }
+    const lanes = [...new Set(steps.map((s) => s.lane))];
     if (run.lanes?.parallel) {
-        // Each lane is its own cluster (today: its own cluster per step), so lanes do not share nodes.
-        const lanes = [...new Set(steps.map((s) => s.lane))];
-        await Promise.all(lanes.map(async (lane) => {
-            for (const { step, index } of indexed.filter((x) => x.step.lane === lane)) await runStep(step, index);
-        }));
+        // Each lane is its own cluster stacks, so lanes do not share nodes.
+        await Promise.all(lanes.map(runLane));
     } else {
-        for (const { step, index } of indexed) await runStep(step, index);
+        for (const lane of lanes) await runLane(lane);
     }
     write(true);
     return deps.directory.readRecord()!;

@@ -137,6 +137,14 @@ export interface MockOptions {
     readonly call?: (args: pulumi.runtime.MockCallArgs) => Record<string, unknown> | undefined;
     /** Region the cloud mocks answer for. Default: us-east-1. */
     readonly region?: string;
+    /** What a StackReference reads, by the referenced stack's name: its outputs, and which of them are secret. */
+    readonly stacks?: Readonly<Record<string, ReferencedStack>>;
+}
+
+/** A referenced stack as the engine hands it to a StackReference. */
+export interface ReferencedStack {
+    readonly outputs: Record<string, unknown>;
+    readonly secretOutputNames: string[];
 }
 
 /**
@@ -157,6 +165,12 @@ export async function installMocks(options: MockOptions = {}): Promise<Recorder>
                 const kube = new FakeKube(fakeCluster(plan, steps, options.evidence));
                 state.results = await runBenchmark(plan, kube, MESHES[plan.inputs.mesh as MeshName], { sleep: async () => undefined });
                 delete state.kubeconfig;
+            }
+            if (args.type === "pulumi:pulumi:StackReference") {
+                // As the engine reads another stack: its outputs, and the names of the secret ones.
+                const stack = options.stacks?.[args.inputs.name as string];
+                state.outputs = stack?.outputs ?? {};
+                state.secretOutputNames = stack?.secretOutputNames ?? [];
             }
             if (args.type === "command:local:Command" && state.stdout === undefined) {
                 const step = Object.keys(steps).find((suffix) => args.name.endsWith(`-${suffix}`));

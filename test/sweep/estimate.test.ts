@@ -1,5 +1,7 @@
 // The cost and time estimate, against arithmetic done by hand from the tables.
 import * as assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { parseConfig } from "../../config";
 import { figures, GOAL, loadSeconds, PRICES, STEP_MINUTES, sweepEstimate, type SweepShape } from "../../sweep/estimate";
 
@@ -57,19 +59,18 @@ describe("sweep estimate", () => {
         near(sevenToday.dollars!.map((d) => Math.round(d * 10) / 10), [11.7, 16.6], "dollars, seven setups today");
     });
 
-    it("prints the plan's shape, both designs and the spending rate; and counts the money a running sweep spent", () => {
+    it("prints the plan's shape, the built design and the spending rate; and counts the money a running sweep spent", () => {
         const e = estimate({ target: "vms", ...AWS }, PAPER);
         assert.strictEqual(e.paid, true);
-        assert.deepStrictEqual(e.lines.slice(0, 6), [
+        assert.deepStrictEqual(e.lines.slice(0, 5), [
             "estimate (from a table of prices and step durations, not a quote):",
             "  plan: 3 lane(s) × 1 round(s) × 5 setup(s) = 15 step(s); load 5.3 min per step",
             "  each cluster: 3 nodes (c6i.2xlarge, c6i.4xlarge, c6i.4xlarge), about $1.73/h",
-            "  this sweep (a cluster per step, lanes side by side): 1.6–2.3 h wall, 14.5–20.5 instance-hours, $8.37–$12 on demand",
-            "  with a cluster stack per lane, lanes side by side (issue 16, not built yet): 49–61 min wall, 7.3–9.1 instance-hours, $4.21–$5.25 on demand",
+            "  this sweep (a cluster per lane, lanes side by side; 3 cluster stack(s)): 49–61 min wall, 7.3–9.1 instance-hours, $4.21–$5.25 on demand",
             "  at once: 120 vCPUs of EC2's standard on-demand quota (new accounts often have less; --serial runs one lane at a time)",
         ]);
         assert.match(estimate({ target: "vms", ...AWS }, PAPER, false, "us-east-1", false).lines[3],
-            /^ {2}this sweep \(a cluster per step, lanes one after the other\): 4\.8–6\.8 h wall, /);
+            /^ {2}this sweep \(a cluster per lane, lanes one after the other; 3 cluster stack\(s\)\): 2\.4–3\.0 h wall, /);
         assert.strictEqual(e.spent!(3600).toFixed(4), PER_HOUR.toFixed(4));
         assert.strictEqual(e.spent!(0), 0);
     });
@@ -78,6 +79,21 @@ describe("sweep estimate", () => {
         assert.match(estimate({ target: "eks", ...AWS }).lines[2], /with the EKS fee of \$0\.60\/h, extended support for 1\.32$/);
         assert.match(estimate({ target: "eks", kubernetesVersion: "1.34", ...AWS }).lines[2], /with the EKS fee of \$0\.10\/h, standard support for 1\.34$/);
         assert.deepStrictEqual(STEP_MINUTES.cluster.eks, [24, 32]);
+    });
+
+    it("adds a second cluster stack per lane when the plan has a mesh that is the CNI: its create and destroy, and its hours", () => {
+        // Six setups a lane, Cilium one of them, 1 repetition: 2 × (12–19) + 6 × (2–3 + 1.33) = 44–64 min a lane.
+        const shape: SweepShape = { setups: 6, lanes: 3, rounds: 1, cniSetups: 1 };
+        const f = figures({ clusterPer: "lane", parallel: true }, "vms", 80 / 60, shape, 3, PER_HOUR);
+        near(f.wallMinutes, [2 * 12 + 6 * (2 + 80 / 60), 2 * 19 + 6 * (3 + 80 / 60)], "wall");
+        // Low: each cluster up only for its own create, destroy and steps; high: both up for the lane's whole time.
+        near(f.dollars!, [3 * ((2 * 12 + 6 * (2 + 80 / 60)) / 60) * PER_HOUR, 3 * 2 * ((2 * 19 + 6 * (3 + 80 / 60)) / 60) * PER_HOUR], "dollars");
+        const e = estimate({ target: "vms", ...AWS, repetitions: "1" }, shape);
+        assert.match(e.lines[3], /; 6 cluster stack\(s\)\): 44–64 min wall, /);
+        assert.ok(e.lines.includes("  at once: 240 vCPUs of EC2's standard on-demand quota (new accounts often have less; --serial runs one lane at a time)"));
+        // Only Cilium: its cluster is the lane's one cluster.
+        near(figures({ clusterPer: "lane", parallel: true }, "vms", 80 / 60, { setups: 1, lanes: 1, rounds: 1, cniSetups: 1 }, 3).wallMinutes,
+            [12 + 2 + 80 / 60, 19 + 3 + 80 / 60], "wall, Cilium alone");
     });
 
     it("estimates no cost for an instance type the table lacks, rather than guess, and counts no money", () => {
@@ -89,7 +105,7 @@ describe("sweep estimate", () => {
 
     it("warns that other regions cost more, and that kept stacks go on costing", () => {
         const e = estimate({ target: "vms", ...AWS }, { setups: 1, lanes: 1, rounds: 1 }, true, "eu-west-1");
-        assert.ok(e.lines.includes("  --keep: each stack kept up goes on costing about $1.73/h until it is destroyed"));
+        assert.ok(e.lines.includes("  --keep: each cluster stack kept up goes on costing about $1.73/h until it is destroyed"));
         assert.match(e.lines.join("\n"), /; eu-west-1 usually costs more$/m);
     });
 
@@ -100,5 +116,28 @@ describe("sweep estimate", () => {
             "  plan: 1 lane(s) × 3 round(s) × 2 setup(s) = 6 step(s); load 5.3 min per step",
             "  time: 44–62 min on your cluster (2–5 min per step installing and removing the mesh)",
             "  cost: none from meshbench (the cluster is yours)"]]);
+    });
+
+    it("the README's table states the figures this module computes", () => {
+        const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
+        const table = readme.slice(readme.indexOf("| design | wall | cost |"), readme.indexOf("**Lanes and rounds.**"));
+        const minutes = (f: { wallMinutes: readonly number[] }) => `**${Math.round(f.wallMinutes[0])}–${Math.round(f.wallMinutes[1])} min**`;
+        const hours = (f: { wallMinutes: readonly number[] }) => `**${(f.wallMinutes[0] / 60).toFixed(1)}–${(f.wallMinutes[1] / 60).toFixed(1)} h**`;
+        const dollars = (f: { dollars?: readonly number[] }) => `**$${f.dollars![0].toFixed(2)}–$${f.dollars![1].toFixed(2)}**`;
+        const lane = (parallel: boolean, loadSeconds: number, lanes: number) =>
+            figures({ clusterPer: "lane", parallel }, "vms", loadSeconds / 60, { ...PAPER, lanes }, 3, PER_HOUR);
+        const rows = [
+            [minutes(lane(true, 320, 1)), dollars(lane(true, 320, 1))], // the defaults
+            [dollars(lane(true, 320, 3))],
+            [minutes(lane(true, 80, 3)), dollars(lane(true, 80, 3))],
+            [hours(lane(false, 320, 3))],
+            [minutes(figures({ clusterPer: "step", parallel: true }, "vms", 320 / 60, PAPER, 3, PER_HOUR)),
+                dollars(figures({ clusterPer: "step", parallel: true }, "vms", 320 / 60, PAPER, 3, PER_HOUR))],
+        ];
+        const lines = table.split("\n").filter((l) => l.startsWith("| ") && !l.startsWith("| design"));
+        assert.strictEqual(lines.length, rows.length, table);
+        rows.forEach((expected, i) => expected.forEach((figure) => assert.ok(lines[i].includes(figure), `row ${i + 1} lacks ${figure}: ${lines[i]}`)));
+        // The goal's line: the paper's five × 3 at one repetition.
+        assert.ok(readme.includes(`${minutes(lane(true, 80, 3)).replace(/\*\*$/, "")}, ${dollars(lane(true, 80, 3)).replace(/^\*\*/, "")}`));
     });
 });

@@ -45,6 +45,8 @@ function fake(cwd: string, o: FakeOptions = {}): Fake {
         async up(stack) {
             f.touched.push(`up ${stack}`);
             const scripted = o.up?.[stack];
+            // A cluster stack (vms, eks) exports its kubeconfig; a setup, its results.
+            if (stack.startsWith("cluster-")) return { kubeconfig: "apiVersion: v1" };
             return scripted ? scripted(control) : { results: FIXTURES[stack] };
         },
         async destroy(stack) { f.touched.push(`destroy ${stack}`); },
@@ -118,7 +120,9 @@ describe("sweep command", () => {
             const r = await run(["--dry-run", ...AWS], { env: {} });
             assert.strictEqual(r.code, EXIT.ok);
             assert.strictEqual(r.out[0], "run 20261201-200000: 5 setup(s) on target vms (the default), each destroyed after its run");
-            assert.ok(r.out.includes("  this sweep (a cluster per step, lanes one after the other): 1.6–2.3 h wall, 4.8–6.8 instance-hours, $2.79–$3.94 on demand"), r.out.join("\n"));
+            // The defaults: one lane on one cluster stack, the paper's five setups, 5 repetitions each.
+            assert.ok(r.out.includes("  this sweep (a cluster per lane, lanes one after the other; 1 cluster stack(s)): 49–61 min wall, 2.4–3.0 instance-hours, $1.40–$1.75 on demand"), r.out.join("\n"));
+            assert.ok(r.out.includes("  lane 1: cluster-lane1"));
             assert.ok(r.out.some((l) => l.startsWith("  state passphrase: MISSING: set PULUMI_CONFIG_PASSPHRASE")));
             assert.ok(r.out.includes("  meshbench:operatorCidr: 203.0.113.7/32"));
             assert.strictEqual(r.out.at(-1), "\ndry run: nothing was touched; a real run would refuse to start until the MISSING prerequisites are there, "
@@ -139,7 +143,9 @@ describe("sweep command", () => {
             ]);
             assert.ok(r.out.includes("  plan: 3 lane(s) × 1 round(s) × 5 setup(s) = 15 step(s); load 5.3 min per step"));
             assert.ok(r.out.includes("\nistio-mtls-on (stacks istio-mtls-on-lane1 to istio-mtls-on-lane3):"), "each lane has its own stack");
-            assert.ok(r.out.includes("  this sweep (a cluster per step, lanes side by side): 1.6–2.3 h wall, 14.5–20.5 instance-hours, $8.37–$12 on demand"));
+            assert.ok(r.out.includes("  this sweep (a cluster per lane, lanes side by side; 3 cluster stack(s)): 49–61 min wall, 7.3–9.1 instance-hours, $4.21–$5.25 on demand"));
+            const stacks = r.out.indexOf("cluster stacks (each up before its lane's first setup on it, destroyed after the last unless --keep; every setup references one):");
+            assert.deepStrictEqual(r.out.slice(stacks + 1, stacks + 4), ["  lane 1: cluster-lane1", "  lane 2: cluster-lane2", "  lane 3: cluster-lane3"]);
             assert.ok(r.out.includes("  at once: 120 vCPUs of EC2's standard on-demand quota (new accounts often have less; --serial runs one lane at a time)"));
         });
 
@@ -231,7 +237,9 @@ describe("sweep command", () => {
             const interrupted = await run(AWS, { env, interactive: true, answer: undefined });
             assert.deepStrictEqual([interrupted.code, interrupted.touched], [EXIT.interrupted, []]);
             const yes = await run([...AWS, "--meshes", "none"], { env, interactive: true, answer: "y" });
-            assert.deepStrictEqual([yes.code, yes.touched], [EXIT.ok, ["open", "prepare none-mtls-off", "up none-mtls-off", "destroy none-mtls-off"]]);
+            // On vms the setup runs on the lane's cluster stack: up before it, destroyed after it.
+            assert.deepStrictEqual([yes.code, yes.touched], [EXIT.ok, ["open", "prepare cluster-lane1", "up cluster-lane1",
+                "prepare none-mtls-off", "up none-mtls-off", "destroy none-mtls-off", "destroy cluster-lane1"]]);
         });
 
         it("starts without asking with --yes (or -y)", async () => {

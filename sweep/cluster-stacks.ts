@@ -1,0 +1,48 @@
+// Which cluster stacks a sweep on vms or eks uses, and the config of each. Pure.
+//
+// A lane has one cluster stack shared by its setups (`cluster-lane<L>`), and a second one
+// with no CNI (`cluster-cni-lane<L>`) when the plan has a mesh that is the CNI (Cilium):
+// such a mesh cannot go onto a cluster that already runs another CNI. Each setup stack then
+// references its lane's cluster stack (role setup, cluster/roles.ts). A cluster stack is
+// brought up before the first setup that needs it and destroyed after the last one of the
+// lane (or when the lane stops), unless --keep.
+import type { RawConfig } from "../shared/fields";
+import type { SweepStep } from "./lanes";
+
+/** installed: the cluster brings its CNI; mesh: no CNI, for a mesh that is the CNI (cluster/roles.ts). */
+export type ClusterKind = "installed" | "mesh";
+
+/** One cluster stack of a lane. */
+export interface LaneClusterStack {
+    readonly lane: number;
+    readonly kind: ClusterKind;
+    readonly stack: string;
+}
+
+export const clusterStackName = (kind: ClusterKind, lane: number): string =>
+    kind === "mesh" ? `cluster-cni-lane${lane}` : `cluster-lane${lane}`;
+
+/** The cluster stacks of each lane, in the order their first setup comes, with the index (in `steps`) of the last step that uses each. */
+export function laneClusterStacks(steps: readonly SweepStep[], isCni: (mesh: string) => boolean):
+    { readonly cluster: LaneClusterStack; readonly lastStep: number }[] {
+    const found = new Map<string, { cluster: LaneClusterStack; lastStep: number }>();
+    steps.forEach((step, index) => {
+        const kind: ClusterKind = isCni(step.setup.mesh) ? "mesh" : "installed";
+        const stack = clusterStackName(kind, step.lane);
+        found.set(stack, { cluster: found.get(stack)?.cluster ?? { lane: step.lane, kind, stack }, lastStep: index });
+    });
+    return [...found.values()];
+}
+
+/** Keys a cluster stack does not read: the setup's own (mesh, mTLS, the run's label). */
+const SETUP_ONLY = new Set(["mesh", "mtls", "runId"]);
+
+/** A cluster stack's config: the sweep's shared keys that are not a setup's, and its role. */
+export function clusterRawConfig(kind: ClusterKind, shared: RawConfig): RawConfig {
+    const kept = Object.fromEntries(Object.entries(shared).filter(([k]) => !SETUP_ONLY.has(k)));
+    return { ...kept, role: "cluster", ...(kind === "mesh" ? { clusterCni: "mesh" } : {}) };
+}
+
+/** A setup stack's config on a cluster stack: its own config, role setup, and the stack it references. */
+export const onClusterRawConfig = (setup: RawConfig, clusterStack: string): RawConfig =>
+    ({ ...setup, role: "setup", clusterStack });
