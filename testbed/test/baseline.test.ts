@@ -115,6 +115,23 @@ describe("the real tier: the baseline on the testbed cluster", function () {
         console.log(`    resources: data plane ${resources.median.dataPlaneCpuPer1kRequests} CPU s per 1,000 requests; ` +
             `apps ${resources.median.groups.apps?.cpuCores} cores, ${resources.median.groups.apps?.memoryBytes} B`);
 
+        // fortio at the tier's fixed rates (testbed/test/stack-config.ts): every rate measured,
+        // held or not, and "held" only when every repetition kept to its schedule.
+        const openLoop = results.openLoop;
+        assert.ok(openLoop.status !== "failed", `open loop: ${openLoop.reason}`);
+        assert.deepStrictEqual(openLoop.rates!.map((r) => r.targetQps), openLoop.settings.rates);
+        for (const rate of openLoop.rates!) {
+            assert.ok(rate.status === "ok" || rate.status === "notHeld", `${rate.targetQps}/s: ${rate.status} ${rate.reason ?? ""}`);
+            assert.strictEqual(rate.repetitions!.length, REPETITIONS);
+            assert.strictEqual(rate.status === "ok", rate.repetitions!.every((r) => r.rateHeld), `${rate.targetQps}/s: status and holds agree`);
+            for (const rep of rate.repetitions!) {
+                const l = rep.latencyMicros;
+                assert.ok(rep.achievedQps > 0.5 * rate.targetQps && rep.requests > 0, `${rate.targetQps}/s: achieved ${rep.achievedQps}`);
+                assert.ok(l.p50 > 0 && l.p50 <= l.p90 && l.p90 <= l.p99 && l.p99 <= l.p999, `${rate.targetQps}/s: ${JSON.stringify(l)}`);
+            }
+        }
+        console.log(`    open loop: ${openLoop.rates!.map((r) => `${r.targetQps}/s ${r.status} p50 ${r.latencyMicros?.p50} µs p99 ${r.latencyMicros?.p99} µs`).join("; ")}`);
+
         assert.strictEqual(results.mtls.verdict, "verified");
         assert.strictEqual(results.mtls.plaintext.http.result, "accepted");
         assert.strictEqual(results.mtls.plaintext.netperf.result, "accepted");
