@@ -160,6 +160,8 @@ export function renderMarkdown(run: LoadedRun, rows: readonly SetupRow[], charts
         `# meshbench report: run ${run.runId}`,
         "",
         `${rows.length} setup(s) with results in \`${run.dir}\`.`,
+        ...(run.results.length > 0 && run.results.every((r) => r.provenance.cluster.fixture !== undefined)
+            ? ["", "**Invented fixture data, not a measurement**: every result here says so in `provenance.cluster.fixture`."] : []),
         "",
         ...settingsLines(rows),
         "",

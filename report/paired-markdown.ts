@@ -29,10 +29,9 @@ export function pairedSection(observations: readonly Observation[]): string[] {
         return ["No setup has a baseline (mesh none) measured in its own lane and round, so no paired overheads: include `none` in the sweep."];
     }
     const slots = new Set(observations.map((o) => `${o.lane}/${o.round}`)).size;
-    // Only an existing cluster is shared by a lane's setups today; on vms and eks each step makes its own.
-    const shared = observations.every((o) => o.results.provenance.target === "kubeconfig");
-    const where = shared ? "on the same cluster, minutes apart"
-        : "each step on a fresh cluster, so a pair shares its lane's turn and hour but not its nodes";
+    // A sweep runs a lane's setups on one cluster: the user's (kubeconfig) or the lane's cluster stack (vms, eks).
+    const where = observations.every((o) => o.results.provenance.target === "kubeconfig")
+        ? "on the same cluster, minutes apart" : "on the lane's cluster stack, so on the same nodes, minutes apart";
     return [
         `Each setup against the baseline measured in the same lane and round (${where}), over ${slots} lane × round pair(s). `
             + "A run counts once, by the median of its repetitions: the repetitions of one run share a deployment and its placement, "
@@ -45,7 +44,8 @@ export function pairedSection(observations: readonly Observation[]): string[] {
                 ...METRIC_NAMES.map((m) => formatRatio(o.ratios[m]))]),
             ["l", "r", ...METRIC_NAMES.map(() => "r" as const)]),
         "",
-        "Resource figures (the proxies' CPU and memory): none; the results do not carry them yet.",
+        "CPU / 1,000 requests: the data plane's CPU (benchmark pods, sidecars, the mesh's agents on the client and server nodes) "
+            + "per 1,000 of wrk's requests, from the kubelets (the Resource cost section); above 1 is what the mesh costs.",
         "",
         ...apartLines(observations),
     ];

@@ -25,15 +25,16 @@ export interface PairedMetric {
 }
 
 /**
- * The figures compared. The results schema carries no resource figures of the mesh
- * (proxy CPU or memory) yet; one becomes a row here, with kind "resource", when it does.
+ * The figures compared: throughput, netperf's latency (one connection, and a new
+ * connection per transaction), and the data plane's CPU per 1,000 requests. Not wrk's
+ * percentiles: they are of a closed loop, not per-request latency (docs/latency.md).
  */
 export const PAIRED_METRICS = {
     rps: { label: "RPS", kind: "throughput", value: (r) => r.wrk.rps?.median },
-    wrkP50: { label: "wrk p50", kind: "latency", value: (r) => r.wrk.latencyMicros?.p50 },
-    wrkP99: { label: "wrk p99", kind: "latency", value: (r) => r.wrk.latencyMicros?.p99 },
     netperfMean: { label: "netperf mean", kind: "latency", value: (r) => r.netperf.latencyMicros?.mean },
     netperfP99: { label: "netperf p99", kind: "latency", value: (r) => r.netperf.latencyMicros?.p99 },
+    crrMean: { label: "TCP_CRR mean", kind: "latency", value: (r) => r.netperfCrr?.latencyMicros?.mean },
+    cpuPer1k: { label: "CPU / 1,000 requests", kind: "resource", value: (r) => r.resources?.median.dataPlaneCpuPer1kRequests },
 } as const satisfies Record<string, PairedMetric>;
 
 export type MetricName = keyof typeof PAIRED_METRICS;

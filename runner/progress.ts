@@ -1,7 +1,7 @@
 // Progress of a run, as one line per step with an estimate of the time left ("wrk 3/5,
 // about 2 min left"). The estimate is the tools' own durations (warm-up and repetitions)
 // plus a fixed allowance for the short steps; it is a hint for the console, never a result.
-import type { NetperfSettings, WrkSettings } from "../shared/results";
+import type { NetperfSettings, OpenLoopSettings, WrkSettings } from "../shared/results";
 
 /** Seconds the steps around the load take, roughly: the probe's two 3 s runs, evidence and facts. */
 const FIXED_SECONDS = 30;
@@ -18,20 +18,25 @@ export function eta(seconds: number): string {
 export class Progress {
     private readonly wrkSeconds: number;
     private readonly netperfSeconds: number;
+    /** fortio last, at each of its rates. */
+    private readonly openLoopSeconds: number;
 
     constructor(
         private readonly report: (line: string) => void,
         private readonly wrk: WrkSettings,
         private readonly netperf: NetperfSettings,
+        private readonly openLoop?: OpenLoopSettings,
     ) {
         this.wrkSeconds = toolSeconds(wrk);
         // TCP_RR, then TCP_CRR with the same settings.
         this.netperfSeconds = 2 * toolSeconds(netperf);
+        this.openLoopSeconds = openLoop ? openLoop.rates.length * toolSeconds(openLoop) : 0;
     }
 
     /** A step that is not a tool run. */
     step(name: string, before: "wrk" | "netperf" | "end"): void {
-        const left = (before === "wrk" ? this.wrkSeconds + this.netperfSeconds : before === "netperf" ? this.netperfSeconds : 0);
+        const left = (before === "wrk" ? this.wrkSeconds + this.netperfSeconds : before === "netperf" ? this.netperfSeconds : 0)
+            + (before === "end" ? 0 : this.openLoopSeconds);
         this.report(`${name}, ${eta(left + (before === "end" ? 0 : FIXED_SECONDS))}`);
     }
 
@@ -40,10 +45,17 @@ export class Progress {
         const s = tool === "wrk" ? this.wrk : this.netperf;
         const done = label === "warmup" ? 0 : s.warmupSeconds + s.durationSeconds * (Number(label) - 1);
         // After wrk come both netperf runs; after the first netperf run, the second.
-        const after = tool === "wrk" ? this.netperfSeconds : test === "TCP_CRR" ? 0 : toolSeconds(this.netperf);
+        const after = (tool === "wrk" ? this.netperfSeconds : test === "TCP_CRR" ? 0 : toolSeconds(this.netperf)) + this.openLoopSeconds;
         const left = toolSeconds(s) - done + after + FIXED_SECONDS;
         const name = test ? `${tool} ${test}` : tool;
         this.report(`${name} ${label === "warmup" ? "warm-up" : `${label}/${s.repetitions}`}, ${eta(left)}`);
+    }
+
+    /** fortio's step began: all its rates, one after the other. */
+    openLoopBegins(): void {
+        if (!this.openLoop || this.openLoop.rates.length === 0) return;
+        const o = this.openLoop;
+        this.report(`fortio at ${o.rates.join(", ")} requests/s, ${o.repetitions} repetitions each, ${eta(this.openLoopSeconds + FIXED_SECONDS)}`);
     }
 
     /** Watches a client script's stdout as it arrives and reports each run as it begins. */

@@ -78,7 +78,7 @@ export async function runBenchmark(plan: BenchmarkPlan, kube: KubeApi, mesh: Mes
     };
     const { inputs, meshContext: ctx } = plan;
     const crr = crrSettings(inputs.netperf);
-    const progress = new Progress(report, inputs.wrk, inputs.netperf);
+    const progress = new Progress(report, inputs.wrk, inputs.netperf, inputs.openLoop);
     const view: RunnerView = {
         ctx, wrkUrl: inputs.wrk.url, report,
         netperf: { host: inputs.netperf.host, controlPort: inputs.netperf.controlPort, dataPort: inputs.netperf.dataPort },
@@ -135,7 +135,7 @@ export async function runBenchmark(plan: BenchmarkPlan, kube: KubeApi, mesh: Mes
     // fortio at each fixed rate, last: in the wrk client pod (its wrk container runs
     // fortio's binary), after wrk and netperf have finished. Its settings go in through env(1).
     const open = inputs.openLoop;
-    if (open.rates.length > 0) report(`fortio at ${open.rates.join(", ")} requests/s, ${open.repetitions} repetitions each`);
+    progress.openLoopBegins();
     const openLoop = open.rates.length === 0 ? undefined : await timed(() => runClient(
         kube, BENCH_NAMESPACE, WRK_CLIENT, "wrk", "fortio-client.sh", fortioEnvironment(open), execTimeout(open) * open.rates.length));
 

@@ -12,6 +12,7 @@ import type { ClusterSettings } from "../cluster/types";
 import { DEFAULT_INSTANCE_TYPES } from "../cluster/aws/settings";
 import { EKS_DEFAULT_VERSION, EKS_VERSIONS } from "../cluster/versions";
 import type { LoadSettings } from "../config";
+import { openLoopFractions } from "../loadtest/settings";
 
 /**
  * On-demand Linux prices in us-east-1, USD per hour. The c6i rates are AWS's published
@@ -99,9 +100,16 @@ const duration = ([low, high]: Range): string =>
     high < 90 ? `${Math.round(low)}–${Math.round(high)} min` : `${(low / 60).toFixed(1)}–${(high / 60).toFixed(1)} h`;
 const range = (f: (i: 0 | 1) => number): Range => [f(0), f(1)];
 
-/** Seconds of load one setup measures: each tool's warm-up and repetitions. */
-export const loadSeconds = (load: LoadSettings): number =>
-    2 * load.warmupSeconds + load.repetitions * (load.wrkDurationSeconds + load.netperfDurationSeconds);
+/**
+ * Seconds of load one setup measures: each tool's warm-up and repetitions, one after the
+ * other: wrk, netperf TCP_RR, netperf TCP_CRR, then fortio at each open-loop rate (each
+ * repetition as long as wrk's).
+ */
+export function loadSeconds(load: LoadSettings): number {
+    const rates = openLoopFractions(load.openLoopFractions).length;
+    return (3 + rates) * load.warmupSeconds
+        + load.repetitions * (load.wrkDurationSeconds + 2 * load.netperfDurationSeconds + rates * load.wrkDurationSeconds);
+}
 
 /** The EKS fee of a version on `today` (YYYY-MM-DD): extended support once standard support has ended. */
 function eksFee(version: string | undefined, today: string): { fee: number; support: string } {

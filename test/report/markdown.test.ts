@@ -26,6 +26,17 @@ function section(markdown: string, title: string): string[] {
 describe("report markdown", () => {
     const full = render(Object.values(RUN));
 
+    it("says at the top when every result is invented fixture data, and not otherwise", () => {
+        const banner = "**Invented fixture data, not a measurement**: every result here says so in `provenance.cluster.fixture`.";
+        assert.strictEqual(full.split("\n")[4], banner);
+        const measured = Object.values(RUN).map((r) => {
+            const { fixture: _fixture, ...cluster } = r.provenance.cluster;
+            return { ...r, provenance: { ...r.provenance, cluster } };
+        });
+        assert.ok(!render(measured).includes(banner));
+        assert.ok(!render([...measured.slice(1), Object.values(RUN)[0]]).includes(banner), "one invented result among measured ones is no banner");
+    });
+
     it("tabulates each setup's RPS median and CV, wrk and netperf percentiles, TCP_CRR, and the mTLS probe", () => {
         const table = section(full, "Results").filter((l) => l.startsWith("| "));
         assert.deepStrictEqual(table[0].split(" | ").length, 14);

@@ -84,7 +84,7 @@ describe("paired tables and the split chart", () => {
         assert.match(text, /over 6 lane × round pair\(s\)/);
         assert.match(text, /not independent replicates/);
         // The sweep fixture is on vms, where each step makes its own cluster today: the text must not claim the same nodes.
-        assert.match(text, /\(each step on a fresh cluster, so a pair shares its lane's turn and hour but not its nodes\)/);
+        assert.match(text, /\(on the lane's cluster stack, so on the same nodes, minutes apart\)/);
         assert.match(text, /^\| istio, mTLS on \| 6 \| 0\.\d{3} \[0\.\d{3}, 0\.\d{3}\] \|/m);
         assert.match(text, /- netperf mean: \d+ of 15 pairs can't be told apart:/);
         assert.strictEqual(formatRatio({ ratio: 0.5, pairs: 1 }), "0.500 (1 run, no CI)");

@@ -84,18 +84,19 @@ describe("runner", () => {
         const lines: string[] = [];
         await run(healthyCluster(), none, lines);
         assert.deepStrictEqual(lines, [
-            // wrk: 1 s warm-up + 2 × 2 s; netperf TCP_RR, then TCP_CRR: each 10 s + 2 × 30 s; 30 s for the short steps.
+            // wrk: 1 s warm-up + 2 × 2 s; netperf TCP_RR, then TCP_CRR: each 10 s + 2 × 30 s; fortio at 2 rates,
+            // each 1 s + 2 × 5 s; 30 s for the short steps.
             "plaintext probe, about 3 min left",
             "wrk warm-up, about 3 min left",
             "wrk 1/2, about 3 min left",
             "wrk 2/2, about 3 min left",
             "netperf TCP_RR warm-up, about 3 min left",
             "netperf TCP_RR 1/2, about 3 min left",
-            "netperf TCP_RR 2/2, about 2 min left",
+            "netperf TCP_RR 2/2, about 3 min left",
             "netperf TCP_CRR warm-up, about 2 min left",
             "netperf TCP_CRR 1/2, about 2 min left",
-            "netperf TCP_CRR 2/2, about 60 s left",
-            "fortio at 100, 200 requests/s, 2 repetitions each",
+            "netperf TCP_CRR 2/2, about 82 s left",
+            "fortio at 100, 200 requests/s, 2 repetitions each, about 52 s left",
             "mTLS evidence, about 0 s left",
             "done: ok",
         ]);

@@ -121,7 +121,7 @@ describe("sweep command", () => {
             assert.strictEqual(r.code, EXIT.ok);
             assert.strictEqual(r.out[0], "run 20261201-200000: 5 setup(s) on target vms (the default), each destroyed after its run");
             // The defaults: one lane on one cluster stack, the paper's five setups, 5 repetitions each.
-            assert.ok(r.out.includes("  this sweep (a cluster per lane, lanes one after the other; 1 cluster stack(s)): 49–61 min wall, 2.4–3.0 instance-hours, $1.40–$1.75 on demand"), r.out.join("\n"));
+            assert.ok(r.out.includes("  this sweep (a cluster per lane, lanes one after the other; 1 cluster stack(s)): 1.7–1.9 h wall, 5.1–5.7 instance-hours, $2.94–$3.29 on demand"), r.out.join("\n"));
             assert.ok(r.out.includes("  lane 1: cluster-lane1"));
             assert.ok(r.out.some((l) => l.startsWith("  state passphrase: MISSING: set PULUMI_CONFIG_PASSPHRASE")));
             assert.ok(r.out.includes("  meshbench:operatorCidr: 203.0.113.7/32"));
@@ -141,9 +141,9 @@ describe("sweep command", () => {
                 "  lane 2: consul-mtls-on, linkerd-mtls-on, istio-mtls-on, none-mtls-off, kuma-mtls-on",
                 "  lane 3: linkerd-mtls-on, istio-mtls-on, kuma-mtls-on, consul-mtls-on, none-mtls-off",
             ]);
-            assert.ok(r.out.includes("  plan: 3 lane(s) × 1 round(s) × 5 setup(s) = 15 step(s); load 5.3 min per step"));
+            assert.ok(r.out.includes("  plan: 3 lane(s) × 1 round(s) × 5 setup(s) = 15 step(s); load 16.0 min per step"));
             assert.ok(r.out.includes("\nistio-mtls-on (stacks istio-mtls-on-lane1 to istio-mtls-on-lane3):"), "each lane has its own stack");
-            assert.ok(r.out.includes("  this sweep (a cluster per lane, lanes side by side; 3 cluster stack(s)): 49–61 min wall, 7.3–9.1 instance-hours, $4.21–$5.25 on demand"));
+            assert.ok(r.out.includes("  this sweep (a cluster per lane, lanes side by side; 3 cluster stack(s)): 1.7–1.9 h wall, 15.3–17.1 instance-hours, $8.83–$9.87 on demand"));
             const stacks = r.out.indexOf("cluster stacks (each up before its lane's first setup on it, destroyed after the last unless --keep; every setup references one):");
             assert.deepStrictEqual(r.out.slice(stacks + 1, stacks + 4), ["  lane 1: cluster-lane1", "  lane 2: cluster-lane2", "  lane 3: cluster-lane3"]);
             assert.ok(r.out.includes("  at once: 120 vCPUs of EC2's standard on-demand quota (new accounts often have less; --serial runs one lane at a time)"));
@@ -166,7 +166,7 @@ describe("sweep command", () => {
             const config = (stack: string) => r.out.slice(r.out.indexOf(`\n${stack}:`) + 1, r.out.indexOf(`\n${stack}:`) + 7);
             assert.ok(config("istio-mtls-on-1k").includes("  meshbench:responseBytes: 1024"), r.out.join("\n"));
             assert.ok(config("none-mtls-off-64k").includes("  meshbench:responseBytes: 65536"), r.out.join("\n"));
-            assert.ok(r.out.includes("  plan: 1 lane(s) × 2 round(s) × 6 setup(s) = 12 step(s); load 5.3 min per step"));
+            assert.ok(r.out.includes("  plan: 1 lane(s) × 2 round(s) × 6 setup(s) = 12 step(s); load 16.0 min per step"));
         });
 
         it("runs each setup at each size, saving <setup>-<size>.json", async () => {
