@@ -1,12 +1,11 @@
 // KubeApi over @kubernetes/client-node (pinned exactly in package.json): exec through the
-// API server's websocket, GET through an https request that the client library signs with
-// the kubeconfig's credentials (certificates, token or exec plugin). The kubeconfig stays
-// in memory; nothing is written to disk and nothing of it is logged.
-import * as http from "http";
-import * as https from "https";
+// API server's websocket, GET through shared/kube-get.ts (an https request the client library
+// signs with the kubeconfig's credentials). The kubeconfig stays in memory; nothing is
+// written to disk and nothing of it is logged.
 import { Writable } from "stream";
 import * as k8s from "@kubernetes/client-node";
 import { KubeError, type ExecOptions, type ExecResult, type KubeApi } from "../shared/kube-api";
+import { loadKubeconfig, signedGet } from "../shared/kube-get";
 
 /** Collects what a stream receives, passing each chunk on as it comes. */
 function collector(onChunk?: (chunk: string) => void): { stream: Writable; text: () => string } {
@@ -37,11 +36,7 @@ export function exitCodeOf(status: k8s.V1Status): number | string {
 }
 
 export function kubeClient(kubeconfig: string, context?: string): KubeApi {
-    const kc = new k8s.KubeConfig();
-    kc.loadFromString(kubeconfig);
-    if (context) kc.setCurrentContext(context);
-    const cluster = kc.getCurrentCluster();
-    if (!cluster) throw new KubeError("request", "the kubeconfig names no cluster for its current context");
+    const { kc, server } = loadKubeconfig(kubeconfig, context);
     const exec = new k8s.Exec(kc);
 
     return {
@@ -78,28 +73,6 @@ export function kubeClient(kubeconfig: string, context?: string): KubeApi {
             });
         },
 
-        async get(path: string): Promise<string> {
-            const url = new URL(cluster.server.replace(/\/$/, "") + path);
-            const options: https.RequestOptions = {
-                method: "GET", hostname: url.hostname, port: url.port || undefined, path: url.pathname + url.search, headers: {},
-            };
-            await kc.applyToHTTPSOptions(options);
-            const transport = url.protocol === "http:" ? http : https;
-            return new Promise<string>((resolve, reject) => {
-                const req = transport.request(options, (res) => {
-                    const chunks: Buffer[] = [];
-                    res.on("data", (c: Buffer) => chunks.push(c));
-                    res.on("end", () => {
-                        const body = Buffer.concat(chunks).toString("utf8");
-                        const code = res.statusCode ?? 0;
-                        if (code >= 200 && code < 300) resolve(body);
-                        else reject(new KubeError("status", `GET ${path}: HTTP ${code}: ${body.slice(0, 200).trim()}`));
-                    });
-                });
-                req.setTimeout(60_000, () => req.destroy(new Error("no answer within 60 s")));
-                req.on("error", (e) => reject(new KubeError("request", `GET ${path}: ${e.message}`)));
-                req.end();
-            });
-        },
+        get: (path: string): Promise<string> => signedGet(kc, server, path),
     };
 }
