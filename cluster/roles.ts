@@ -37,9 +37,25 @@ export interface RoleSettings {
     readonly clusterCni?: ClusterCni;
 }
 
+/**
+ * Keys that shape the cluster itself: on a setup stack the cluster stack has decided them,
+ * so a value given there would be ignored without a word; refused instead.
+ */
+export const CLUSTER_STACK_KEYS = [
+    "amiId", "availabilityZone", "podCidr", "sshPrivateKey",
+    "systemInstanceType", "serverInstanceType", "clientInstanceType", "serverNodeCount", "clientNodeCount",
+] as const;
+
 /** Combinations of role keys that cannot work, one message per problem (key, value, allowed). */
-export function roleProblems(settings: RoleSettings, target: TargetName): string[] {
+export function roleProblems(settings: RoleSettings, target: TargetName, given: Readonly<Record<string, string | undefined>> = {}): string[] {
     const problems: string[] = [];
+    if (settings.role === "setup") {
+        for (const key of CLUSTER_STACK_KEYS.filter((k) => given[k] !== undefined)) {
+            const value = key === "sshPrivateKey" ? "[secret]" : given[key]!;
+            problems.push(problemMessage(key, value, `nothing with role setup: the cluster stack ${settings.clusterStack ?? "(clusterStack)"} `
+                + "made the cluster; set it there"));
+        }
+    }
     if (target === "kubeconfig" && settings.role !== "standalone") {
         problems.push(problemMessage("role", settings.role, "standalone with target kubeconfig (the cluster is yours: no cluster stack makes it)"));
     }

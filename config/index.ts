@@ -127,7 +127,7 @@ export function parseConfig(raw: RawConfig, context: StackContext = {}): Meshben
         // Target checks combine cluster keys, so they run once every cluster key is valid.
         target.validate(cluster, needs).forEach((p) => problems.add(p));
         // Stack roles (cluster/roles.ts): a cluster stack, or a setup on one.
-        roleProblems(cluster, cluster.target).forEach((p) => problems.add(p));
+        roleProblems(cluster, cluster.target, raw).forEach((p) => problems.add(p));
         if (cluster.role === "cluster" && clusterStackMeshes(cluster.clusterCni, target).length === 0) {
             problems.add(problemMessage("clusterCni", String(cluster.clusterCni), `installed on target ${cluster.target}: no mesh that is the CNI runs there`));
         }

@@ -175,6 +175,12 @@ describe("stack roles: bad config fails at preview with key, value and allowed",
         assert.deepStrictEqual(configProblems(vms({ role: "setup", clusterStack: "c", clusterCni: "mesh" }), ctx),
             ["meshbench:clusterCni: got \"mesh\"; allowed: nothing with role setup; it is read by role cluster only"]);
     });
+    it("a key that shapes the cluster, on a setup stack (the cluster stack decided it)", () => {
+        assert.deepStrictEqual(configProblems(vms({ role: "setup", clusterStack: "cluster-lane1", serverInstanceType: "c6i.8xlarge", clientNodeCount: "2" }), ctx), [
+            "meshbench:serverInstanceType: got \"c6i.8xlarge\"; allowed: nothing with role setup: the cluster stack cluster-lane1 made the cluster; set it there",
+            "meshbench:clientNodeCount: got \"2\"; allowed: nothing with role setup: the cluster stack cluster-lane1 made the cluster; set it there",
+        ]);
+    });
     it("a cluster stack with target kubeconfig", () => {
         assert.deepStrictEqual(configProblems({ target: "kubeconfig", role: "cluster" }, ctx),
             ["meshbench:role: got \"cluster\"; allowed: standalone with target kubeconfig (the cluster is yours: no cluster stack makes it)"]);
