@@ -148,7 +148,11 @@ export function resourceResult(reads: ResourceReads, wrk: readonly WrkCount[] | 
     if (reads.repetitions.length === 0) return { status: "unmeasured", reason: "no wrk repetition began and ended", ...empty };
     const repetitions = reads.repetitions.map((r) => resourceRepetition(reads, r, wrk?.[r.repetition - 1]));
     const optional = (k: string, v: number | undefined) => v === undefined ? {} : { [k]: v };
-    const pick = (f: (r: ResourceRepetition) => number | undefined) => median(repetitions.map(f).filter((v): v is number => v !== undefined));
+    // Rounded as the repetitions' own figures are (the median of two is their mean: no float tails).
+    const pick = (f: (r: ResourceRepetition) => number | undefined) => {
+        const m = median(repetitions.map(f).filter((v): v is number => v !== undefined));
+        return m === undefined ? undefined : round(m, 6);
+    };
     const groups = Object.fromEntries(RESOURCE_GROUPS.flatMap((g) => {
         const cpuCores = pick((r) => r.groups[g].cpuCores);
         const memoryBytes = pick((r) => r.groups[g].memoryBytes);
