@@ -9,7 +9,7 @@ import type { MeshName } from "../meshes/types";
 import type { BenchmarkResults } from "../shared/results";
 import { resultsProblem } from "../sweep/results-file";
 import { parseBenchArgs, planFromResults } from "./bench";
-import { kubeClient } from "./kube-client";
+import { kubeClient } from "../shared/kube-client";
 import { runBenchmark } from "./run";
 
 const pulumi = (args: string[]): string => execFileSync("pulumi", args, { encoding: "utf8", stdio: ["ignore", "pipe", "inherit"] });

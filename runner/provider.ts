@@ -13,7 +13,7 @@ import { MESHES } from "../meshes";
 import type { MeshName } from "../meshes/types";
 import type { KubeApi } from "../shared/kube-api";
 import type { BenchmarkResults } from "../shared/results";
-import { kubeClient } from "./kube-client";
+import { kubeClient } from "../shared/kube-client";
 import { runBenchmark, type BenchmarkPlan } from "./run";
 
 /** The resource's inputs. */

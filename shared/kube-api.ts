@@ -1,6 +1,6 @@
 // The runner's whole view of a cluster: exec argv in a container, and GET an API path
 // (lists, objects, and the node and pod proxies that serve metrics). The runner implements
-// it with @kubernetes/client-node (runner/kube-client.ts); tests fake it with fixtures
+// it with @kubernetes/client-node (shared/kube-client.ts); tests fake it with fixtures
 // (test/helpers/fake-kube.ts). A bottom module: the meshes' evidence and the runner both
 // use it, and it imports nothing outside shared/.
 import { ROLE_KEY } from "./names";

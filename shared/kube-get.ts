@@ -1,6 +1,5 @@
 // GET of an API path, signed with a kubeconfig's credentials (certificates, token or exec
-// plugin) by @kubernetes/client-node: the one GET both the runner's client
-// (runner/kube-client.ts) and the residue check's lister (sweep/kube-get.ts) use.
+// plugin) by @kubernetes/client-node: shared/kube-client.ts's GET.
 import * as http from "http";
 import * as https from "https";
 import * as k8s from "@kubernetes/client-node";

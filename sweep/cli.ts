@@ -8,7 +8,7 @@ import { SweepControl } from "./backend";
 import { sweepMain } from "./main";
 import type { MachineFacts } from "./prerequisites";
 import { probePulumiCli, pulumiBackend } from "./pulumi-backend";
-import { kubeGetter } from "./kube-get";
+import { kubeClient } from "../shared/kube-client";
 import { clientPodRunner, podNodeFiles } from "./kube-pods";
 import { kubeResidueLister } from "./residue-lister";
 
@@ -75,7 +75,7 @@ sweepMain(process.argv.slice(2), {
     control: new SweepControl(),
     // The residue check's real listing: the API server, and a pod per node for /etc/cni/net.d.
     residueLister: (kubeconfig, image, context) =>
-        kubeResidueLister(kubeGetter(kubeconfig, context), podNodeFiles(clientPodRunner(kubeconfig, context), image)),
+        kubeResidueLister(kubeClient(kubeconfig, context), podNodeFiles(clientPodRunner(kubeconfig, context), image)),
     handleSignals,
     now: () => new Date(),
 }).then((code) => process.exit(code));

@@ -1,38 +1,45 @@
-// Runs a pod to completion and reads its log: how the residue check lists a node's CNI
-// config (sweep/cni-pod.ts). PodRunner is the interface (tests fake it); clientPodRunner
-// implements it with @kubernetes/client-node, with the kubeconfig in memory only.
+// Runs a short-lived pod and execs a command in it: how the residue check lists a node's
+// CNI config (sweep/cni-pod.ts). PodRunner is the interface (tests fake it); clientPodRunner
+// implements it with @kubernetes/client-node (pods) and shared/kube-client.ts (the exec),
+// with the kubeconfig in memory only.
 import * as k8s from "@kubernetes/client-node";
 import type { Pod } from "kubernetes-types/core/v1";
-import { buildCniListerPod } from "./cni-pod";
+import { kubeClient } from "../shared/kube-client";
+import { buildCniListerPod, CNI_LIST_ARGV, CNI_LIST_CONTAINER } from "./cni-pod";
 import { parseFileNames, type NodeFiles } from "./residue-lister";
 
-/** How a pod ended: its phase, its log, and why when it failed. */
+/** What the command in the pod printed, and how it ended; `reason` when the pod never ran it. */
 export interface PodRun {
-    readonly phase: "Succeeded" | "Failed";
-    readonly log: string;
+    readonly exitCode?: number;
+    readonly stdout: string;
+    readonly stderr: string;
     readonly reason?: string;
 }
 
 export interface PodRunner {
-    /** Creates the pod, waits until it ends (or `timeoutSeconds`, then rejects), reads its log, deletes it. */
-    run(pod: Pod, timeoutSeconds: number): Promise<PodRun>;
+    /**
+     * Creates the pod, waits until its container runs (or `timeoutSeconds`), execs `argv`
+     * in it, and deletes it.
+     */
+    run(pod: Pod, container: string, argv: readonly string[], timeoutSeconds: number): Promise<PodRun>;
 }
 
 /** A node's CNI config files, through a pod on it. */
 export function podNodeFiles(runner: PodRunner, image: string, timeoutSeconds = 120): NodeFiles {
     return {
         async cniConfigFiles(node) {
-            const result = await runner.run(buildCniListerPod(node, image), timeoutSeconds);
-            if (result.phase !== "Succeeded") {
-                throw new Error(`listing the CNI config of node ${node} failed: ${result.reason ?? "the pod failed"}${result.log ? `: ${result.log.trim()}` : ""}`);
+            const result = await runner.run(buildCniListerPod(node, image), CNI_LIST_CONTAINER, CNI_LIST_ARGV, timeoutSeconds);
+            if (result.exitCode !== 0) {
+                const why = result.reason ?? `${CNI_LIST_ARGV.join(" ")} exited with ${result.exitCode}`;
+                throw new Error(`listing the CNI config of node ${node} failed: ${why}${result.stderr.trim() ? `: ${result.stderr.trim()}` : ""}`);
             }
-            return parseFileNames(result.log);
+            return parseFileNames(result.stdout);
         },
     };
 }
 
-/** Why a pod that failed did: its container's termination, or its waiting reason (e.g. a missing hostPath). */
-function failureReason(pod: k8s.V1Pod): string | undefined {
+/** Why a pod's container is not running: its termination, its waiting reason (e.g. a missing hostPath), or the pod's. */
+function notRunningReason(pod: k8s.V1Pod): string | undefined {
     const status = pod.status?.containerStatuses?.[0]?.state;
     return status?.terminated ? `exit ${status.terminated.exitCode}${status.terminated.reason ? ` (${status.terminated.reason})` : ""}`
         : status?.waiting?.reason ?? pod.status?.reason;
@@ -43,8 +50,9 @@ export function clientPodRunner(kubeconfig: string, context?: string, sleep = (m
     kc.loadFromString(kubeconfig);
     if (context) kc.setCurrentContext(context);
     const core = kc.makeApiClient(k8s.CoreV1Api);
+    const kube = kubeClient(kubeconfig, context);
     return {
-        async run(pod, timeoutSeconds) {
+        async run(pod, container, argv, timeoutSeconds) {
             const name = pod.metadata!.name!;
             const namespace = pod.metadata!.namespace!;
             // A pod of the same name left by an interrupted check is removed first.
@@ -60,14 +68,16 @@ export function clientPodRunner(kubeconfig: string, context?: string, sleep = (m
                 for (;;) {
                     const current = await core.readNamespacedPod({ name, namespace });
                     const phase = current.status?.phase;
-                    if (phase === "Succeeded" || phase === "Failed") {
-                        const log = await core.readNamespacedPodLog({ name, namespace }).catch(() => "");
-                        return { phase, log, ...(phase === "Failed" ? { reason: failureReason(current) } : {}) };
+                    if (phase === "Running" && current.status?.containerStatuses?.[0]?.state?.running) break;
+                    if (phase === "Succeeded" || phase === "Failed") return { stdout: "", stderr: "", reason: `the pod ended before the command: ${notRunningReason(current) ?? phase}` };
+                    if (Date.now() > deadline) {
+                        const waiting = notRunningReason(current);
+                        throw new Error(`pod ${namespace}/${name} did not run within ${timeoutSeconds} s (${phase}${waiting ? `, ${waiting}` : ""})`);
                     }
-                    const waiting = failureReason(current);
-                    if (Date.now() > deadline) throw new Error(`pod ${namespace}/${name} did not end within ${timeoutSeconds} s (${phase}${waiting ? `, ${waiting}` : ""})`);
                     await sleep(1000);
                 }
+                const result = await kube.exec(namespace, name, container, argv, { timeoutSeconds: 60 });
+                return { exitCode: result.exitCode, stdout: result.stdout, stderr: result.stderr };
             } finally {
                 await core.deleteNamespacedPod({ name, namespace, gracePeriodSeconds: 0 }).catch(() => undefined);
             }

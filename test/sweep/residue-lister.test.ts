@@ -77,21 +77,32 @@ describe("residue lister (Kubernetes API and a pod per node)", () => {
         assert.strictEqual(spec.nodeName, "server-1");
         assert.strictEqual(spec.hostNetwork, true);
         assert.deepStrictEqual(spec.tolerations, [{ operator: "Exists" }]);
-        assert.deepStrictEqual(spec.containers[0].command, ["ls", "-1A", "/host-cni"]);
+        // It sleeps; the check execs the listing in it (no log to lose), and it ends by itself if the check dies.
+        assert.deepStrictEqual(spec.containers[0].command, ["sleep", "600"]);
+        assert.strictEqual(spec.activeDeadlineSeconds, 600);
         assert.strictEqual(spec.containers[0].args, undefined);
         assert.deepStrictEqual(spec.containers[0].volumeMounts, [{ name: "cni", mountPath: "/host-cni", readOnly: true }]);
         assert.deepStrictEqual(spec.volumes, [{ name: "cni", hostPath: { path: "/etc/cni/net.d", type: "Directory" } }]);
         assert.strictEqual(pod.metadata!.namespace, "kube-system");
     });
 
-    it("reads the node's files from the pod's log, and fails with the node and the reason when the pod fails", async () => {
-        const ran: Pod[] = [];
-        const ok: PodRunner = { run: async (pod) => { ran.push(pod); return { phase: "Succeeded", log: "10-flannel.conflist\n05-cilium.conflist\n" }; } };
+    it("reads the node's files from an exec of ls in the pod, and fails with the node and the reason otherwise", async () => {
+        const ran: { pod: Pod; container: string; argv: readonly string[] }[] = [];
+        const ok: PodRunner = {
+            run: async (pod, container, argv) => {
+                ran.push({ pod, container, argv });
+                return { exitCode: 0, stdout: "10-flannel.conflist\n05-cilium.conflist\n", stderr: "" };
+            },
+        };
         assert.deepStrictEqual(await podNodeFiles(ok, "img").cniConfigFiles("client-1"), ["05-cilium.conflist", "10-flannel.conflist"]);
-        assert.strictEqual(ran[0].spec!.nodeName, "client-1");
-        const failed: PodRunner = { run: async () => ({ phase: "Failed", log: "ls: /host-cni: No such file or directory\n", reason: "exit 1 (Error)" }) };
+        assert.strictEqual(ran[0].pod.spec!.nodeName, "client-1");
+        assert.deepStrictEqual([ran[0].container, ran[0].argv], ["ls", ["ls", "-1A", "/host-cni"]]);
+        const failed: PodRunner = { run: async () => ({ exitCode: 2, stdout: "", stderr: "ls: cannot access '/host-cni': Permission denied\n" }) };
         await assert.rejects(podNodeFiles(failed, "img").cniConfigFiles("client-1"), (e: Error) => e.message ===
-            "listing the CNI config of node client-1 failed: exit 1 (Error): ls: /host-cni: No such file or directory");
+            "listing the CNI config of node client-1 failed: ls -1A /host-cni exited with 2: ls: cannot access '/host-cni': Permission denied");
+        const neverRan: PodRunner = { run: async () => ({ stdout: "", stderr: "", reason: "the pod ended before the command: exit 1 (Error)" }) };
+        await assert.rejects(podNodeFiles(neverRan, "img").cniConfigFiles("client-1"), (e: Error) => e.message ===
+            "listing the CNI config of node client-1 failed: the pod ended before the command: exit 1 (Error)");
         assert.deepStrictEqual(parseFileNames("\n"), []);
     });
 });

@@ -5,7 +5,7 @@ import * as assert from "assert";
 import { execFileSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
-import { kubeGetter } from "../../sweep/kube-get";
+import { kubeClient } from "../../shared/kube-client";
 import { clientPodRunner, podNodeFiles } from "../../sweep/kube-pods";
 import { residueOf, residueText, type ClusterListing } from "../../sweep/residue";
 import { kubeResidueLister, type ResidueLister } from "../../sweep/residue-lister";
@@ -43,7 +43,7 @@ describe("the real tier: the residue check on the testbed cluster", function () 
 
     before(() => {
         const kubeconfig = fs.readFileSync(env("MESHBENCH_TESTBED_KUBECONFIG"), "utf8");
-        lister = kubeResidueLister(kubeGetter(kubeconfig), podNodeFiles(clientPodRunner(kubeconfig), env("MESHBENCH_TESTBED_NETPERF_IMAGE")));
+        lister = kubeResidueLister(kubeClient(kubeconfig), podNodeFiles(clientPodRunner(kubeconfig), env("MESHBENCH_TESTBED_NETPERF_IMAGE")));
     });
 
     after(() => {

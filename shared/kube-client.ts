@@ -4,8 +4,8 @@
 // written to disk and nothing of it is logged.
 import { Writable } from "stream";
 import * as k8s from "@kubernetes/client-node";
-import { KubeError, type ExecOptions, type ExecResult, type KubeApi } from "../shared/kube-api";
-import { loadKubeconfig, signedGet } from "../shared/kube-get";
+import { KubeError, type ExecOptions, type ExecResult, type KubeApi } from "./kube-api";
+import { loadKubeconfig, signedGet } from "./kube-get";
 
 /** Collects what a stream receives, passing each chunk on as it comes. */
 function collector(onChunk?: (chunk: string) => void): { stream: Writable; text: () => string } {

@@ -5,7 +5,7 @@ import * as assert from "assert";
 import * as http from "http";
 import type { AddressInfo } from "net";
 import { WebSocketServer, type WebSocket } from "ws";
-import { kubeClient } from "../../runner/kube-client";
+import { kubeClient } from "../../shared/kube-client";
 
 const kubeconfig = (port: number) => `apiVersion: v1
 kind: Config
