@@ -4,6 +4,12 @@
 // Mesh and target are plain strings here; their closed lists live with the meshes and the
 // cluster targets, which validate them at preview.
 
+import type { OpenLoopResult } from "./open-loop-results";
+import type { ResourceResult } from "./resource-results";
+
+export * from "./open-loop-results";
+export * from "./resource-results";
+
 /** The netperf tests the clients can run. */
 export const NETPERF_TESTS = ["TCP_RR", "TCP_CRR"] as const;
 export type NetperfTest = (typeof NETPERF_TESTS)[number];
@@ -146,76 +152,6 @@ export interface NetperfResult {
     readonly repetitions?: NetperfRepetition[];
 }
 
-/** Open-loop latency at one rate, in µs: fortio's percentiles of its histogram of every request. */
-export interface OpenLoopLatency {
-    readonly p50: number;
-    readonly p90: number;
-    readonly p99: number;
-    readonly p999: number;
-}
-
-/**
- * When a fixed-rate repetition counts as open loop. fortio measures each request from its
- * actual send and, when it falls behind its schedule, sends late (docs/latency.md): so a
- * repetition holds its rate only when fortio achieved at least (1 - maxShortfall) of the
- * target rate and at most maxLateShare of its sends were late (its sleep-time histogram).
- */
-export interface OpenLoopHoldCheck {
-    readonly maxShortfall: number;
-    readonly maxLateShare: number;
-}
-
-export interface OpenLoopSettings {
-    readonly url: string;
-    /** Rates are these fractions of capacityRps, rounded to whole requests per second. */
-    readonly capacityRps: number;
-    readonly fractions: number[];
-    readonly rates: number[];
-    readonly connections: number;
-    readonly durationSeconds: number;
-    readonly warmupSeconds: number;
-    readonly repetitions: number;
-}
-
-export interface OpenLoopRepetition {
-    readonly achievedQps: number;
-    readonly requests: number;
-    readonly latencyMicros: OpenLoopLatency;
-    /** Share of the scheduled sends fortio made late (at or after their time), from its sleep histogram. */
-    readonly lateShare: number;
-    readonly rateHeld: boolean;
-    /** Share of the client node's whole CPU that was busy during the run; absent if unread. */
-    readonly clientNodeBusyShare?: number;
-}
-
-/**
- * One rate. ok: every repetition held it, so the latencies are open-loop latencies.
- * notHeld: measured, but the schedule slipped in some repetition: the numbers are kept
- * for what they are (closed-loop-like), never shown as open-loop latency. failed: no numbers.
- */
-export interface OpenLoopRate {
-    readonly targetQps: number;
-    readonly status: "ok" | "notHeld" | "failed";
-    readonly reason?: string;
-    readonly rateHeld?: boolean;
-    readonly achievedQps?: { readonly perRepetition: number[]; readonly median: number };
-    /** Median over repetitions of each percentile. */
-    readonly latencyMicros?: OpenLoopLatency;
-    readonly repetitions?: OpenLoopRepetition[];
-}
-
-/** fortio at fixed rates. off: the stack's openLoopFractions is empty; failed: the step gave no rate's numbers. */
-export interface OpenLoopResult {
-    readonly status: "ok" | "notHeld" | "failed" | "off";
-    readonly reason?: string;
-    readonly settings: OpenLoopSettings;
-    readonly holdCheck: OpenLoopHoldCheck;
-    readonly toolVersion?: string;
-    /** When the client script ran; absent when it never ran. */
-    readonly measured?: MeasuredTime;
-    readonly rates?: OpenLoopRate[];
-}
-
 export interface NodeFacts {
     readonly name: string;
     readonly kubeletVersion: string;
@@ -278,69 +214,6 @@ export interface MtlsResult {
      * Absent when there is none.
      */
     readonly exemptions?: readonly string[];
-}
-
-// Resource cost (issue 14): CPU and working set of the benchmark pods, the mesh's node
-// agents and its control plane, read from the kubelets around each wrk repetition.
-
-/** Whose use is read. The data plane is apps, proxies and the agents on the client and server nodes. */
-export const RESOURCE_GROUPS = ["apps", "proxies", "clientNodeAgents", "serverNodeAgents", "controlPlane"] as const;
-export type ResourceGroup = (typeof RESOURCE_GROUPS)[number];
-
-/** One container over one repetition, from its node's kubelet. */
-export interface ContainerUsage {
-    readonly group: ResourceGroup;
-    readonly node: string;
-    readonly namespace: string;
-    readonly pod: string;
-    readonly container: string;
-    /** Mean cores between the two CPU samples, by their own timestamps; absent when unmeasured. */
-    readonly cpuCores?: number;
-    /** Working set at the read after the repetition, bytes; absent when unmeasured. */
-    readonly memoryBytes?: number;
-    /** The kubelet's timestamps of the two CPU samples the mean spans. */
-    readonly window?: MeasuredTime;
-    /** Why this container has no numbers (the read failed, no new sample, the counter went back). */
-    readonly unmeasured?: string;
-}
-
-/** A group's sums. Absent when the group is empty or any of its containers is unmeasured: never a partial sum. */
-export interface GroupUsage {
-    readonly containers: number;
-    readonly cpuCores?: number;
-    readonly memoryBytes?: number;
-}
-
-export interface ResourceRepetition {
-    /** wrk's repetition, 1-based. */
-    readonly repetition: number;
-    /** When the runner saw the repetition begin and end (wrk's markers), its own clock. */
-    readonly measured: MeasuredTime;
-    /** The least share of the repetition that a data-plane container's sample window covers (kubelet clocks against the runner's). */
-    readonly windowCoverage?: number;
-    readonly groups: Readonly<Record<ResourceGroup, GroupUsage>>;
-    /** Data plane core-seconds per 1,000 of this repetition's wrk requests; absent when a data-plane group or wrk's count is. */
-    readonly dataPlaneCpuPer1kRequests?: number;
-    /** Mean working set of the sidecar containers, bytes; absent when the mesh has none. */
-    readonly memoryPerSidecarBytes?: number;
-    /** Mean over the client and server nodes of each node's agents' working set, bytes; absent when the mesh has none. */
-    readonly memoryPerNodeAgentsBytes?: number;
-    readonly containers: ContainerUsage[];
-}
-
-export interface ResourceResult {
-    /** measured: every repetition's data plane has numbers; partial: some; unmeasured: none (reason says why). */
-    readonly status: "measured" | "partial" | "unmeasured";
-    readonly reason?: string;
-    readonly source: string;
-    readonly repetitions: ResourceRepetition[];
-    /** Medians over the repetitions that have the number. */
-    readonly median: {
-        readonly groups: Partial<Record<ResourceGroup, { readonly cpuCores?: number; readonly memoryBytes?: number }>>;
-        readonly dataPlaneCpuPer1kRequests?: number;
-        readonly memoryPerSidecarBytes?: number;
-        readonly memoryPerNodeAgentsBytes?: number;
-    };
 }
 
 export interface BenchmarkResults {
