@@ -5,6 +5,7 @@
 import * as k8s from "@kubernetes/client-node";
 import type { Pod } from "kubernetes-types/core/v1";
 import { kubeClient } from "../shared/kube-client";
+import { loadKubeconfig } from "../shared/kube-get";
 import { buildCniListerPod, CNI_LIST_ARGV, CNI_LIST_CONTAINER } from "./cni-pod";
 import { parseFileNames, type NodeFiles } from "./residue-lister";
 
@@ -46,9 +47,7 @@ function notRunningReason(pod: k8s.V1Pod): string | undefined {
 }
 
 export function clientPodRunner(kubeconfig: string, context?: string, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): PodRunner {
-    const kc = new k8s.KubeConfig();
-    kc.loadFromString(kubeconfig);
-    if (context) kc.setCurrentContext(context);
+    const { kc } = loadKubeconfig(kubeconfig, context);
     const core = kc.makeApiClient(k8s.CoreV1Api);
     const kube = kubeClient(kubeconfig, context);
     return {

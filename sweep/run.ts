@@ -6,6 +6,7 @@
 // A setup whose `up` fails is still destroyed and recorded, and the sweep goes on; a
 // teardown that fails stops the sweep, since the next setup would share what was left.
 import type { RawConfig } from "../shared/fields";
+export { errorText } from "./teardown";
 import type { BenchmarkResults } from "../loadtest/results";
 import { resultsProblem } from "./results-file";
 import type { StackBackend, SweepControl } from "./backend";
@@ -15,6 +16,7 @@ import { mergeSetupRecords, type SetupOutcome, type SetupRecord, type SweepRecor
 import type { RunDirectory } from "./run-directory";
 import { setupRawConfig, stackConfigEntries } from "./stack-config";
 import { residueOf, residueText, type ClusterListing } from "./residue";
+import { errorText, residueChecked, teardown } from "./teardown";
 import type { ResidueLister } from "./residue-lister";
 import { laneClusterStacks, onClusterRawConfig, type LaneClusterStack } from "./cluster-stacks";
 import { LaneClusters } from "./lane-clusters";
@@ -75,47 +77,6 @@ export function laneProgress(lane: number, done: number, total: number, measured
     const mean = measuredSeconds.reduce((a, b) => a + b, 0) / measuredSeconds.length;
     const eta = new Date(now.getTime() + left * mean * 1000);
     return `lane ${lane}: ${done}/${total} done, ETA ${eta.toISOString().slice(11, 16)} UTC (${formatDuration(Math.round(left * mean))} more)`;
-}
-
-/**
- * What went wrong, in one line: Pulumi's `error:` lines if it printed any (the Automation
- * API's message is its whole stdout and stderr), else the last lines. The full text is in
- * the stack's log.
- */
-export function errorText(e: unknown): string {
-    const text = e instanceof Error ? e.message : String(e);
-    const lines = text.split("\n")
-        .map((l) => l.trim().replace(/^(stdout|stderr|err\?):\s*/, ""))
-        .filter((l) => l !== "" && !/^code: -?\d+$/.test(l));
-    const errors = lines.filter((l) => /^error:/i.test(l));
-    return (errors.length > 0 ? errors : lines).slice(-3).join(" | ") || "unknown error";
-}
-
-async function teardown(setup: { readonly stack: string }, run: SweepRun, deps: SweepDeps, say: (s: string) => void): Promise<Teardown> {
-    if (run.keep) {
-        say(`kept (--keep): tear it down with npm run sweep -- --destroy ${setup.stack}`);
-        return { kind: "kept" };
-    }
-    const destroy = async (): Promise<Teardown> => {
-        try {
-            await deps.backend.destroy(setup.stack, (text) => deps.directory.appendLog(setup.stack, text));
-            say("destroyed");
-            return { kind: "destroyed" };
-        } catch (e) {
-            return { kind: "failed", reason: errorText(e) };
-        }
-    };
-    say("destroy");
-    const stoppedBefore = deps.control.stopRequested;
-    let result = await destroy();
-    // Ctrl-C in a terminal reaches Pulumi too, which then cancels the destroy. The user
-    // asked for a stop, not for the stack to stay up: destroy once more.
-    if (result.kind === "failed" && !stoppedBefore && deps.control.stopRequested) {
-        say(`destroy was cut short by the interrupt (${result.reason}); destroying again`);
-        result = await destroy();
-    }
-    if (result.kind === "failed") say(`DESTROY FAILED: ${result.reason}`);
-    return result;
 }
 
 /** Prepare, up, save: what the setup produced, whether or not teardown is then needed. */
@@ -232,23 +193,9 @@ export async function runSweep(run: SweepRun, deps: SweepDeps): Promise<SweepRec
         say(outcomeText(outcome, deps.directory.savedResults(step.resultsName)));
         let torn: Teardown = deployed ? await teardown(step, run, deps, say) : { kind: "not needed" as const };
         deps.control.activeStacks.delete(step.stack);
-        if (torn.kind === "destroyed" && onCluster) {
-            try {
-                const left = await clusters.residue(onCluster.cluster);
-                if (left.length > 0) {
-                    torn = { kind: "residue", residue: left };
-                    say(`RESIDUE: the cluster is not back in its clean state: ${left.join("; ")}`);
-                }
-            } catch (e) {
-                torn = { kind: "failed", reason: `the residue check could not list the cluster: ${errorText(e)}` };
-                say(`RESIDUE CHECK FAILED: ${torn.reason}`);
-            }
-        } else if (torn.kind === "destroyed" && deps.inspect) {
-            const left = residueOf(clean.get(step.lane)!, await deps.inspect(step.lane));
-            if (left.length > 0) {
-                torn = { kind: "residue", residue: left.map(residueText) };
-                say(`RESIDUE: the cluster is not back in its clean state: ${torn.residue.join("; ")}`);
-            }
+        if (torn.kind === "destroyed") {
+            torn = await residueChecked(say, onCluster ? () => clusters.residue(onCluster.cluster)
+                : deps.inspect ? async () => residueOf(clean.get(step.lane)!, await deps.inspect!(step.lane)).map(residueText) : undefined);
         }
         if (torn.kind === "failed" || torn.kind === "residue") {
             teardownFailed ??= step.stack;
