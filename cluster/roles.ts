@@ -46,6 +46,9 @@ export const CLUSTER_STACK_KEYS = [
     "systemInstanceType", "serverInstanceType", "clientInstanceType", "serverNodeCount", "clientNodeCount",
 ] as const;
 
+/** Keys only a setup reads (its mesh, its mTLS, the run's label): on a cluster stack they would be ignored; refused instead. */
+export const SETUP_STACK_KEYS = ["mesh", "mtls", "runId"] as const;
+
 /** Combinations of role keys that cannot work, one message per problem (key, value, allowed). */
 export function roleProblems(settings: RoleSettings, target: TargetName, given: Readonly<Record<string, string | undefined>> = {}): string[] {
     const problems: string[] = [];
@@ -54,6 +57,12 @@ export function roleProblems(settings: RoleSettings, target: TargetName, given: 
             const value = key === "sshPrivateKey" ? "[secret]" : given[key]!;
             problems.push(problemMessage(key, value, `nothing with role setup: the cluster stack ${settings.clusterStack ?? "(clusterStack)"} `
                 + "made the cluster; set it there"));
+        }
+    }
+    if (settings.role === "cluster") {
+        for (const key of SETUP_STACK_KEYS.filter((k) => given[k] !== undefined)) {
+            problems.push(problemMessage(key, given[key]!, "nothing with role cluster: a cluster stack makes only the cluster; "
+                + "set it on each setup stack (role setup) that runs on it"));
         }
     }
     if (target === "kubeconfig" && settings.role !== "standalone") {

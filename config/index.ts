@@ -127,7 +127,10 @@ export function parseConfig(raw: RawConfig, context: StackContext = {}): Meshben
         // Target checks combine cluster keys, so they run once every cluster key is valid.
         target.validate(cluster, needs).forEach((p) => problems.add(p));
         // Stack roles (cluster/roles.ts): a cluster stack, or a setup on one.
-        roleProblems(cluster, cluster.target, raw).forEach((p) => problems.add(p));
+        // A key at its Pulumi.yaml default (mesh none, runId 1) is every stack's, not one given to it.
+        const given = Object.fromEntries(Object.entries(raw).filter(([key, value]) =>
+            String(ALL_FIELDS.find((f) => f.key === key)?.default) !== value));
+        roleProblems(cluster, cluster.target, given).forEach((p) => problems.add(p));
         if (cluster.role === "cluster" && clusterStackMeshes(cluster.clusterCni, target).length === 0) {
             problems.add(problemMessage("clusterCni", String(cluster.clusterCni), `installed on target ${cluster.target}: no mesh that is the CNI runs there`));
         }

@@ -6,6 +6,7 @@
 // references its lane's cluster stack (role setup, cluster/roles.ts). A cluster stack is
 // brought up before the first setup that needs it and destroyed after the last one of the
 // lane (or when the lane stops), unless --keep.
+import { SETUP_STACK_KEYS } from "../cluster/roles";
 import type { RawConfig } from "../shared/fields";
 import type { SweepStep } from "./lanes";
 
@@ -34,8 +35,8 @@ export function laneClusterStacks(steps: readonly SweepStep[], isCni: (mesh: str
     return [...found.values()];
 }
 
-/** Keys a cluster stack does not read: the setup's own (mesh, mTLS, the run's label). */
-const SETUP_ONLY = new Set(["mesh", "mtls", "runId"]);
+/** Keys a cluster stack refuses: the setup's own (mesh, mTLS, the run's label). */
+const SETUP_ONLY = new Set<string>(SETUP_STACK_KEYS);
 
 /** A cluster stack's config: the sweep's shared keys that are not a setup's, and its role. */
 export function clusterRawConfig(kind: ClusterKind, shared: RawConfig): RawConfig {

@@ -181,6 +181,15 @@ describe("stack roles: bad config fails at preview with key, value and allowed",
             "meshbench:clientNodeCount: got \"2\"; allowed: nothing with role setup: the cluster stack cluster-lane1 made the cluster; set it there",
         ]);
     });
+    it("a setup's own key on a cluster stack (each setup stack sets it), but not one at its Pulumi.yaml default", () => {
+        const allowed = "nothing with role cluster: a cluster stack makes only the cluster; set it on each setup stack (role setup) that runs on it";
+        assert.deepStrictEqual(configProblems(vms({ role: "cluster", mesh: "istio", mtls: "true", runId: "7" }), ctx), [
+            `meshbench:mesh: got "istio"; allowed: ${allowed}`,
+            `meshbench:mtls: got "true"; allowed: ${allowed}`,
+            `meshbench:runId: got "7"; allowed: ${allowed}`,
+        ]);
+        assert.deepStrictEqual(configProblems(vms({ role: "cluster", mesh: "none", runId: "1" }), ctx), []);
+    });
     it("a cluster stack with target kubeconfig", () => {
         assert.deepStrictEqual(configProblems({ target: "kubeconfig", role: "cluster" }, ctx),
             ["meshbench:role: got \"cluster\"; allowed: standalone with target kubeconfig (the cluster is yours: no cluster stack makes it)"]);
