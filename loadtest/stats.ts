@@ -6,12 +6,19 @@ export const round = (value: number, decimals = 2): number => {
     return Math.round(value * f) / f;
 };
 
-/** Median of a non-empty list; the mean of the middle two for an even count, to 3 decimals. */
-export function median(values: readonly number[]): number {
-    if (values.length === 0) throw new Error("median of an empty list");
+/** Median of a list, unrounded (the mean of the middle two for an even count); none of an empty one. */
+export function medianOrNone(values: readonly number[]): number | undefined {
+    if (values.length === 0) return undefined;
     const sorted = [...values].sort((a, b) => a - b);
     const mid = Math.floor(sorted.length / 2);
-    return round(sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2, 3);
+    return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+}
+
+/** Median of a non-empty list, to 3 decimals. */
+export function median(values: readonly number[]): number {
+    const m = medianOrNone(values);
+    if (m === undefined) throw new Error("median of an empty list");
+    return round(m, 3);
 }
 
 /** Median of each numeric field across records that share the same keys. */

@@ -2,16 +2,11 @@
 // proxy, per setup, against the baseline. The baseline (mesh none) runs no proxies, so its
 // proxy memory is none, not zero: a mesh's proxy memory is what it adds, never a ratio.
 import type { BenchmarkResults, ResourceResult } from "../loadtest/results";
+import { medianOrNone } from "../loadtest/stats";
 import { formatChange, markdownTable, MISSING } from "./format";
 import { baselineRow, type SetupRow } from "./summarize";
 
 const MIB = 1048576;
-const median = (values: readonly number[]): number | undefined => {
-    if (values.length === 0) return undefined;
-    const s = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(s.length / 2);
-    return s.length % 2 ? s[mid] : (s[mid - 1] + s[mid]) / 2;
-};
 
 interface ResourceRow {
     readonly label: string;
@@ -30,7 +25,7 @@ interface ResourceRow {
 function resourceRow(row: SetupRow, results: readonly BenchmarkResults[]): ResourceRow {
     const runs = results.filter((r) => r.mesh === row.mesh && r.mtls.requested === row.mtls && r.status !== "failed" && r.resources);
     const sections: ResourceResult[] = runs.map((r) => r.resources);
-    const pick = (f: (s: ResourceResult) => number | undefined) => median(sections.map(f).filter((v): v is number => v !== undefined));
+    const pick = (f: (s: ResourceResult) => number | undefined) => medianOrNone(sections.map(f).filter((v): v is number => v !== undefined));
     return {
         label: row.label,
         cpuPer1k: pick((s) => s.median.dataPlaneCpuPer1kRequests),

@@ -2,6 +2,7 @@
 // about 2 min left"). The estimate is the tools' own durations (warm-up and repetitions)
 // plus a fixed allowance for the short steps; it is a hint for the console, never a result.
 import type { NetperfSettings, OpenLoopSettings, WrkSettings } from "../shared/results";
+import { lineWatcher } from "./lines";
 
 /** Seconds the steps around the load take, roughly: the probe's two 3 s runs, evidence and facts. */
 const FIXED_SECONDS = 30;
@@ -60,15 +61,9 @@ export class Progress {
 
     /** Watches a client script's stdout as it arrives and reports each run as it begins. */
     watch(tool: "wrk" | "netperf", test?: string): (chunk: string) => void {
-        let pending = "";
-        return (chunk) => {
-            pending += chunk;
-            const lines = pending.split("\n");
-            pending = lines.pop() ?? "";
-            for (const line of lines) {
-                const m = /^MESHBENCH-BEGIN run=(\S+)$/.exec(line.trim());
-                if (m) this.run(tool, m[1], test);
-            }
-        };
+        return lineWatcher((line) => {
+            const m = /^MESHBENCH-BEGIN run=(\S+)$/.exec(line);
+            if (m) this.run(tool, m[1], test);
+        });
     }
 }

@@ -7,7 +7,7 @@ import {
     RESOURCE_GROUPS, type ContainerUsage, type GroupUsage, type MeasuredTime, type ResourceGroup, type ResourceRepetition,
     type ResourceResult, type WrkRepetition,
 } from "../shared/results";
-import { round } from "../loadtest/stats";
+import { medianOrNone, round } from "../loadtest/stats";
 import type { ContainerSample, NodeResourceSample } from "./resource-usage";
 
 export const RESOURCE_SOURCE = "kubelet /metrics/resource (cAdvisor) through the API server's node proxy, read as each wrk repetition begins and ends";
@@ -48,12 +48,6 @@ export type WrkCount = Pick<WrkRepetition, "requests" | "durationSeconds">;
 
 const DATA_PLANE: readonly ResourceGroup[] = ["apps", "proxies", "clientNodeAgents", "serverNodeAgents"];
 
-const median = (values: readonly number[]): number | undefined => {
-    if (values.length === 0) return undefined;
-    const sorted = [...values].sort((a, b) => a - b);
-    const mid = Math.floor(sorted.length / 2);
-    return sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
-};
 const mean = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
 const iso = (ms: number): string => new Date(ms).toISOString();
 
@@ -65,8 +59,19 @@ function sampleOf(reads: NodeReads, node: string, pod: TargetPod, container: str
         ?? `the kubelet of ${node} served no sample of it`;
 }
 
-/** One container between the reads before and after a repetition. */
-export function containerUsage(group: ResourceGroup, pod: TargetPod, container: string, reads: RepetitionReads): ContainerUsage {
+/**
+ * The least share of its repetition a container's two samples must span. A read answered
+ * late (seen on a busy testbed: 1.7 s, and once 5 s, after it was asked) gives a window
+ * that misses much of the load, or lies after it; with cAdvisor's housekeeping a window is
+ * at worst its repetition less 15 s (docs/measurement.md), half of a 30 s repetition.
+ */
+export const MIN_WINDOW_SHARE = 0.5;
+
+/** Seconds between two ISO times. */
+const secondsBetween = (t: MeasuredTime): number => (Date.parse(t.end) - Date.parse(t.start)) / 1000;
+
+/** One container between the reads before and after a repetition that lasted `repetitionSeconds`. */
+export function containerUsage(group: ResourceGroup, pod: TargetPod, container: string, reads: RepetitionReads, repetitionSeconds: number): ContainerUsage {
     const id = { group, node: pod.node, namespace: pod.namespace, pod: pod.pod, container };
     const before = sampleOf(reads.before, pod.node, pod, container);
     const after = sampleOf(reads.after, pod.node, pod, container);
@@ -77,6 +82,12 @@ export function containerUsage(group: ResourceGroup, pod: TargetPod, container: 
         return { ...id, unmeasured: `no new CPU sample between the reads (both at ${iso(after.cpu.atMs)}): the kubelet samples every 10 to 15 s` };
     }
     if (after.cpu.seconds < before.cpu.seconds) return { ...id, unmeasured: "its CPU counter went back: the container restarted" };
+    // Durations, not times: the kubelet's clock and the runner's need not agree, their rates do.
+    const windowSeconds = (after.cpu.atMs - before.cpu.atMs) / 1000;
+    if (windowSeconds < MIN_WINDOW_SHARE * repetitionSeconds) {
+        return { ...id, unmeasured: `its samples are ${windowSeconds.toFixed(2)} s apart, under half of the ${repetitionSeconds.toFixed(2)} s repetition `
+            + `(${iso(before.cpu.atMs)} to ${iso(after.cpu.atMs)}): a read was answered late, so they would not give the repetition's rate` };
+    }
     return {
         ...id,
         cpuCores: round((after.cpu.seconds - before.cpu.seconds) / ((after.cpu.atMs - before.cpu.atMs) / 1000), 4),
@@ -102,6 +113,8 @@ const coverage = (window: MeasuredTime, rep: MeasuredTime): number => {
 
 export function resourceRepetition(reads: ResourceReads, rep: RepetitionReads, wrk: WrkCount | undefined): ResourceRepetition {
     const containers: ContainerUsage[] = [];
+    // As long as wrk says it ran, or the runner saw it run if its markers came late.
+    const repetitionSeconds = Math.max(secondsBetween(rep.measured), wrk?.durationSeconds ?? 0);
     for (const pod of reads.targets) {
         if (pod.missing !== undefined) {
             const group = pod.group === "bench" ? "apps" : pod.group;
@@ -114,7 +127,7 @@ export function resourceRepetition(reads: ResourceReads, rep: RepetitionReads, w
             .filter((c) => c.namespace === pod.namespace && c.pod === pod.pod).map((c) => c.container);
         for (const name of [...new Set([...pod.containers, ...seen])]) {
             const group = pod.group !== "bench" ? pod.group : name === reads.sidecar ? "proxies" : "apps";
-            containers.push(containerUsage(group, pod, name, rep));
+            containers.push(containerUsage(group, pod, name, rep, repetitionSeconds));
         }
     }
     const groups = Object.fromEntries(RESOURCE_GROUPS.map((g) => [g, groupUsage(containers.filter((c) => c.group === g))])) as Record<ResourceGroup, GroupUsage>;
@@ -150,7 +163,7 @@ export function resourceResult(reads: ResourceReads, wrk: readonly WrkCount[] | 
     const optional = (k: string, v: number | undefined) => v === undefined ? {} : { [k]: v };
     // Rounded as the repetitions' own figures are (the median of two is their mean: no float tails).
     const pick = (f: (r: ResourceRepetition) => number | undefined) => {
-        const m = median(repetitions.map(f).filter((v): v is number => v !== undefined));
+        const m = medianOrNone(repetitions.map(f).filter((v): v is number => v !== undefined));
         return m === undefined ? undefined : round(m, 6);
     };
     const groups = Object.fromEntries(RESOURCE_GROUPS.flatMap((g) => {

@@ -9,6 +9,7 @@ import { listPods, type KubeApi, type PodSummary } from "../shared/kube-api";
 import { APP_LABEL } from "../shared/names";
 import type { MeasuredTime } from "../shared/results";
 import type { NodeReads, RepetitionReads, TargetPod } from "./resource-cost";
+import { lineWatcher } from "./lines";
 import { parseResourceMetrics } from "./resource-usage";
 
 /** The kubelet's resource metrics of a node, through the API server's node proxy. */
@@ -64,37 +65,47 @@ export async function readNodes(kube: KubeApi, nodes: readonly string[]): Promis
     return Object.fromEntries(reads);
 }
 
+/** How soon after a repetition's end the next must begin to share its read. */
+const SHARED_READ_MS = 1000;
+
 /**
  * Watches a client script's stdout and reads the nodes as each measured repetition begins
- * and ends (the warm-up is not read). `done()` waits for the reads still under way and
- * returns the repetitions that both began and ended.
+ * and ends; one that begins as the last one (or the warm-up) ends shares that read.
+ * `done()` waits for the reads still under way and returns the repetitions that both
+ * began and ended.
  */
 export class RepetitionReader {
-    private pending = "";
     private readonly begun = new Map<number, { start: string; before: Promise<NodeReads> }>();
     private readonly finished: Promise<RepetitionReads>[] = [];
+    /** The read at the last repetition's (or the warm-up's) end: the next one's read before, if it begins at once. */
+    private lastEnd?: { readonly atMs: number; readonly reads: Promise<NodeReads> };
 
     constructor(private readonly kube: KubeApi, private readonly nodes: readonly string[], private readonly now: () => Date) {}
 
-    readonly watch = (chunk: string): void => {
-        this.pending += chunk;
-        const lines = this.pending.split("\n");
-        this.pending = lines.pop() ?? "";
-        for (const line of lines) {
-            const m = /^MESHBENCH-(BEGIN|END) run=(\d+)\b/.exec(line.trim());
-            if (!m) continue;
-            const repetition = Number(m[2]);
-            if (m[1] === "BEGIN") {
-                this.begun.set(repetition, { start: this.now().toISOString(), before: readNodes(this.kube, this.nodes) });
-                continue;
-            }
-            const begun = this.begun.get(repetition);
-            if (!begun) continue;
-            const measured: MeasuredTime = { start: begun.start, end: this.now().toISOString() };
-            const after = readNodes(this.kube, this.nodes);
-            this.finished.push(Promise.all([begun.before, after]).then(([b, a]) => ({ repetition, measured, before: b, after: a })));
+    readonly watch = lineWatcher((line) => {
+        const m = /^MESHBENCH-(BEGIN|END) run=(\d+|warmup)\b/.exec(line);
+        if (!m) return;
+        if (m[2] === "warmup") {
+            // Read as the warm-up ends only: the first repetition's start.
+            if (m[1] === "END") this.lastEnd = { atMs: this.now().getTime(), reads: readNodes(this.kube, this.nodes) };
+            return;
         }
-    };
+        const now = this.now();
+        const repetition = Number(m[2]);
+        if (m[1] === "BEGIN") {
+            // Repetitions run back to back: one read ends one and begins the next, so the
+            // windows meet and the kubelets are read half as often while wrk runs.
+            const before = this.lastEnd && now.getTime() - this.lastEnd.atMs <= SHARED_READ_MS ? this.lastEnd.reads : readNodes(this.kube, this.nodes);
+            this.begun.set(repetition, { start: now.toISOString(), before });
+            return;
+        }
+        const begun = this.begun.get(repetition);
+        if (!begun) return;
+        const measured: MeasuredTime = { start: begun.start, end: now.toISOString() };
+        const after = readNodes(this.kube, this.nodes);
+        this.lastEnd = { atMs: now.getTime(), reads: after };
+        this.finished.push(Promise.all([begun.before, after]).then(([b, a]) => ({ repetition, measured, before: b, after: a })));
+    });
 
     async done(): Promise<RepetitionReads[]> {
         return (await Promise.all(this.finished)).sort((a, b) => a.repetition - b.repetition);

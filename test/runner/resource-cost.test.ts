@@ -78,6 +78,29 @@ describe("resource cost", () => {
         assert.strictEqual(r.containers.find((c) => c.container === "wrk")!.cpuCores, 0.5);
     });
 
+    it("marks a container unmeasured when its samples span under half its repetition (a read answered late), by durations, not clocks", () => {
+        // Seen on the real tier: the read asked as a 5 s repetition began was answered as it ended, 0.143 s before the read after it.
+        const late: RepetitionReads = { repetition: 2, measured: { start: at(0), end: at(5.1) }, before: read(5.05, () => 10), after: read(5.193, () => 10) };
+        const r = resourceRepetition(reads([late]), late, { requests: 300_000, durationSeconds: 5 });
+        const nginx = r.containers.find((c) => c.container === "nginx")!;
+        assert.strictEqual(nginx.cpuCores, undefined);
+        assert.strictEqual(nginx.unmeasured, "its samples are 0.14 s apart, under half of the 5.10 s repetition "
+            + "(2026-01-01T12:00:05.050Z to 2026-01-01T12:00:05.193Z): a read was answered late, so they would not give the repetition's rate");
+        assert.strictEqual(r.dataPlaneCpuPer1kRequests, undefined);
+
+        // The kubelet's clock an hour off the runner's changes nothing: only the lengths are compared.
+        const skewed = (reps: RepetitionReads): RepetitionReads => ({ ...reps, measured: { start: at(3600), end: at(3630) } });
+        // cAdvisor's worst case: the sample before is fresh, the one after 15 s old: half of a 30 s repetition, still measured.
+        const stale: RepetitionReads = { ...rep, before: read(0, () => 10), after: read(15, () => 10 + 0.5 * 15) };
+        assert.strictEqual(resourceRepetition(reads([skewed(stale)]), skewed(stale), { requests: 30_000, durationSeconds: 30 })
+            .containers.find((c) => c.container === "nginx")!.cpuCores, 0.5);
+
+        // Markers that arrived together (0.2 s apart) do not make a short window look whole: wrk's own 30 s counts.
+        const bunched: RepetitionReads = { ...rep, measured: { start: at(29.8), end: at(30) }, before: read(29.8, () => 10), after: read(30, () => 10.1) };
+        assert.match(resourceRepetition(reads([bunched]), bunched, { requests: 30_000, durationSeconds: 30 })
+            .containers.find((c) => c.container === "nginx")!.unmeasured!, /^its samples are 0\.20 s apart, under half of the 30\.00 s repetition/);
+    });
+
     it("marks a node that could not be read, a restarted container and a missing agent, each with its reason", () => {
         const failed: RepetitionReads = {
             ...rep,

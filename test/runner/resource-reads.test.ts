@@ -7,7 +7,7 @@ import { MESHES } from "../../meshes";
 import { none } from "../../meshes/none";
 import type { Mesh } from "../../meshes/types";
 import { runBenchmark } from "../../runner/run";
-import { resourceTargetPods } from "../../runner/resource-reads";
+import { RepetitionReader, resourceTargetPods } from "../../runner/resource-reads";
 import { listPods } from "../../shared/kube-api";
 import { FakeKube, fakePodName, type FakePod } from "../helpers/fake-kube";
 import { fixture } from "../helpers/mocks";
@@ -45,12 +45,12 @@ describe("runner: resource reads", () => {
     it("reads every node as each wrk repetition begins and ends, and takes nginx's use from the real captures", async () => {
         const node = (n: string) => `/api/v1/nodes/${n}/proxy/metrics/resource`;
         const [before, after] = [asHttpServer("resource-node-1-before.txt"), asHttpServer("resource-node-1-after.txt")];
-        const kube = new FakeKube({ ...healthyCluster(), get: { [node("worker-1")]: { sequence: [before, after, before, after] }, [node("worker-2")]: { status: 503 } } });
+        const kube = new FakeKube({ ...healthyCluster(), get: { [node("worker-1")]: { sequence: [before, after, after] }, [node("worker-2")]: { status: 503 } } });
         const results = await runBenchmark(PLAN, kube, none, { sleep: async () => undefined });
         assert.strictEqual(results.status, "ok", results.reasons.join("; "));
-        // Two repetitions, two reads of each node each.
-        assert.strictEqual(kube.calls.filter((c) => c === `GET ${node("worker-1")}`).length, 4);
-        assert.strictEqual(kube.calls.filter((c) => c === `GET ${node("worker-2")}`).length, 4);
+        // Two repetitions back to back: a read as the first begins, one as it ends and the second begins, one as that ends.
+        assert.strictEqual(kube.calls.filter((c) => c === `GET ${node("worker-1")}`).length, 3);
+        assert.strictEqual(kube.calls.filter((c) => c === `GET ${node("worker-2")}`).length, 3);
         const r = results.resources;
         assert.strictEqual(r.repetitions.length, 2);
         const nginx = r.repetitions[0].containers.find((c) => c.container === "nginx")!;
@@ -63,6 +63,32 @@ describe("runner: resource reads", () => {
         assert.strictEqual(r.repetitions[0].dataPlaneCpuPer1kRequests, undefined);
         assert.strictEqual(r.status, "unmeasured");
         assert.deepStrictEqual(r.median.groups, {});
+    });
+
+    it("shares one read between a repetition's end and the next one's start when it begins at once, and reads anew after a pause", async () => {
+        const path = "/api/v1/nodes/worker-1/proxy/metrics/resource";
+        const pages = ["before.txt", "after.txt"].map((f) => asHttpServer(`resource-node-1-${f}`));
+        const kube = new FakeKube({ ...healthyCluster(), get: { [path]: { sequence: [pages[0], pages[1], pages[0], pages[1]] } } });
+        let clockMs = Date.UTC(2026, 0, 1);
+        const reader = new RepetitionReader(kube, ["worker-1"], () => new Date(clockMs));
+        const say = (line: string, afterMs = 0) => { clockMs += afterMs; reader.watch(`${line}\n`); };
+        // Split mid-line: the watcher acts on whole lines only.
+        reader.watch("MESHBENCH-BEGIN run=warm");
+        say("up");
+        say("MESHBENCH-END run=warmup exit=0", 1000);
+        say("MESHBENCH-BEGIN run=1", 5);
+        say("MESHBENCH-END run=1 exit=0", 5000);
+        say("MESHBENCH-BEGIN run=2", 5);
+        say("MESHBENCH-END run=2 exit=0", 5000);
+        say("MESHBENCH-BEGIN run=3", 1500);
+        say("MESHBENCH-END run=3 exit=0", 5000);
+        const reps = await reader.done();
+        assert.deepStrictEqual(reps.map((r) => r.repetition), [1, 2, 3]);
+        // The warm-up's end is 1's start; 1 and 2 share the read between them; 3 began 1.5 s after 2 ended: a read of its own.
+        assert.strictEqual(kube.calls.filter((c) => c === `GET ${path}`).length, 5);
+        assert.strictEqual(reps[1].before, reps[0].after);
+        assert.notStrictEqual(reps[2].before, reps[1].after);
+        assert.deepStrictEqual(reps[1].measured, { start: "2026-01-01T00:00:06.010Z", end: "2026-01-01T00:00:11.010Z" });
     });
 
     for (const mesh of Object.values(MESHES).filter((m): m is Mesh => m !== undefined)) {

@@ -44,13 +44,14 @@ describe("runner", () => {
         const now = () => new Date(Date.UTC(2026, 0, 1, 0, tick++));
         const results = await runBenchmark(PLAN, new FakeKube(healthyCluster()), none, { sleep: async () => undefined, now });
         const at = (minute: number) => new Date(Date.UTC(2026, 0, 1, 0, minute)).toISOString();
-        assert.deepStrictEqual(results.wrk.measured, { start: at(1), end: at(6) });
-        // wrk's two repetitions, as the runner saw their markers go by: the kubelets are read then.
-        assert.deepStrictEqual(results.resources.repetitions.map((r) => r.measured), [{ start: at(2), end: at(3) }, { start: at(4), end: at(5) }]);
-        assert.deepStrictEqual(results.netperf.measured, { start: at(7), end: at(8) });
-        assert.deepStrictEqual(results.netperfCrr.measured, { start: at(9), end: at(10) });
-        assert.deepStrictEqual(results.openLoop.measured, { start: at(11), end: at(12) });
-        assert.deepStrictEqual(results.measured, { start: at(0), end: at(13) });
+        assert.deepStrictEqual(results.wrk.measured, { start: at(1), end: at(7) });
+        // wrk's two repetitions, as the runner saw their markers go by (after the warm-up's end,
+        // at minute 2): the kubelets are read then.
+        assert.deepStrictEqual(results.resources.repetitions.map((r) => r.measured), [{ start: at(3), end: at(4) }, { start: at(5), end: at(6) }]);
+        assert.deepStrictEqual(results.netperf.measured, { start: at(8), end: at(9) });
+        assert.deepStrictEqual(results.netperfCrr.measured, { start: at(10), end: at(11) });
+        assert.deepStrictEqual(results.openLoop.measured, { start: at(12), end: at(13) });
+        assert.deepStrictEqual(results.measured, { start: at(0), end: at(14) });
     });
 
     it("fails the run when fortio is refused, with no open-loop numbers, keeping wrk's and netperf's", async () => {

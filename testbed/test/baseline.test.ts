@@ -103,15 +103,28 @@ describe("the real tier: the baseline on the testbed cluster", function () {
 
         // Resource cost, read from the real kubelets around each wrk repetition: nginx and wrk
         // used CPU and memory, and the data plane's CPU per 1,000 requests follows from them.
+        // This machine's two cores are saturated while wrk runs, and a kubelet read can then
+        // be answered seconds late (seen: 1.7 s, and once 5 s of a 5 s repetition): such a
+        // repetition must say so, never give a number; at least one must be measured.
         const resources = results.resources;
-        assert.strictEqual(resources.status, "measured", `resources: ${resources.reason}`);
         assert.strictEqual(resources.repetitions.length, REPETITIONS);
+        const late = /^its samples are [\d.]+ s apart, under half of the [\d.]+ s repetition .*: a read was answered late/;
         for (const rep of resources.repetitions) {
+            const where = `repetition ${rep.repetition} (${rep.measured.start} to ${rep.measured.end}, coverage ${rep.windowCoverage})`;
             const nginx = rep.containers.find((c) => c.group === "apps" && c.pod.startsWith("http-server"));
-            assert.ok(nginx && nginx.cpuCores! > 0.01 && nginx.memoryBytes! > 1e6, `repetition ${rep.repetition}: nginx ${JSON.stringify(nginx)}`);
-            assert.ok(rep.dataPlaneCpuPer1kRequests! > 0, `repetition ${rep.repetition}: CPU per 1,000 requests ${rep.dataPlaneCpuPer1kRequests}`);
             assert.strictEqual(rep.memoryPerSidecarBytes, undefined, "the baseline has no sidecars");
+            if (rep.dataPlaneCpuPer1kRequests === undefined) {
+                const unmeasured = rep.containers.filter((c) => c.unmeasured !== undefined);
+                assert.ok(unmeasured.length > 0 && unmeasured.every((c) => late.test(c.unmeasured!)), `${where}: ${JSON.stringify(unmeasured)}`);
+                console.log(`    resources: ${where} unmeasured: ${unmeasured[0].unmeasured}`);
+                continue;
+            }
+            assert.ok(nginx && nginx.cpuCores! > 0.01 && nginx.memoryBytes! > 1e6, `${where}: nginx ${JSON.stringify(nginx)}`);
+            assert.ok(rep.dataPlaneCpuPer1kRequests > 0, `${where}: CPU per 1,000 requests ${rep.dataPlaneCpuPer1kRequests}`);
         }
+        const measuredReps = resources.repetitions.filter((r) => r.dataPlaneCpuPer1kRequests !== undefined).length;
+        assert.ok(measuredReps > 0, `resources: no repetition measured: ${resources.reason}`);
+        assert.strictEqual(resources.status, measuredReps === REPETITIONS ? "measured" : "partial", `resources: ${resources.reason}`);
         console.log(`    resources: data plane ${resources.median.dataPlaneCpuPer1kRequests} CPU s per 1,000 requests; ` +
             `apps ${resources.median.groups.apps?.cpuCores} cores, ${resources.median.groups.apps?.memoryBytes} B`);
 
