@@ -35,6 +35,8 @@ describe("SMP export", () => {
         for (const mesh of exported.service_mesh_configs) {
             declaredOnly(mesh, "ServiceMeshConfig");
             present(mesh as any, ["smp_version", "id", "mtls_enabled"], mesh.id);
+            if (mesh.sidecar) declaredOnly(mesh.sidecar, "ServiceMeshConfig.Sidecar");
+            if (mesh.mesh_control_plane) declaredOnly(mesh.mesh_control_plane, "ServiceMeshConfig.MeshControlPlane");
             if (mesh.mesh_type) {
                 declaredOnly(mesh.mesh_type, "ServiceMesh");
                 assert.ok(SMP_FIELDS["ServiceMesh.Type"].includes(mesh.mesh_type.type), mesh.mesh_type.type);
@@ -51,8 +53,11 @@ describe("SMP export", () => {
         }
         for (const result of exported.performance_test_results) {
             declaredOnly(result, "PerformanceTestResult");
-            present(result as any, ["smp_version", "id", "test_id", "mesh_config_id", "env_id", "latencies_ms", "actual_qps"], result.id);
-            declaredOnly(result.latencies_ms!, "PerformanceTestResult.Latency");
+            // A fixed rate fortio did not hold has no latencies (it is not open-loop latency); every other result has them.
+            const notHeld = result.labels.meshbench_status === "notHeld";
+            present(result as any, ["smp_version", "id", "test_id", "mesh_config_id", "env_id", "start_time", "end_time", "actual_qps",
+                ...(notHeld ? [] : ["latencies_ms"])], result.id);
+            if (result.latencies_ms) declaredOnly(result.latencies_ms, "PerformanceTestResult.Latency");
         }
         assert.ok([...exported.environment_configs, ...exported.performance_test_results].every((m) => m.smp_version === SMP_VERSION));
     });
@@ -60,7 +65,8 @@ describe("SMP export", () => {
     it("links every result to its test, mesh and environment", () => {
         const ids = (list: { id: string }[]) => new Set(list.map((m) => m.id));
         const [tests, meshes, envs] = [ids(exported.performance_test_configs), ids(exported.service_mesh_configs), ids(exported.environment_configs)];
-        assert.strictEqual(exported.performance_test_results.length, 12, "wrk and netperf for each of six setups");
+        // wrk, netperf TCP_RR and TCP_CRR, and fortio at three rates, for each of six setups.
+        assert.strictEqual(exported.performance_test_results.length, 6 * 6);
         for (const r of exported.performance_test_results) {
             assert.ok(tests.has(r.test_id) && meshes.has(r.mesh_config_id) && envs.has(r.env_id), r.id);
         }
@@ -77,6 +83,31 @@ describe("SMP export", () => {
         assert.strictEqual(exported.service_mesh_configs.find((m) => m.id === "fixture/none-mtls-off/mesh")!.mesh_type, undefined, "no mesh, no mesh type");
         const wrkTest = exported.performance_test_configs.find((t) => t.id === "fixture/istio-mtls-on/wrk")!;
         assert.deepStrictEqual([wrkTest.duration, wrkTest.clients[0].connections, wrkTest.clients[0].protocol], ["30s", 8, "PROTOCOL_HTTP"]);
+    });
+
+    it("carries TCP_CRR, each tool's start and end, and fortio's latencies only at the rates it held", () => {
+        const result = (id: string) => exported.performance_test_results.find((r) => r.id === id)!;
+        const crr = result("fixture/istio-mtls-on/netperf-crr/result");
+        assert.strictEqual(crr.actual_qps, RUN["istio-mtls-on"].netperfCrr.transactionsPerSecond);
+        assert.deepStrictEqual([crr.start_time, crr.end_time], ["2026-01-15T09:46:30.000Z", "2026-01-15T09:49:15.000Z"]);
+        assert.deepStrictEqual([result("fixture/istio-mtls-on/wrk/result").start_time, result("fixture/istio-mtls-on/wrk/result").end_time],
+            ["2026-01-15T09:41:00.000Z", "2026-01-15T09:43:45.000Z"]);
+        const held = result("fixture/istio-mtls-on/fortio-12810/result");
+        assert.deepStrictEqual([held.labels.meshbench_status, held.latencies_ms, held.actual_qps], ["ok", { p50: 0.6763, p90: 1.38, p99: 2.8935 }, 12803.6]);
+        const notHeld = result("fixture/istio-mtls-on/fortio-25620/result");
+        assert.deepStrictEqual([notHeld.labels.meshbench_status, notHeld.latencies_ms, notHeld.actual_qps], ["notHeld", undefined, 22488.96]);
+        const test = exported.performance_test_configs.find((t) => t.id === "fixture/istio-mtls-on/fortio-25620")!;
+        assert.deepStrictEqual([test.clients[0].load_generator, test.clients[0].rps, test.duration], ["fortio", 25620, "30s"]);
+    });
+
+    it("puts the sidecars' and the control plane's medians in the mesh config, and none for the baseline", () => {
+        const mesh = (stack: string) => exported.service_mesh_configs.find((m) => m.id === `fixture/${stack}/mesh`)!;
+        // istio-mtls-on: four sidecars, 5.6262 cores and 260,046,848 B of working set together; istiod 0.01 cores, 188,743,680 B.
+        assert.deepStrictEqual(mesh("istio-mtls-on").sidecar, { count: 4, cpu_mcores: 5626, mem_mb: 260 });
+        assert.deepStrictEqual(mesh("istio-mtls-on").mesh_control_plane, { count: 1, cpu_mcores: 10, mem_mb: 189 });
+        assert.deepStrictEqual([mesh("none-mtls-off").sidecar, mesh("none-mtls-off").mesh_control_plane], [undefined, undefined]);
+        const unmeasured = { ...RUN["istio-mtls-on"], resources: { ...RUN["istio-mtls-on"].resources, status: "unmeasured" as const, median: { groups: {} } } };
+        assert.strictEqual(smpExport("r", setupRows([unmeasured])).service_mesh_configs[0].sidecar, undefined, "no numbers, no sidecar block");
     });
 
     it("exports no numbers for a tool that failed, only its status and reason", () => {
