@@ -1,4 +1,6 @@
-// Writes a run's report: report.md, the charts as SVG and PNG, and the SMP export.
+// Writes a run's report: report.md, the charts as SVG and PNG, and the SMP export. A run
+// of several response sizes shows one size in all but the size's own section; the SMP
+// export carries them all.
 import * as fs from "fs";
 import * as path from "path";
 import { latencyChartSpec, rpsChartSpec } from "./charts";
@@ -9,7 +11,7 @@ import { smpExport } from "./smp";
 import { openLoopChartSpec, openLoopRows } from "./open-loop";
 import { mtlsSplits } from "./paired";
 import { reportRows } from "./pooled";
-import { atSize, payloadSection, primarySize } from "./payload";
+import { atSize, payloadSection, primarySize, responseSizes } from "./payload";
 import { splitChartSpec } from "./split-chart";
 import type { SetupRow } from "./summarize";
 
@@ -61,6 +63,9 @@ export async function writeReport(runDir: string, outDir: string): Promise<Repor
         rps: "rps.png", latency: "latency.png", ...(hasSplit ? { split: "mtls-split.png" } : {}), ...(hasOpenLoop ? { openLoop: "open-loop.png" } : {}),
     }, payloadSection(all.observations)));
     const smp = out("smp.json");
-    fs.writeFileSync(smp, `${JSON.stringify(smpExport(run.runId, rows), null, 2)}\n`);
+    // SMP carries every size: a consumer tells them apart by id and label.
+    const sizes = responseSizes(all.observations);
+    const smpRows = sizes.length > 1 ? sizes.flatMap((size) => reportRows(atSize(all, size).observations)) : rows;
+    fs.writeFileSync(smp, `${JSON.stringify(smpExport(run.runId, smpRows), null, 2)}\n`);
     return { run: all, rows, markdown, charts, smp };
 }

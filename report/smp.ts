@@ -20,6 +20,7 @@ import type { BenchmarkResults, MeasuredTime, NetperfResult, OpenLoopRate } from
 import { round } from "../loadtest/stats";
 import { MESHES } from "../meshes";
 import type { MeshName } from "../meshes/types";
+import { DEFAULT_RESPONSE_BYTES, responseBytesOf } from "./payload";
 import type { SetupRow } from "./summarize";
 
 export const SMP_VERSION = "v0.6.1";
@@ -68,8 +69,15 @@ export interface SmpExport {
 const ms = (micros: number): number => round(micros / 1000, 6);
 const optional = <K extends string, V>(key: K, value: V | undefined) => value === undefined ? {} : { [key]: value } as Record<K, V>;
 
+/** A setup's id prefix; a run of several response sizes has a setup per size, so a size but the default is in it. */
+const idOf = (runId: string, row: SetupRow): string => {
+    const bytes = responseBytesOf(row.results);
+    return `${runId}/${row.stack}${bytes === DEFAULT_RESPONSE_BYTES ? "" : `-${bytes}b`}`;
+};
+
 function labelsOf(runId: string, row: SetupRow, extra: Labels = {}): Labels {
-    return { meshbench_run_id: runId, meshbench_setup: row.stack, meshbench_mesh: row.mesh, ...extra };
+    return { meshbench_run_id: runId, meshbench_setup: row.stack, meshbench_mesh: row.mesh,
+        meshbench_response_bytes: String(responseBytesOf(row.results)), ...extra };
 }
 
 const fortioId = (rate: number) => `fortio-${rate}`;
@@ -81,7 +89,7 @@ function testConfigs(runId: string, row: SetupRow): SmpPerformanceTestConfig[] {
     const repeated = (s: { repetitions: number; warmupSeconds: number }) =>
         ({ ...base.labels, meshbench_repetitions: String(s.repetitions), meshbench_warmup: `${s.warmupSeconds}s` });
     return [{
-        ...base, id: `${runId}/${row.stack}/wrk`, name: `${row.label}: wrk`,
+        ...base, id: `${idOf(runId, row)}/wrk`, name: `${row.label}: wrk`,
         duration: `${wrk.settings.durationSeconds}s`,
         labels: repeated(wrk.settings),
         clients: [{
@@ -89,7 +97,7 @@ function testConfigs(runId: string, row: SetupRow): SmpPerformanceTestConfig[] {
             endpoint_urls: [wrk.settings.url], additional_options: `--threads ${wrk.settings.threads} --latency (closed loop, as fast as it goes)`,
         }],
     }, ...netperfTests(row.results).map(([tool, netperf]): SmpPerformanceTestConfig => ({
-        ...base, id: `${runId}/${row.stack}/${tool}`, name: `${row.label}: netperf ${netperf.settings.test}`,
+        ...base, id: `${idOf(runId, row)}/${tool}`, name: `${row.label}: netperf ${netperf.settings.test}`,
         duration: `${netperf.settings.durationSeconds}s`,
         labels: repeated(netperf.settings),
         clients: [{
@@ -98,7 +106,7 @@ function testConfigs(runId: string, row: SetupRow): SmpPerformanceTestConfig[] {
             additional_options: `-t ${netperf.settings.test} -- -r ${netperf.settings.requestSize},${netperf.settings.responseSize} -P ,${netperf.settings.dataPort}`,
         }],
     })), ...openLoop.settings.rates.map((rate): SmpPerformanceTestConfig => ({
-        ...base, id: `${runId}/${row.stack}/${fortioId(rate)}`, name: `${row.label}: fortio at ${rate}/s`,
+        ...base, id: `${idOf(runId, row)}/${fortioId(rate)}`, name: `${row.label}: fortio at ${rate}/s`,
         duration: `${openLoop.settings.durationSeconds}s`,
         labels: repeated(openLoop.settings),
         clients: [{
@@ -114,11 +122,11 @@ function testResults(runId: string, row: SetupRow): SmpPerformanceTestResult[] {
     const { wrk, openLoop } = row.results;
     const base = (tool: string, status: string, reason: string | undefined, measured: MeasuredTime | undefined): SmpPerformanceTestResult => ({
         smp_version: SMP_VERSION,
-        id: `${runId}/${row.stack}/${tool}/result`,
+        id: `${idOf(runId, row)}/${tool}/result`,
         labels: labelsOf(runId, row, { meshbench_status: status, ...(reason ? { meshbench_reason: reason } : {}), meshbench_statistic: "median over repetitions" }),
-        test_id: `${runId}/${row.stack}/${tool}`,
-        mesh_config_id: `${runId}/${row.stack}/mesh`,
-        env_id: `${runId}/${row.stack}/environment`,
+        test_id: `${idOf(runId, row)}/${tool}`,
+        mesh_config_id: `${idOf(runId, row)}/mesh`,
+        env_id: `${idOf(runId, row)}/environment`,
         details_uri: `${row.stack}.json`,
         ...times(measured),
     });
@@ -167,7 +175,7 @@ function meshConfig(runId: string, row: SetupRow): SmpServiceMeshConfig {
     const type = MESHES[row.mesh as MeshName]?.smpType;
     return {
         smp_version: SMP_VERSION,
-        id: `${runId}/${row.stack}/mesh`,
+        id: `${idOf(runId, row)}/mesh`,
         labels: labelsOf(runId, row, { meshbench_mtls_probe: row.mtlsVerdict }),
         mtls_enabled: row.mtls,
         ...(type ? { mesh_type: { type, annotations: Object.fromEntries(row.pins.map((p) => [p.name, `${p.version} (${p.source})`])) } } : {}),
@@ -181,7 +189,7 @@ function environment(runId: string, row: SetupRow, results: BenchmarkResults): S
     const running = results.provenance.kubernetes.running;
     return {
         smp_version: SMP_VERSION,
-        id: `${runId}/${row.stack}/environment`,
+        id: `${idOf(runId, row)}/environment`,
         labels: labelsOf(runId, row, { meshbench_target: results.provenance.target }),
         ...(running.length > 0 ? { kubernetes_version: running.join(", ") } : {}),
         ...(types.length > 0 ? { nodes: types.map((type) => ({ type })) } : {}),

@@ -73,6 +73,12 @@ describe("report: several response sizes", () => {
         assert.match(markdown, /\*\*Load\*\*: wrk 8 threads, 8 connections, 10-byte response bodies, /);
         assert.match(markdown, /\n## Response size\n/);
         assert.doesNotMatch(markdown, /Load settings differ/);
+        // The SMP export carries both sizes, each setup's size in its ids (but the default's) and labels.
+        const smp = JSON.parse(fs.readFileSync(files.smp, "utf8")) as { service_mesh_configs: { id: string; labels: Record<string, string> }[] };
+        assert.deepStrictEqual(smp.service_mesh_configs.map((m) => [m.id, m.labels.meshbench_response_bytes]).sort(), [
+            ["fixture/istio-mtls-on-65536b/mesh", "65536"], ["fixture/istio-mtls-on/mesh", "10"],
+            ["fixture/none-mtls-off-65536b/mesh", "65536"], ["fixture/none-mtls-off/mesh", "10"],
+        ]);
     });
 
     it("adds nothing to a run of one size", () => {
