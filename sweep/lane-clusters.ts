@@ -29,11 +29,14 @@ export interface LaneClusterDeps {
     readonly lister?: (kubeconfig: string) => ResidueLister;
     /** Turns an error into one line (run.ts's errorText). */
     readonly errorText: (e: unknown) => string;
+    readonly now: () => Date;
 }
 
 export class LaneClusters {
     private readonly kubeconfigs = new Map<string, string>();
     private readonly records = new Map<string, ClusterStackRecord>();
+    /** When each cluster stack's up began and, once destroyed or kept, its release ended (ms): what it cost this sweep. */
+    private readonly upTimes = new Map<string, { readonly from: number; to?: number }>();
 
     constructor(private readonly settings: RawConfig, private readonly keep: boolean, private readonly deps: LaneClusterDeps,
         earlier: readonly ClusterStackRecord[] = []) {
@@ -43,6 +46,15 @@ export class LaneClusters {
     /** Every cluster stack's latest state, for sweep.json. */
     get recorded(): ClusterStackRecord[] {
         return [...this.records.values()].sort((a, b) => a.lane - b.lane || a.stack.localeCompare(b.stack));
+    }
+
+    /**
+     * Seconds the cluster stacks were up in this sweep, summed over them: from the start of
+     * each one's up to the end of its destroy (or --keep), or to now while it is still up.
+     */
+    clusterSeconds(): number {
+        const now = this.deps.now().getTime();
+        return Math.round([...this.upTimes.values()].reduce((sum, t) => sum + ((t.to ?? now) - t.from), 0) / 1000);
     }
 
     /** Whether this sweep brought the stack up (and has not yet destroyed it). */
@@ -56,6 +68,9 @@ export class LaneClusters {
         const log = (text: string) => this.deps.directory.appendLog(cluster.stack, text);
         const existed = this.records.get(cluster.stack)?.state === "up" || this.records.get(cluster.stack)?.state === "kept";
         this.deps.control.activeStacks.add(cluster.stack);
+        if (!this.upTimes.has(cluster.stack) || this.upTimes.get(cluster.stack)!.to !== undefined) {
+            this.upTimes.set(cluster.stack, { from: this.deps.now().getTime() });
+        }
         try {
             say(`cluster stack ${cluster.stack}: ${existed ? "up again (recorded as up by an earlier sweep of this run)" : "up"}`
                 + ` (Pulumi's output: ${this.deps.directory.logFile(cluster.stack)})`);
@@ -98,6 +113,7 @@ export class LaneClusters {
             this.deps.control.activeStacks.delete(cluster.stack);
             say(`cluster stack ${cluster.stack}: kept (--keep): tear it down with npm run sweep -- --destroy ${cluster.stack}`);
             this.set(cluster, "kept");
+            this.released(cluster.stack);
             return undefined;
         }
         say(`cluster stack ${cluster.stack}: destroy`);
@@ -105,6 +121,7 @@ export class LaneClusters {
         try {
             await this.deps.backend.destroy(cluster.stack, (text) => this.deps.directory.appendLog(cluster.stack, text));
             this.set(cluster, "destroyed");
+            this.released(cluster.stack);
             say(`cluster stack ${cluster.stack}: destroyed`);
             return undefined;
         } catch (e) {
@@ -115,6 +132,12 @@ export class LaneClusters {
         } finally {
             this.deps.control.activeStacks.delete(cluster.stack);
         }
+    }
+
+    /** A stack that failed to destroy is still up: it goes on counting. */
+    private released(stack: string): void {
+        const times = this.upTimes.get(stack);
+        if (times) times.to = this.deps.now().getTime();
     }
 
     private async list(stack: string): Promise<ClusterListing> {

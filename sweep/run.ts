@@ -125,11 +125,11 @@ export async function runSweep(run: SweepRun, deps: SweepDeps): Promise<SweepRec
         return clusterPlan.find((c) => c.cluster.lane === step.lane && c.cluster.kind === (run.clusterStacks!.isCni(step.setup.mesh) ? "mesh" : "installed"));
     };
     const clusters = new LaneClusters(run.settings, run.keep, {
-        backend: deps.backend, directory: deps.directory, control: deps.control, lister: deps.lister, errorText,
+        backend: deps.backend, directory: deps.directory, control: deps.control, lister: deps.lister, errorText, now: deps.now,
     }, earlier?.clusters ?? []);
     const clean = new Map<number, ClusterListing>();
-    /** Seconds some cluster was up, summed over finished steps (an approximation: a lane's cluster is up while its steps run). */
-    let clusterSeconds = 0;
+    /** Seconds of finished steps, summed: the cost's measure off cluster stacks (target kubeconfig, whose cluster is the user's). */
+    let stepSeconds = 0;
 
     const write = (finished: boolean) => deps.directory.writeRecord({
         runId: run.runId,
@@ -204,9 +204,10 @@ export async function runSweep(run: SweepRun, deps: SweepDeps): Promise<SweepRec
 
         const now = deps.now();
         const seconds = Math.round((now.getTime() - start) / 1000);
-        clusterSeconds += seconds;
+        stepSeconds += seconds;
         const elapsed = Math.round((now.getTime() - startedAt.getTime()) / 1000);
-        const money = deps.spent?.(clusterSeconds);
+        // On cluster stacks, their own up time (creation and destruction included); else the steps'.
+        const money = deps.spent?.(run.clusterStacks ? clusters.clusterSeconds() : stepSeconds);
         say(`done in ${formatDuration(seconds)}; sweep elapsed ${formatDuration(elapsed)}`
             + (money === undefined ? "" : `, about $${money.toFixed(2)} spent so far (on-demand estimate)`));
         laneSeconds.set(step.lane, [...(laneSeconds.get(step.lane) ?? []), seconds]);
@@ -247,6 +248,11 @@ export async function runSweep(run: SweepRun, deps: SweepDeps): Promise<SweepRec
         await Promise.all(lanes.map(runLane));
     } else {
         for (const lane of lanes) await runLane(lane);
+    }
+    const total = run.clusterStacks ? deps.spent?.(clusters.clusterSeconds()) : undefined;
+    if (total !== undefined) {
+        deps.log(`sweep: about $${total.toFixed(2)} spent in all (on-demand estimate: the cluster stacks were up `
+            + `${formatDuration(clusters.clusterSeconds())} in all, creating and destroying them included)`);
     }
     write(true);
     return deps.directory.readRecord()!;

@@ -153,6 +153,30 @@ describe("sweep on cluster stacks: running", () => {
         assert.strictEqual(backend.configs.get("istio-mtls-on-lane2")!["meshbench:clusterStack"], "cluster-lane2");
     });
 
+    it("counts the money by the cluster stacks' own up time, creating and destroying them included", async () => {
+        // Each Pulumi operation takes its time on a clock that nothing else moves.
+        let clock = Date.parse("2026-12-01T14:00:00Z");
+        const takes = (stack: string, op: "up" | "destroy") => (clock += 1000 * (stack.startsWith("cluster-") ? (op === "up" ? 600 : 400) : (op === "up" ? 300 : 60)));
+        class TimedBackend extends FakeBackend {
+            async up(stack: string, out: (t: string) => void, signal: AbortSignal) { takes(stack, "up"); return super.up(stack, out, signal); }
+            async destroy(stack: string) { takes(stack, "destroy"); return super.destroy(stack); }
+        }
+        const setups = [setup("none", false), setup("istio", true)];
+        const lines: string[] = [];
+        await runSweep({
+            runId: "r1", plan: { setups, skipped: [] }, settings: { target: "vms", operatorCidr: "203.0.113.7/32", "aws:region": "us-east-1" },
+            keep: false, lanes: { lanes: buildLanes(setups, { lanes: 1, rounds: 1, seed: 7 }), rounds: 1, seed: 7, parallel: false }, clusterStacks: { isCni },
+        }, {
+            backend: new TimedBackend(), directory: new RunDirectory(path.join(tmp, "r1")), control: new SweepControl(),
+            log: (l) => lines.push(l), now: () => new Date(clock), lister: () => ({ list: async () => CLEAN }), spent: (s) => (s / 3600) * 1.73,
+        });
+        // After the first setup the cluster has been up 600 + 300 + 60 s = 16 min: $0.46; the steps alone would not count
+        // its 400 s destroy: in all 600 + 2 × 360 + 400 = 1720 s, $0.83, where the steps' 960 + 360 s would say $0.63.
+        assert.match(lines.find((l) => l.includes("done in 16m 00s"))!, /about \$0\.46 spent so far/);
+        assert.strictEqual(lines.at(-1), "sweep: about $0.83 spent in all (on-demand estimate: the cluster stacks were up 28m 40s in all, "
+            + "creating and destroying them included)");
+    });
+
     it("with --keep, leaves the cluster stacks up and records them as kept", async () => {
         const { record, backend } = await sweep({ setups: SETUPS.slice(0, 2), keep: true });
         assert.ok(!backend.calls.some((c) => c.startsWith("destroy")));
