@@ -6,7 +6,6 @@
 // A setup whose `up` fails is still destroyed and recorded, and the sweep goes on; a
 // teardown that fails stops the sweep, since the next setup would share what was left.
 import type { RawConfig } from "../shared/fields";
-export { errorText } from "./teardown";
 import type { BenchmarkResults } from "../loadtest/results";
 import { resultsProblem } from "./results-file";
 import type { StackBackend, SweepControl } from "./backend";
