@@ -40,12 +40,14 @@ export interface Timed {
     readonly measured: MeasuredTime;
 }
 
-function netperfResult(step: Timed, settings: NetperfSettings): NetperfResult {
+export function netperfResult(step: Timed, settings: NetperfSettings, reads: ResourceReads): NetperfResult {
     const exec = execFailure(step.outcome, "netperf client");
     const result: NetperfResult = exec || "error" in step.outcome
         ? { status: "failed", reason: exec ?? "netperf client failed", settings }
         : summarizeNetperf(parseSession(step.outcome.stdout), settings);
-    return { ...result, measured: step.measured };
+    // A transaction is netperf's request: its rate over the repetition's length.
+    const counts = result.repetitions?.map((r) => ({ requests: Math.round(r.transactionsPerSecond * settings.durationSeconds), durationSeconds: settings.durationSeconds }));
+    return { ...result, measured: step.measured, resources: resourceResult(reads, counts, `netperf ${settings.test}`) };
 }
 
 /** The open-loop step's result: off when there are no rates, failed (never zeros) when the exec did not run. */
@@ -67,8 +69,8 @@ export interface StepOutcomes {
     readonly netperf: Timed;
     /** netperf TCP_CRR, with the same settings otherwise. */
     readonly netperfCrr: Timed;
-    /** The kubelet reads around each wrk repetition (runner/resource-reads.ts). */
-    readonly resources: ResourceReads;
+    /** The kubelet reads around each repetition of wrk, netperf TCP_RR and TCP_CRR (runner/resource-reads.ts). */
+    readonly resources: { readonly wrk: ResourceReads; readonly netperf: ResourceReads; readonly netperfCrr: ResourceReads };
     /** fortio at fixed rates, after netperf; absent when the step is off. */
     readonly openLoop?: Timed;
     /** The whole run. */
@@ -109,8 +111,8 @@ export function assembleResults(inputs: ResultInputs, steps: StepOutcomes, evide
             : summarizeWrk(parseSession(steps.wrk.outcome.stdout), inputs.wrk)),
         measured: steps.wrk.measured,
     };
-    const netperf = netperfResult(steps.netperf, inputs.netperf);
-    const netperfCrr = netperfResult(steps.netperfCrr, crrSettings(inputs.netperf));
+    const netperf = netperfResult(steps.netperf, inputs.netperf, steps.resources.netperf);
+    const netperfCrr = netperfResult(steps.netperfCrr, crrSettings(inputs.netperf), steps.resources.netperfCrr);
     // A rate fortio did not hold is a finding about that setup, kept and marked in the
     // section, not a failure of the run; a failed step is (as netperf's is).
     const openLoop = openLoopResult(steps.openLoop, inputs.openLoop);
@@ -148,7 +150,7 @@ export function assembleResults(inputs: ResultInputs, steps: StepOutcomes, evide
         netperf,
         netperfCrr,
         // Information beside the numbers: a failed read is unmeasured there and fails nothing else.
-        resources: resourceResult(steps.resources, wrk.repetitions),
+        resources: resourceResult(steps.resources.wrk, wrk.repetitions),
         openLoop,
         provenance: {
             mesh: inputs.mesh,

@@ -10,7 +10,9 @@ import {
 import { medianOrNone, round } from "../loadtest/stats";
 import type { ContainerSample, NodeResourceSample } from "./resource-usage";
 
-export const RESOURCE_SOURCE = "kubelet /metrics/resource (cAdvisor) through the API server's node proxy, read as each wrk repetition begins and ends";
+/** Where a section's numbers come from, for the tool whose repetitions were read. */
+export const resourceSource = (tool: string): string =>
+    `kubelet /metrics/resource (cAdvisor) through the API server's node proxy, read as each ${tool} repetition begins and ends`;
 
 /** A pod whose containers are read. "bench": a benchmark pod, whose sidecar is a proxy and the rest apps. */
 export interface TargetPod {
@@ -43,8 +45,8 @@ export interface ResourceReads {
     readonly repetitions: readonly RepetitionReads[];
 }
 
-/** What the CPU per 1,000 requests needs of a wrk repetition. */
-export type WrkCount = Pick<WrkRepetition, "requests" | "durationSeconds">;
+/** What the CPU per 1,000 requests needs of a repetition: its requests (netperf: transactions) and its length. */
+export type RequestCount = Pick<WrkRepetition, "requests" | "durationSeconds">;
 
 const DATA_PLANE: readonly ResourceGroup[] = ["apps", "proxies", "clientNodeAgents", "serverNodeAgents"];
 
@@ -111,7 +113,7 @@ const coverage = (window: MeasuredTime, rep: MeasuredTime): number => {
     return re > rs ? Math.max(0, Math.min(we, re) - Math.max(ws, rs)) / (re - rs) : 0;
 };
 
-export function resourceRepetition(reads: ResourceReads, rep: RepetitionReads, wrk: WrkCount | undefined): ResourceRepetition {
+export function resourceRepetition(reads: ResourceReads, rep: RepetitionReads, wrk: RequestCount | undefined): ResourceRepetition {
     const containers: ContainerUsage[] = [];
     // As long as wrk says it ran, or the runner saw it run if its markers came late.
     const repetitionSeconds = Math.max(secondsBetween(rep.measured), wrk?.durationSeconds ?? 0);
@@ -154,11 +156,12 @@ export function resourceRepetition(reads: ResourceReads, rep: RepetitionReads, w
     };
 }
 
-/** The `resources` section from the reads and wrk's repetitions (matched by number). */
-export function resourceResult(reads: ResourceReads, wrk: readonly WrkCount[] | undefined): ResourceResult {
-    const empty = { source: RESOURCE_SOURCE, repetitions: [], median: { groups: {} } };
+/** A resource section from the reads and the tool's repetitions (matched by number): wrk's by default. */
+export function resourceResult(reads: ResourceReads, wrk: readonly RequestCount[] | undefined, tool = "wrk"): ResourceResult {
+    const source = resourceSource(tool);
+    const empty = { source, repetitions: [], median: { groups: {} } };
     if (reads.failure !== undefined) return { status: "unmeasured", reason: reads.failure, ...empty };
-    if (reads.repetitions.length === 0) return { status: "unmeasured", reason: "no wrk repetition began and ended", ...empty };
+    if (reads.repetitions.length === 0) return { status: "unmeasured", reason: `no ${tool} repetition began and ended`, ...empty };
     const repetitions = reads.repetitions.map((r) => resourceRepetition(reads, r, wrk?.[r.repetition - 1]));
     const optional = (k: string, v: number | undefined) => v === undefined ? {} : { [k]: v };
     // Rounded as the repetitions' own figures are (the median of two is their mean: no float tails).
@@ -180,9 +183,9 @@ export function resourceResult(reads: ResourceReads, wrk: readonly WrkCount[] | 
         ...(measuredAll ? {} : {
             reason: unmeasured.length
                 ? `${unmeasured.length} container reads unmeasured, e.g. ${unmeasured.slice(0, 2).join("; ")}`
-                : "wrk's request count is missing for a repetition",
+                : `${tool}'s request count is missing for a repetition`,
         }),
-        source: RESOURCE_SOURCE,
+        source,
         repetitions,
         median: {
             groups,

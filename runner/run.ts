@@ -113,24 +113,31 @@ export async function runBenchmark(plan: BenchmarkPlan, kube: KubeApi, mesh: Mes
     const before = await Promise.all(witnesses.map((w) => w.before(kube, view).catch((e: Error) => `${w.name}: ${e.message}`)));
 
     const podsBefore = await listPods(kube, BENCH_NAMESPACE).catch((e: Error) => e.message);
-    // Resource cost: the pods to read, then their nodes' kubelets as each wrk repetition begins and ends.
+    // Resource cost: the pods to read, then their nodes' kubelets as each repetition of wrk and netperf begins and ends.
     const resourceTargets = mesh.resourceTargets(ctx);
     const targets = typeof podsBefore === "string" ? `the benchmark pods could not be listed: ${podsBefore}`
         : await resourceTargetPods(kube, resourceTargets, podsBefore, [WRK_CLIENT, NETPERF_CLIENT], [HTTP_SERVICE, NETPERF_SERVICE])
             .catch((e: Error) => `the pods to read could not be listed: ${e.message}`);
-    const reader = typeof targets === "string" ? undefined : new RepetitionReader(kube, targetNodes(targets), now);
-    const wrkProgress = progress.watch("wrk");
+    /** A client's stdout goes to its progress line and to a reader of the kubelets, whose reads it gives when done. */
+    const readAround = (progressOf: (chunk: string) => void) => {
+        const reader = typeof targets === "string" ? undefined : new RepetitionReader(kube, targetNodes(targets), now);
+        return {
+            watch: (chunk: string) => { progressOf(chunk); reader?.watch(chunk); },
+            reads: async (): Promise<ResourceReads> => typeof targets === "string" ? { failure: targets, targets: [], repetitions: [] }
+                : { targets, sidecar: resourceTargets.sidecar, repetitions: await reader!.done() },
+        };
+    };
+    const around = { wrk: readAround(progress.watch("wrk")), netperf: readAround(progress.watch("netperf", inputs.netperf.test)),
+        netperfCrr: readAround(progress.watch("netperf", crr.test)) };
     // The pods hold the settings in their environment; the repetitions may be asked anew (bench CLI).
     const wrk = await timed(() => runClient(kube, BENCH_NAMESPACE, WRK_CLIENT, "wrk", "wrk-client.sh",
-        { MESHBENCH_REPETITIONS: inputs.wrk.repetitions }, execTimeout(inputs.wrk), (chunk) => { wrkProgress(chunk); reader?.watch(chunk); }));
-    const resources: ResourceReads = typeof targets === "string"
-        ? { failure: targets, targets: [], repetitions: [] }
-        : { targets, sidecar: resourceTargets.sidecar, repetitions: await reader!.done() };
+        { MESHBENCH_REPETITIONS: inputs.wrk.repetitions }, execTimeout(inputs.wrk), around.wrk.watch));
     const netperf = await timed(() => runClient(kube, BENCH_NAMESPACE, NETPERF_CLIENT, "netperf", "netperf-client.sh",
-        { MESHBENCH_REPETITIONS: inputs.netperf.repetitions }, execTimeout(inputs.netperf), progress.watch("netperf", inputs.netperf.test)));
+        { MESHBENCH_REPETITIONS: inputs.netperf.repetitions }, execTimeout(inputs.netperf), around.netperf.watch));
     // The pod's environment says TCP_RR; the handshake run asks for TCP_CRR.
     const netperfCrr = await timed(() => runClient(kube, BENCH_NAMESPACE, NETPERF_CLIENT, "netperf", "netperf-client.sh",
-        { MESHBENCH_REPETITIONS: crr.repetitions, MESHBENCH_NETPERF_TEST: crr.test }, execTimeout(crr), progress.watch("netperf", crr.test)));
+        { MESHBENCH_REPETITIONS: crr.repetitions, MESHBENCH_NETPERF_TEST: crr.test }, execTimeout(crr), around.netperfCrr.watch));
+    const resources = { wrk: await around.wrk.reads(), netperf: await around.netperf.reads(), netperfCrr: await around.netperfCrr.reads() };
 
     // fortio at each fixed rate, last: in the wrk client pod (its wrk container runs
     // fortio's binary), after wrk and netperf have finished. Its settings go in through env(1).

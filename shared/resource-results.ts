@@ -1,5 +1,6 @@
 // The results' `resources` section: CPU and working set of the benchmark pods, the mesh's
-// node agents and its control plane, read from the kubelets around each wrk repetition.
+// node agents and its control plane, read from the kubelets around each repetition of a tool
+// (`resources`: wrk's; each netperf result's own: TCP_RR's and TCP_CRR's).
 // Part of the results schema (shared/results.ts re-exports it).
 import type { MeasuredTime } from "./results";
 
@@ -32,14 +33,14 @@ export interface GroupUsage {
 }
 
 export interface ResourceRepetition {
-    /** wrk's repetition, 1-based. */
+    /** The tool's repetition, 1-based. */
     readonly repetition: number;
-    /** When the runner saw the repetition begin and end (wrk's markers), its own clock. */
+    /** When the runner saw the repetition begin and end (the tool's markers), its own clock. */
     readonly measured: MeasuredTime;
     /** The least share of the repetition that a data-plane container's sample window covers (kubelet clocks against the runner's). */
     readonly windowCoverage?: number;
     readonly groups: Readonly<Record<ResourceGroup, GroupUsage>>;
-    /** Data plane core-seconds per 1,000 of this repetition's wrk requests; absent when a data-plane group or wrk's count is. */
+    /** Data plane core-seconds per 1,000 of this repetition's requests (wrk's, or netperf's transactions); absent when a data-plane group or the count is. */
     readonly dataPlaneCpuPer1kRequests?: number;
     /** Mean working set of the sidecar containers, bytes; absent when the mesh has none. */
     readonly memoryPerSidecarBytes?: number;

@@ -150,6 +150,12 @@ export interface NetperfResult {
     readonly latencyMicros?: NetperfLatency;
     readonly transactionsPerSecond?: number;
     readonly repetitions?: NetperfRepetition[];
+    /**
+     * The resource cost under this test's load, read as each of its repetitions begins and
+     * ends: CPU per 1,000 transactions (TCP_CRR: per 1,000 connections, each with its
+     * handshake). Absent only in results written before it was read.
+     */
+    readonly resources?: ResourceResult;
 }
 
 export interface NodeFacts {

@@ -4,6 +4,10 @@
 import * as assert from "assert";
 import { resourceRepetition, resourceResult, type RepetitionReads, type ResourceReads, type TargetPod } from "../../runner/resource-cost";
 import type { ContainerSample } from "../../runner/resource-usage";
+import { netperfResult } from "../../runner/assemble";
+import { crrSettings } from "../../loadtest/run-settings";
+import { fixture } from "../helpers/mocks";
+import { PLAN } from "../helpers/runner-plan";
 
 const T0 = Date.UTC(2026, 0, 1, 12, 0, 0);
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();
@@ -149,5 +153,20 @@ describe("resource cost", () => {
             repetitions: [], median: { groups: {} },
         });
         assert.strictEqual(resourceResult(reads([]), undefined).reason, "no wrk repetition began and ended");
+    });
+
+    it("gives netperf's tests CPU per 1,000 transactions: TCP_CRR's per 1,000 connections, each with its handshake", () => {
+        const server: TargetPod[] = [bench("netperf-server-1", "worker-1", ["netperf"])];
+        // 0.5 cores over each 30 s repetition of the real TCP_CRR capture (24,818.609 and 21,766.269 transactions/s).
+        const reps: RepetitionReads[] = [0, 1].map((i) => ({ repetition: i + 1, measured: { start: at(30 * i), end: at(30 * i + 30) },
+            before: read(30 * i, () => 10 + 15 * i, server), after: read(30 * i + 30, () => 25 + 15 * i, server) }));
+        const settings = crrSettings(PLAN.inputs.netperf);
+        const step = { outcome: { exitCode: 0, stdout: fixture("netperf/tcp-crr-session.txt"), stderr: "" }, measured: { start: at(0), end: at(60) } };
+        const result = netperfResult(step, settings, { targets: server, repetitions: reps });
+        assert.strictEqual(result.status, "ok");
+        // 0.5 × 30 core-seconds ÷ (24,818.609 × 30 ÷ 1,000) = 0.02015; and ÷ (21,766.269 × 30 ÷ 1,000) = 0.02297.
+        assert.deepStrictEqual(result.resources!.repetitions.map((r) => r.dataPlaneCpuPer1kRequests), [0.02015, 0.02297]);
+        assert.strictEqual(result.resources!.source, "kubelet /metrics/resource (cAdvisor) through the API server's node proxy, "
+            + "read as each netperf TCP_CRR repetition begins and ends");
     });
 });

@@ -48,9 +48,10 @@ describe("runner: resource reads", () => {
         const kube = new FakeKube({ ...healthyCluster(), get: { [node("worker-1")]: { sequence: [before, after, after] }, [node("worker-2")]: { status: 503 } } });
         const results = await runBenchmark(PLAN, kube, none, { sleep: async () => undefined });
         assert.strictEqual(results.status, "ok", results.reasons.join("; "));
-        // Two repetitions back to back: a read as the first begins, one as it ends and the second begins, one as that ends.
-        assert.strictEqual(kube.calls.filter((c) => c === `GET ${node("worker-1")}`).length, 3);
-        assert.strictEqual(kube.calls.filter((c) => c === `GET ${node("worker-2")}`).length, 3);
+        // Two repetitions back to back: a read as the first begins, one as it ends and the second begins, one as that ends;
+        // for wrk, then netperf TCP_RR, then TCP_CRR.
+        assert.strictEqual(kube.calls.filter((c) => c === `GET ${node("worker-1")}`).length, 3 * 3);
+        assert.strictEqual(kube.calls.filter((c) => c === `GET ${node("worker-2")}`).length, 3 * 3);
         const r = results.resources;
         assert.strictEqual(r.repetitions.length, 2);
         const nginx = r.repetitions[0].containers.find((c) => c.container === "nginx")!;
@@ -63,6 +64,8 @@ describe("runner: resource reads", () => {
         assert.strictEqual(r.repetitions[0].dataPlaneCpuPer1kRequests, undefined);
         assert.strictEqual(r.status, "unmeasured");
         assert.deepStrictEqual(r.median.groups, {});
+        // TCP_CRR's reads came from the same fake kubelet, after wrk's: its sequence's last page, so no new sample.
+        assert.match(results.netperfCrr.resources!.repetitions[0].containers.find((c) => c.container === "nginx")!.unmeasured!, /^no new CPU sample/);
     });
 
     it("shares one read between a repetition's end and the next one's start when it begins at once, and reads anew after a pause", async () => {
@@ -98,6 +101,11 @@ describe("runner: resource reads", () => {
             assert.strictEqual(results.resources.status, "unmeasured");
             assert.strictEqual(results.resources.repetitions.length, 2);
             assert.match(results.resources.reason!, /container reads unmeasured, e\.g\. repetition 1: /);
+            // netperf's tests carry their own, read around their own repetitions.
+            for (const [test, section] of [["TCP_RR", results.netperf.resources!], ["TCP_CRR", results.netperfCrr.resources!]] as const) {
+                assert.deepStrictEqual([section.status, section.repetitions.length], ["unmeasured", 2], test);
+                assert.match(section.source, new RegExp(`as each netperf ${test} repetition begins and ends$`));
+            }
             const containers = results.resources.repetitions[0].containers;
             assert.ok(containers.every((c) => c.unmeasured && c.cpuCores === undefined && c.memoryBytes === undefined));
             const targets = mesh.resourceTargets(PLAN.meshContext);

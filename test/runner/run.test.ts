@@ -48,10 +48,13 @@ describe("runner", () => {
         // wrk's two repetitions, as the runner saw their markers go by (after the warm-up's end,
         // at minute 2): the kubelets are read then.
         assert.deepStrictEqual(results.resources.repetitions.map((r) => r.measured), [{ start: at(3), end: at(4) }, { start: at(5), end: at(6) }]);
-        assert.deepStrictEqual(results.netperf.measured, { start: at(8), end: at(9) });
-        assert.deepStrictEqual(results.netperfCrr.measured, { start: at(10), end: at(11) });
-        assert.deepStrictEqual(results.openLoop.measured, { start: at(12), end: at(13) });
-        assert.deepStrictEqual(results.measured, { start: at(0), end: at(14) });
+        // netperf's the same way: TCP_RR's warm-up ends at minute 9, its repetitions at 10 to 13; TCP_CRR's at 16 to 19.
+        assert.deepStrictEqual(results.netperf.measured, { start: at(8), end: at(14) });
+        assert.deepStrictEqual(results.netperf.resources!.repetitions.map((r) => r.measured), [{ start: at(10), end: at(11) }, { start: at(12), end: at(13) }]);
+        assert.deepStrictEqual(results.netperfCrr.measured, { start: at(15), end: at(21) });
+        assert.deepStrictEqual(results.netperfCrr.resources!.repetitions.map((r) => r.measured), [{ start: at(17), end: at(18) }, { start: at(19), end: at(20) }]);
+        assert.deepStrictEqual(results.openLoop.measured, { start: at(22), end: at(23) });
+        assert.deepStrictEqual(results.measured, { start: at(0), end: at(24) });
     });
 
     it("fails the run when fortio is refused, with no open-loop numbers, keeping wrk's and netperf's", async () => {
