@@ -26,7 +26,8 @@ export interface PairedMetric {
 
 /**
  * The figures compared: throughput, netperf's latency (one connection, and a new
- * connection per transaction), and the data plane's CPU per 1,000 requests. Not wrk's
+ * connection per transaction), and the data plane's CPU per 1,000 requests and per 1,000
+ * TCP_CRR connections (each with its handshake). Not wrk's
  * percentiles: they are of a closed loop, not per-request latency (docs/latency.md).
  */
 export const PAIRED_METRICS = {
@@ -35,6 +36,7 @@ export const PAIRED_METRICS = {
     netperfP99: { label: "netperf p99", kind: "latency", value: (r) => r.netperf.latencyMicros?.p99 },
     crrMean: { label: "TCP_CRR mean", kind: "latency", value: (r) => r.netperfCrr?.latencyMicros?.mean },
     cpuPer1k: { label: "CPU / 1,000 requests", kind: "resource", value: (r) => r.resources?.median.dataPlaneCpuPer1kRequests },
+    cpuPer1kConnections: { label: "CPU / 1,000 connections", kind: "resource", value: (r) => r.netperfCrr?.resources?.median.dataPlaneCpuPer1kRequests },
 } as const satisfies Record<string, PairedMetric>;
 
 export type MetricName = keyof typeof PAIRED_METRICS;

@@ -97,6 +97,15 @@ describe("paired overheads", () => {
         assert.deepStrictEqual(pairedOverheads(observations).map((o) => `${o.setup.mesh} ${o.setup.mtls}`), ["istio false", "istio true", "kuma true"]);
     });
 
+    it("pairs the CPU per 1,000 TCP_CRR connections too: each pair's ratio of the two setups' medians", () => {
+        const crr = (mesh: MeshName, mtls: boolean) => RUN[`${mesh}-mtls-${mtls ? "on" : "off"}`].netperfCrr.resources!.median.dataPlaneCpuPer1kRequests!;
+        const ratios = pairedRatios(observations, { mesh: "istio", mtls: true }, { mesh: "none", mtls: false }, "cpuPer1kConnections");
+        // Each observation carries the fixture's sections unchanged: four pairs of the same two medians.
+        assert.strictEqual(ratios.length, 4);
+        for (const r of ratios) close(r, crr("istio", true) / crr("none", false), "ratio");
+        assert.ok(crr("istio", true) > crr("istio", false), "the fixture's mTLS handshakes cost more");
+    });
+
     it("leaves out a failed run and its lane's pair, never counting it as zero", () => {
         const failed = observations.map((o) => (o.lane === 2 && o.round === 1 && o.results.mesh === "none" ? { ...o, results: withFailedWrk(o.results, "wrk saw errors") } : o));
         assert.strictEqual(pairedRatios(failed, { mesh: "istio", mtls: true }, { mesh: "none", mtls: false }, "rps").length, 3);
