@@ -4,8 +4,10 @@
 // script tests below run it against local servers, with fortio built from Go modules.
 import * as assert from "assert";
 import { execFileSync, spawn, type ChildProcess } from "child_process";
+import * as fs from "fs";
 import * as http from "http";
 import type { AddressInfo } from "net";
+import * as os from "os";
 import * as path from "path";
 import { HOLD_CHECK, holdVerdict, parseFortioRun, summarizeOpenLoop, summarizeRate } from "../../loadtest/fortio";
 import { parseSession } from "../../loadtest/protocol";
@@ -149,6 +151,30 @@ describe("fortio client script, with fortio built from Go modules", function () 
             }
         } finally {
             await server.close();
+        }
+    });
+
+    it("cuts fortio's log objects out of its report, even one written into the middle of a report line", async () => {
+        // A stand-in fortio whose logger wrote between two writes of one report line, as fortio's can.
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "meshbench-fortio-"));
+        const fake = path.join(dir, "fortio");
+        const log = '{"ts":1764643986.9,"level":"info","r":7,"file":"periodic.go","line":1,"msg":"T000 ended after 1s : 40 calls. qps=39.9"}';
+        fs.writeFileSync(fake, [
+            "#!/bin/sh",
+            'if [ "$1" = version ]; then echo 1.68.2; exit 0; fi',
+            `printf '%s\n' '${log}' >&2`,
+            "printf '%s' 'Aggregated Sleep Time : count 2 avg 0.01 +/- 0 min 0.01 max 0.01 sum 0.02' >&2",
+            `printf '%s\n' '${log}' >&2`,
+            "printf '%s\n' '# range, mid point, percentile, count' >&2",
+        ].join("\n") + "\n", { mode: 0o755 });
+        try {
+            const run = await runScript("loadtest/scripts/fortio-client.sh", { ...env("http://127.0.0.1:9/", { MESHBENCH_FORTIO_RATES: "40" }), MESHBENCH_FORTIO_BIN: fake });
+            assert.strictEqual(run.exitCode, 0, run.stdout);
+            assert.ok(!run.stdout.includes('{"ts":'), run.stdout);
+            const report = run.stdout.split("\n").filter((l) => l.startsWith("Aggregated") || l.startsWith("# range"));
+            assert.deepStrictEqual(report, ["Aggregated Sleep Time : count 2 avg 0.01 +/- 0 min 0.01 max 0.01 sum 0.02", "# range, mid point, percentile, count"]);
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
         }
     });
 
