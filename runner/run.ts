@@ -19,7 +19,7 @@ import { assembleResults, type ResultInputs } from "./assemble";
 import { measuredLoad } from "./load-bytes";
 import { podChurn } from "./pod-churn";
 import type { ResourceReads } from "./resource-cost";
-import { RepetitionReader, resourceTargetPods, targetNodes } from "./resource-reads";
+import { readNodes, RepetitionReader, resourceTargetPods, targetNodes } from "./resource-reads";
 import { Progress } from "./progress";
 
 /** Everything a run needs to know, as plain data: the measurement resource's inputs. */
@@ -127,6 +127,11 @@ export async function runBenchmark(plan: BenchmarkPlan, kube: KubeApi, mesh: Mes
                 : { targets, sidecar: resourceTargets.sidecar, repetitions: await reader!.done() },
         };
     };
+    // One read of each kubelet before the load, its answer unused: a kubelet's first read costs
+    // it an authorization round trip to the API server and the API server a new connection to
+    // it, and on the real tier's saturated machine the first read under load came back up to
+    // 5.5 s late, spoiling the first repetition's window.
+    if (typeof targets !== "string") await readNodes(kube, targetNodes(targets));
     const around = { wrk: readAround(progress.watch("wrk")), netperf: readAround(progress.watch("netperf", inputs.netperf.test)),
         netperfCrr: readAround(progress.watch("netperf", crr.test)) };
     // The pods hold the settings in their environment; the repetitions may be asked anew (bench CLI).

@@ -11,7 +11,7 @@ import { RepetitionReader, resourceTargetPods } from "../../runner/resource-read
 import { listPods } from "../../shared/kube-api";
 import { FakeKube, fakePodName, type FakePod } from "../helpers/fake-kube";
 import { fixture } from "../helpers/mocks";
-import { healthyCluster, PLAN } from "../helpers/runner-plan";
+import { execKeys, healthyCluster, PLAN } from "../helpers/runner-plan";
 
 const CLIENTS = ["wrk-client", "netperf-client"];
 const SERVERS = ["http-server", "netperf-server"];
@@ -45,13 +45,15 @@ describe("runner: resource reads", () => {
     it("reads every node as each wrk repetition begins and ends, and takes nginx's use from the real captures", async () => {
         const node = (n: string) => `/api/v1/nodes/${n}/proxy/metrics/resource`;
         const [before, after] = [asHttpServer("resource-node-1-before.txt"), asHttpServer("resource-node-1-after.txt")];
-        const kube = new FakeKube({ ...healthyCluster(), get: { [node("worker-1")]: { sequence: [before, after, after] }, [node("worker-2")]: { status: 503 } } });
+        const kube = new FakeKube({ ...healthyCluster(), get: { [node("worker-1")]: { sequence: [before, before, after, after] }, [node("worker-2")]: { status: 503 } } });
         const results = await runBenchmark(PLAN, kube, none, { sleep: async () => undefined });
         assert.strictEqual(results.status, "ok", results.reasons.join("; "));
-        // Two repetitions back to back: a read as the first begins, one as it ends and the second begins, one as that ends;
-        // for wrk, then netperf TCP_RR, then TCP_CRR.
-        assert.strictEqual(kube.calls.filter((c) => c === `GET ${node("worker-1")}`).length, 3 * 3);
-        assert.strictEqual(kube.calls.filter((c) => c === `GET ${node("worker-2")}`).length, 3 * 3);
+        // One read before the load (its caches and connections warm, its answer unused); then, two repetitions back to
+        // back: a read as the first begins, one as it ends and the second begins, one as that ends; for wrk, then
+        // netperf TCP_RR, then TCP_CRR.
+        const reads = (n: string) => kube.calls.filter((c) => c === `GET ${node(n)}`).length;
+        assert.deepStrictEqual([reads("worker-1"), reads("worker-2")], [1 + 3 * 3, 1 + 3 * 3]);
+        assert.ok(kube.calls.indexOf(`GET ${node("worker-1")}`) < kube.calls.indexOf(`EXEC ${execKeys.wrk}`), "the first read comes before wrk");
         const r = results.resources;
         assert.strictEqual(r.repetitions.length, 2);
         const nginx = r.repetitions[0].containers.find((c) => c.container === "nginx")!;
