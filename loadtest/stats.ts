@@ -6,6 +6,12 @@ export const round = (value: number, decimals = 2): number => {
     return Math.round(value * f) / f;
 };
 
+/** Arithmetic mean of a non-empty list, unrounded. */
+export function mean(values: readonly number[]): number {
+    if (values.length === 0) throw new Error("mean of an empty list");
+    return values.reduce((sum, v) => sum + v, 0) / values.length;
+}
+
 /** Median of a list, unrounded (the mean of the middle two for an even count); none of an empty one. */
 export function medianOrNone(values: readonly number[]): number | undefined {
     if (values.length === 0) return undefined;

@@ -1,7 +1,7 @@
 // Turns a run's results into the rows every output of the report shares: one row per
 // setup, the overhead of each against the run's own baseline, and the paper beside them.
 import type { BenchmarkResults, RunStatus } from "../loadtest/results";
-import { round } from "../loadtest/stats";
+import { mean, round } from "../loadtest/stats";
 import { MESH_NAMES, type MeshName, type Pin } from "../meshes/types";
 import { stackName } from "../sweep/plan";
 import { mtlsProbeVerdict } from "./mtls-verdict";
@@ -69,9 +69,9 @@ export interface PaperComparison {
 /** Sample coefficient of variation in % (standard deviation with n−1 over the mean); undefined below two values. */
 export function coefficientOfVariation(values: readonly number[]): number | undefined {
     if (values.length < 2) return undefined;
-    const mean = values.reduce((s, v) => s + v, 0) / values.length;
-    const variance = values.reduce((s, v) => s + (v - mean) ** 2, 0) / (values.length - 1);
-    return round((Math.sqrt(variance) / mean) * 100, 2);
+    const average = mean(values);
+    const variance = values.reduce((s, v) => s + (v - average) ** 2, 0) / (values.length - 1);
+    return round((Math.sqrt(variance) / average) * 100, 2);
 }
 
 /** (value − base) / base in %, to one decimal. */

@@ -7,7 +7,7 @@ import {
     RESOURCE_GROUPS, type ContainerUsage, type GroupUsage, type MeasuredTime, type ResourceGroup, type ResourceRepetition,
     type ResourceResult, type WrkRepetition,
 } from "../shared/results";
-import { medianOrNone, round } from "../loadtest/stats";
+import { mean, medianOrNone, round } from "../loadtest/stats";
 import type { ContainerSample, NodeResourceSample } from "./resource-usage";
 
 /** Where a section's numbers come from, for the tool whose repetitions were read. */
@@ -50,7 +50,6 @@ export type RequestCount = Pick<WrkRepetition, "requests" | "durationSeconds">;
 
 const DATA_PLANE: readonly ResourceGroup[] = ["apps", "proxies", "clientNodeAgents", "serverNodeAgents"];
 
-const mean = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
 const iso = (ms: number): string => new Date(ms).toISOString();
 
 function sampleOf(reads: NodeReads, node: string, pod: TargetPod, container: string): ContainerSample | string {

@@ -7,6 +7,7 @@
 // teardown that fails stops the sweep, since the next setup would share what was left.
 import type { RawConfig } from "../shared/fields";
 import type { BenchmarkResults } from "../loadtest/results";
+import { mean } from "../loadtest/stats";
 import { resultsProblem } from "./results-file";
 import type { StackBackend, SweepControl } from "./backend";
 import type { Lane, SweepStep } from "./lanes";
@@ -73,9 +74,9 @@ export function laneProgress(lane: number, done: number, total: number, measured
     const left = total - done;
     if (left === 0) return `lane ${lane}: ${done}/${total} done`;
     if (measuredSeconds.length === 0) return `lane ${lane}: ${done}/${total} done, ETA unknown until a setup has run`;
-    const mean = measuredSeconds.reduce((a, b) => a + b, 0) / measuredSeconds.length;
-    const eta = new Date(now.getTime() + left * mean * 1000);
-    return `lane ${lane}: ${done}/${total} done, ETA ${eta.toISOString().slice(11, 16)} UTC (${formatDuration(Math.round(left * mean))} more)`;
+    const perSetup = mean(measuredSeconds);
+    const eta = new Date(now.getTime() + left * perSetup * 1000);
+    return `lane ${lane}: ${done}/${total} done, ETA ${eta.toISOString().slice(11, 16)} UTC (${formatDuration(Math.round(left * perSetup))} more)`;
 }
 
 /** Prepare, up, save: what the setup produced, whether or not teardown is then needed. */
