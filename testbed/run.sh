@@ -35,8 +35,10 @@ MESHBENCH_TESTBED_FORTIO_IMAGE=$(image fortio)
 
 export MESHBENCH_TESTBED_STATE=${MESHBENCH_TESTBED_STATE:-/var/lib/meshbench-testbed}
 trap print_phases EXIT
-# up.sh stops what it started if it fails; from here on, this script stops the cluster.
-testbed/cluster/up.sh
+# up.sh stops what it started if it fails; from here on, this script stops the cluster. It
+# names this script the owner, so that a later run can stop a cluster this one, killed
+# outright, could not.
+MESHBENCH_TESTBED_OWNER=$$ testbed/cluster/up.sh
 trap 'testbed/cluster/down.sh || true; print_phases' EXIT
 phase "cluster up"
 

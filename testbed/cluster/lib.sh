@@ -73,3 +73,36 @@ tb_wait() {
 }
 
 tb_kubectl() { tb_in "$TB_NETNS" "$TB_BIN/kubectl" --kubeconfig "$TB_KUBECONFIG" "$@"; }
+
+# Who owns a running testbed: run.sh names itself (MESHBENCH_TESTBED_OWNER=$$), since it
+# stops the cluster on every exit path it can catch. A run killed outright (SIGKILL, a
+# machine's job ending) leaves the cluster up with no owner; the next up.sh can tell, and
+# stops it. The owner file holds the pid and its start time (field 22 of /proc/PID/stat), so
+# a pid the kernel has since given to another process does not count as the owner.
+TB_OWNER_FILE=$TB_STATE/owner
+
+tb_process_start() {
+    local stat
+    stat=$(cat "/proc/$1/stat" 2> /dev/null) || return 1
+    # The command name (field 2) may hold spaces and ')': count fields after its last ')'.
+    stat=${stat##*) }
+    echo "$stat" | awk '{ print $20 }'
+}
+
+tb_record_owner() {
+    local pid=$1 start
+    start=$(tb_process_start "$pid") || tb_die "owner pid $pid is not running"
+    echo "$pid $start" > "$TB_OWNER_FILE"
+}
+
+# Prints "alive PID", "gone PID" or "unknown" (no owner recorded: started by hand).
+tb_owner_state() {
+    local pid start
+    [ -f "$TB_OWNER_FILE" ] || { echo unknown; return 0; }
+    read -r pid start < "$TB_OWNER_FILE" || { echo unknown; return 0; }
+    if [ -n "$pid" ] && [ "$(tb_process_start "$pid" || true)" = "$start" ]; then
+        echo "alive $pid"
+    else
+        echo "gone $pid"
+    fi
+}

@@ -10,7 +10,9 @@
 #
 # On success it prints the admin kubeconfig's path; it is reachable only inside the
 # testbed's network namespace (testbed/cluster/in-testbed.sh runs a command there).
-# On any failure it stops whatever it started (down.sh) and exits non-zero.
+# On any failure it stops whatever it started (down.sh) and exits non-zero. A testbed left up
+# by a run.sh that was killed outright (its owner, recorded in lib.sh's owner file, is gone)
+# is stopped first; one whose owner still runs, or that was started by hand, is left alone.
 # shellcheck source-path=SCRIPTDIR
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -33,6 +35,18 @@ for tool in containerd ctr runc nsenter iptables openssl curl "$TB_ETCD"; do
     command -v "$tool" > /dev/null || tb_die "$tool is missing; run testbed/install-packages.sh"
 done
 for archive in $TB_IMAGE_ARCHIVES; do [ -f "$archive" ] || tb_die "image archive $archive is missing"; done
+if [ -e "/run/netns/$TB_NETNS" ] || [ -e "$TB_STATE" ]; then
+    read -r owner_state owner_pid <<< "$(tb_owner_state)"
+    case $owner_state in
+        gone)
+            tb_log "a testbed is up, left by run.sh (pid $owner_pid), which ended without stopping it: stopping it first"
+            "$(dirname "$0")/down.sh"
+            ;;
+        alive)
+            tb_die "a testbed is already up, owned by pid $owner_pid, which is still running: wait for it to end, or stop it with testbed/cluster/down.sh"
+            ;;
+    esac
+fi
 [ -e "/run/netns/$TB_NETNS" ] && tb_die "a testbed is already up (namespace $TB_NETNS); stop it with testbed/cluster/down.sh"
 [ -e "$TB_STATE" ] && tb_die "$TB_STATE exists from an earlier testbed; remove it with testbed/cluster/down.sh"
 
@@ -47,6 +61,7 @@ trap stop_on_failure EXIT
 
 started=$SECONDS
 mkdir -p "$TB_STATE" "$TB_LOGS" "$TB_PIDS"
+if [ -n "${MESHBENCH_TESTBED_OWNER:-}" ]; then tb_record_owner "$MESHBENCH_TESTBED_OWNER"; fi
 tb_make_network
 tb_make_pki
 tb_start_control_plane
