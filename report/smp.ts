@@ -18,6 +18,7 @@
 // of those types.
 import type { BenchmarkResults, MeasuredTime, NetperfResult, OpenLoopRate } from "../loadtest/results";
 import { round } from "../loadtest/stats";
+import { optional } from "../shared/optional";
 import { MESHES } from "../meshes";
 import type { MeshName } from "../meshes/types";
 import { DEFAULT_RESPONSE_BYTES, responseBytesOf } from "./payload";
@@ -67,7 +68,6 @@ export interface SmpExport {
 }
 
 const ms = (micros: number): number => round(micros / 1000, 6);
-const optional = <K extends string, V>(key: K, value: V | undefined) => value === undefined ? {} : { [key]: value } as Record<K, V>;
 
 /** A setup's id prefix; a run of several response sizes has a setup per size, so a size but the default is in it. */
 const idOf = (runId: string, row: SetupRow): string => {

@@ -8,6 +8,7 @@ import {
     type ResourceResult, type WrkRepetition,
 } from "../shared/results";
 import { mean, medianOrNone, round } from "../loadtest/stats";
+import { optional } from "../shared/optional";
 import type { ContainerSample, NodeResourceSample } from "./resource-usage";
 
 /** Where a section's numbers come from, for the tool whose repetitions were read. */
@@ -162,7 +163,6 @@ export function resourceResult(reads: ResourceReads, wrk: readonly RequestCount[
     if (reads.failure !== undefined) return { status: "unmeasured", reason: reads.failure, ...empty };
     if (reads.repetitions.length === 0) return { status: "unmeasured", reason: `no ${tool} repetition began and ended`, ...empty };
     const repetitions = reads.repetitions.map((r) => resourceRepetition(reads, r, wrk?.[r.repetition - 1]));
-    const optional = (k: string, v: number | undefined) => v === undefined ? {} : { [k]: v };
     // Rounded as the repetitions' own figures are (the median of two is their mean: no float tails).
     const pick = (f: (r: ResourceRepetition) => number | undefined) => {
         const m = medianOrNone(repetitions.map(f).filter((v): v is number => v !== undefined));
