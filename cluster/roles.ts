@@ -46,11 +46,14 @@ export const CLUSTER_STACK_KEYS = [
     "systemInstanceType", "serverInstanceType", "clientInstanceType", "serverNodeCount", "clientNodeCount",
 ] as const;
 
-/** Keys only a setup reads (its mesh, its mTLS, the run's label): on a cluster stack they would be ignored; refused instead. */
-export const SETUP_STACK_KEYS = ["mesh", "mtls", "runId"] as const;
-
-/** Combinations of role keys that cannot work, one message per problem (key, value, allowed). */
-export function roleProblems(settings: RoleSettings, target: TargetName, given: Readonly<Record<string, string | undefined>> = {}): string[] {
+/**
+ * Combinations of role keys that cannot work, one message per problem (key, value, allowed).
+ * `given` holds the keys the stack set (not at their Pulumi.yaml default); `clusterKeys`
+ * the keys a cluster stack reads. Any other key (the mesh, mTLS, the load, the images, the
+ * run's label) would be ignored by a cluster stack without a word, so it is refused there.
+ */
+export function roleProblems(settings: RoleSettings, target: TargetName, given: Readonly<Record<string, string | undefined>>,
+    clusterKeys: ReadonlySet<string>): string[] {
     const problems: string[] = [];
     if (settings.role === "setup") {
         for (const key of CLUSTER_STACK_KEYS.filter((k) => given[k] !== undefined)) {
@@ -60,7 +63,7 @@ export function roleProblems(settings: RoleSettings, target: TargetName, given: 
         }
     }
     if (settings.role === "cluster") {
-        for (const key of SETUP_STACK_KEYS.filter((k) => given[k] !== undefined)) {
+        for (const key of Object.keys(given).filter((k) => given[k] !== undefined && !clusterKeys.has(k))) {
             problems.push(problemMessage(key, given[key]!, "nothing with role cluster: a cluster stack makes only the cluster; "
                 + "set it on each setup stack (role setup) that runs on it"));
         }

@@ -41,6 +41,9 @@ export const CLUSTER_FIELDS = {
     ...ROLE_FIELDS,
 } as const;
 
+/** The keys cluster/ owns: all a cluster stack (role cluster) reads. */
+export const CLUSTER_KEYS: ReadonlySet<string> = new Set(Object.values(CLUSTER_FIELDS).map((field) => field.key));
+
 /** The targets that read each key; a key given for another target is refused at preview. */
 export const KEY_TARGETS: { readonly [K in Exclude<keyof typeof CLUSTER_FIELDS, "target">]: readonly TargetName[] } = {
     kubernetesVersion: ["vms", "eks"],

@@ -3,7 +3,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { TARGETS } from "../cluster";
 import { roleProblems } from "../cluster/roles";
-import { CLUSTER_FIELDS } from "../cluster/settings";
+import { CLUSTER_FIELDS, CLUSTER_KEYS } from "../cluster/settings";
 import type { ClusterSettings } from "../cluster/types";
 import { LOAD_FIELDS, openLoopFractions } from "../loadtest/settings";
 import { MESHES } from "../meshes";
@@ -128,9 +128,10 @@ export function parseConfig(raw: RawConfig, context: StackContext = {}): Meshben
         target.validate(cluster, needs).forEach((p) => problems.add(p));
         // Stack roles (cluster/roles.ts): a cluster stack, or a setup on one.
         // A key at its Pulumi.yaml default (mesh none, runId 1) is every stack's, not one given to it.
+        // An unknown key has had its own message above.
         const given = Object.fromEntries(Object.entries(raw).filter(([key, value]) =>
-            String(ALL_FIELDS.find((f) => f.key === key)?.default) !== value));
-        roleProblems(cluster, cluster.target, given).forEach((p) => problems.add(p));
+            ALL_FIELDS.some((f) => f.key === key && String(f.default) !== value)));
+        roleProblems(cluster, cluster.target, given, CLUSTER_KEYS).forEach((p) => problems.add(p));
         if (cluster.role === "cluster" && clusterStackMeshes(cluster.clusterCni, target).length === 0) {
             problems.add(problemMessage("clusterCni", String(cluster.clusterCni), `installed on target ${cluster.target}: no mesh that is the CNI runs there`));
         }

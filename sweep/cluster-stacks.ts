@@ -6,12 +6,16 @@
 // references its lane's cluster stack (role setup, cluster/roles.ts). A cluster stack is
 // brought up before the first setup that needs it and destroyed after the last one of the
 // lane (or when the lane stops), unless --keep.
-import { SETUP_STACK_KEYS } from "../cluster/roles";
+import { CLUSTER_STACK_KEYS } from "../cluster/roles";
+import { CLUSTER_KEYS } from "../cluster/settings";
 import type { RawConfig } from "../shared/fields";
 import type { SweepStep } from "./lanes";
 
 /** installed: the cluster brings its CNI; mesh: no CNI, for a mesh that is the CNI (cluster/roles.ts). */
 export type ClusterKind = "installed" | "mesh";
+
+/** The kind of cluster stack a setup runs on, by whether its mesh is the CNI. */
+export const clusterKind = (meshIsCni: boolean): ClusterKind => (meshIsCni ? "mesh" : "installed");
 
 /** One cluster stack of a lane. */
 export interface LaneClusterStack {
@@ -28,22 +32,30 @@ export function laneClusterStacks(steps: readonly SweepStep[], isCni: (mesh: str
     { readonly cluster: LaneClusterStack; readonly lastStep: number }[] {
     const found = new Map<string, { cluster: LaneClusterStack; lastStep: number }>();
     steps.forEach((step, index) => {
-        const kind: ClusterKind = isCni(step.setup.mesh) ? "mesh" : "installed";
+        const kind = clusterKind(isCni(step.setup.mesh));
         const stack = clusterStackName(kind, step.lane);
         found.set(stack, { cluster: found.get(stack)?.cluster ?? { lane: step.lane, kind, stack }, lastStep: index });
     });
     return [...found.values()];
 }
 
-/** Keys a cluster stack refuses: the setup's own (mesh, mTLS, the run's label). */
-const SETUP_ONLY = new Set<string>(SETUP_STACK_KEYS);
+const SHAPED_BY_CLUSTER_STACK = new Set<string>(CLUSTER_STACK_KEYS);
 
-/** A cluster stack's config: the sweep's shared keys that are not a setup's, and its role. */
+/**
+ * A cluster stack's config: the sweep's shared keys that a cluster stack reads (it refuses
+ * the other meshbench keys), other namespaces' keys (`aws:region`), and its role.
+ */
 export function clusterRawConfig(kind: ClusterKind, shared: RawConfig): RawConfig {
-    const kept = Object.fromEntries(Object.entries(shared).filter(([k]) => !SETUP_ONLY.has(k)));
+    const kept = Object.fromEntries(Object.entries(shared).filter(([k]) => k.includes(":") || CLUSTER_KEYS.has(k)));
     return { ...kept, role: "cluster", ...(kind === "mesh" ? { clusterCni: "mesh" } : {}) };
 }
 
-/** A setup stack's config on a cluster stack: its own config, role setup, and the stack it references. */
-export const onClusterRawConfig = (setup: RawConfig, clusterStack: string): RawConfig =>
-    ({ ...setup, role: "setup", clusterStack });
+/**
+ * A setup stack's config on a cluster stack: its own config without the keys that shaped
+ * the cluster (the cluster stack got them; a setup refuses them), role setup, and the stack
+ * it references.
+ */
+export function onClusterRawConfig(setup: RawConfig, clusterStack: string): RawConfig {
+    const kept = Object.fromEntries(Object.entries(setup).filter(([k]) => !SHAPED_BY_CLUSTER_STACK.has(k)));
+    return { ...kept, role: "setup", clusterStack };
+}

@@ -9,6 +9,7 @@ import { MOCK_ADMIN_KEY } from "../helpers/cloud-mocks";
 import { configProblems } from "../helpers/config";
 import { runProgram, vmsStackConfig, VMS_STEPS, type ProgramRun, type ReferencedStack } from "../helpers/mocks";
 import { isSecretValue } from "../helpers/secrets";
+import { clusterRawConfig } from "../../sweep/cluster-stacks";
 
 /** The mocked admin kubeconfig's client key: what must never leave the secrets. */
 const TOKEN = MOCK_ADMIN_KEY;
@@ -33,7 +34,8 @@ describe("stack roles: a cluster stack and the setup stacks on it", function () 
     let setupRun: ProgramRun;
 
     before(async () => {
-        clusterRun = await runProgram(vmsStackConfig({ role: "cluster" }), VMS_STEPS);
+        // As the sweep writes it: the cluster's keys of a setup's config (a cluster stack refuses the others).
+        clusterRun = await runProgram(clusterRawConfig("installed", vmsStackConfig()), VMS_STEPS);
         referenced = await asReferenced(clusterRun);
         setupRun = await runProgram(vmsStackConfig({ role: "setup", clusterStack: "organization/meshbench/cluster-lane1", mesh: "istio" }),
             VMS_STEPS, { stacks: { "organization/meshbench/cluster-lane1": referenced } });
@@ -131,7 +133,7 @@ describe("stack roles: a cluster stack and the setup stacks on it", function () 
     });
 
     it("the Cilium cluster stack comes up without a CNI and is ready for Cilium only", async () => {
-        const run = await runProgram(vmsStackConfig({ role: "cluster", clusterCni: "mesh" }), VMS_STEPS);
+        const run = await runProgram(clusterRawConfig("mesh", vmsStackConfig()), VMS_STEPS);
         const handoff = run.outputs.cluster as ClusterHandoff;
         assert.deepStrictEqual([handoff.cni, handoff.meshes], ["mesh", ["cilium"]]);
         assert.ok(!run.resources.some((r) => r.name === "cluster-flannel"), "no Flannel");
@@ -183,12 +185,22 @@ describe("stack roles: bad config fails at preview with key, value and allowed",
     });
     it("a setup's own key on a cluster stack (each setup stack sets it), but not one at its Pulumi.yaml default", () => {
         const allowed = "nothing with role cluster: a cluster stack makes only the cluster; set it on each setup stack (role setup) that runs on it";
-        assert.deepStrictEqual(configProblems(vms({ role: "cluster", mesh: "istio", mtls: "true", runId: "7" }), ctx), [
+        assert.deepStrictEqual(configProblems(vms({
+            role: "cluster", mesh: "istio", mtls: "true", runId: "7", wrkThreads: "4", openLoopFractions: "none", wrkImage: "wrk:mine",
+        }), ctx), [
             `meshbench:mesh: got "istio"; allowed: ${allowed}`,
             `meshbench:mtls: got "true"; allowed: ${allowed}`,
             `meshbench:runId: got "7"; allowed: ${allowed}`,
+            `meshbench:wrkThreads: got "4"; allowed: ${allowed}`,
+            `meshbench:openLoopFractions: got "none"; allowed: ${allowed}`,
+            `meshbench:wrkImage: got "wrk:mine"; allowed: ${allowed}`,
         ]);
-        assert.deepStrictEqual(configProblems(vms({ role: "cluster", mesh: "none", runId: "1" }), ctx), []);
+        assert.deepStrictEqual(configProblems(vms({ role: "cluster", mesh: "none", runId: "1", wrkThreads: "8", wrkImage: "williamyeh/wrk:4.0.2" }), ctx), []);
+    });
+    it("a misspelt key on a cluster stack: its own message only", () => {
+        const problems = configProblems(vms({ role: "cluster", wrkThread: "4" }), ctx);
+        assert.strictEqual(problems.length, 1, problems.join("\n"));
+        assert.match(problems[0], /^meshbench:wrkThread: unknown config key/);
     });
     it("a cluster stack with target kubeconfig", () => {
         assert.deepStrictEqual(configProblems({ target: "kubeconfig", role: "cluster" }, ctx),

@@ -15,7 +15,8 @@ import type { ClusterListing } from "../../sweep/residue";
 import type { ResidueLister } from "../../sweep/residue-lister";
 import { RunDirectory } from "../../sweep/run-directory";
 import { runSweep } from "../../sweep/run";
-import type { ConfigEntry } from "../../sweep/stack-config";
+import { parserInput, setupRawConfig, type ConfigEntry } from "../../sweep/stack-config";
+import { configProblems } from "../helpers/config";
 import { sweepSucceeded } from "../../sweep/summary";
 import { buildFixtureRun } from "../fixtures/results/build";
 
@@ -102,10 +103,31 @@ describe("sweep on cluster stacks: planning", () => {
     });
 
     it("a cluster stack's config drops the setup's keys and says its role; a setup's names its cluster stack", () => {
-        assert.deepStrictEqual(clusterRawConfig("installed", { target: "vms", mesh: "istio", mtls: "true", runId: "r1", operatorCidr: "x" }),
+        assert.deepStrictEqual(clusterRawConfig("installed", {
+            target: "vms", mesh: "istio", mtls: "true", runId: "r1", operatorCidr: "x", wrkThreads: "4", openLoopFractions: "none", wrkImage: "w",
+        }),
             { target: "vms", operatorCidr: "x", role: "cluster" });
         assert.deepStrictEqual(clusterRawConfig("mesh", { target: "vms" }), { target: "vms", role: "cluster", clusterCni: "mesh" });
         assert.deepStrictEqual(onClusterRawConfig({ mesh: "istio" }, "cluster-lane1"), { mesh: "istio", role: "setup", clusterStack: "cluster-lane1" });
+    });
+
+    it("one --config with keys of every home gives a cluster stack and each setup a config its preview accepts", () => {
+        const shared = {
+            target: "vms", "aws:region": "us-east-1", operatorCidr: "203.0.113.7/32", kubernetesVersion: "1.29.1",
+            serverInstanceType: "c6i.8xlarge", clientNodeCount: "2", availabilityZone: "us-east-1a", podCidr: "10.244.0.0/16",
+            wrkThreads: "4", openLoopFractions: "none", wrkImage: "williamyeh/wrk:4.0.1",
+        };
+        for (const kind of ["installed", "mesh"] as const) {
+            const { meshbench, context } = parserInput(clusterRawConfig(kind, shared));
+            assert.deepStrictEqual(configProblems(meshbench, context), [], `cluster stack (${kind})`);
+            assert.strictEqual(meshbench.serverInstanceType, "c6i.8xlarge");
+        }
+        for (const planned of SETUPS) {
+            const { meshbench, context } = parserInput(onClusterRawConfig(setupRawConfig(planned, shared, "r1"), "cluster-lane1"));
+            assert.deepStrictEqual(configProblems(meshbench, context), [], planned.stack);
+            assert.strictEqual(meshbench.wrkThreads, "4");
+            assert.strictEqual(meshbench.serverInstanceType, undefined, "the cluster stack decided it");
+        }
     });
 });
 
