@@ -11,14 +11,15 @@ import type { StackBackend, SweepControl } from "./backend";
 import { sweepEstimate } from "./estimate";
 import { newRunId, parseSweepArgs, SWEEP_USAGE, UsageError, type SweepOptions } from "./options";
 import { buildLanes, seedOf, withBaseline, type Lane, type LaneOptions } from "./lanes";
-import { laneClusterStacks } from "./cluster-stacks";
-import { buildPlan, withResponseSizes, type Plan } from "./plan";
+import { clusterKind, clusterRawConfig, clusterStackName, laneClusterStacks, onClusterRawConfig } from "./cluster-stacks";
+import { buildPlan, withResponseSizes, type Plan, type PlannedSetup } from "./plan";
 import { preflightProblems } from "./preflight";
 import { backendUrl, prerequisiteChecks, prerequisiteLines, prerequisiteProblems, type MachineFacts } from "./prerequisites";
 import type { ResidueLister } from "./residue-lister";
 import { RunDirectory } from "./run-directory";
 import { readKubeconfig, resolveKubeconfigPath } from "../cluster/kubeconfig-file";
 import { runSweep } from "./run";
+import type { RawConfig } from "../shared/fields";
 import { parserInput, setupRawConfig, stackConfigEntries } from "./stack-config";
 import { summaryLines, sweepSucceeded } from "./summary";
 import { sweepWording } from "./wording";
@@ -76,12 +77,23 @@ function printClusterStacks(lanes: readonly Lane[], say: (s: string) => void): v
     }
 }
 
-function printStackConfig(plan: Plan, runId: string, options: SweepOptions, say: (s: string) => void): void {
-    for (const setup of plan.setups) {
-        say(`\n${setup.stack}${options.lanes > 1 ? ` (stacks ${setup.stack}-lane1 to ${setup.stack}-lane${options.lanes})` : ""}:`);
-        for (const e of stackConfigEntries(setupRawConfig(setup, options.config, runId))) {
-            say(`  ${e.key}: ${e.secret ? "[secret]" : e.value}`);
+/** The config the sweep writes into each stack; on vms and eks, the cluster stacks' and that of the setups on them. */
+function printStackConfig(plan: Plan, runId: string, options: SweepOptions, onClusterStacks: boolean, say: (s: string) => void): void {
+    const print = (title: string, raw: RawConfig) => {
+        say(`\n${title}:`);
+        for (const e of stackConfigEntries(raw)) say(`  ${e.key}: ${e.secret ? "[secret]" : e.value}`);
+    };
+    const lanes = (stack: string) => (options.lanes > 1 ? ` (stacks ${stack}-lane1 to ${stack}-lane${options.lanes})` : "");
+    const kindOf = (setup: PlannedSetup) => clusterKind(MESHES[setup.mesh].providesCni);
+    if (onClusterStacks) {
+        for (const kind of new Set(plan.setups.map(kindOf))) {
+            const stack = clusterStackName(kind, 1);
+            print(`${stack}${options.lanes > 1 ? ` (and each lane's: to ${clusterStackName(kind, options.lanes)})` : ""}`, clusterRawConfig(kind, options.config));
         }
+    }
+    for (const setup of plan.setups) {
+        const raw = setupRawConfig(setup, options.config, runId);
+        print(`${setup.stack}${lanes(setup.stack)}`, onClusterStacks ? onClusterRawConfig(raw, clusterStackName(kindOf(setup), 1)) : raw);
     }
 }
 
@@ -163,7 +175,7 @@ async function sweep(options: SweepOptions, url: string, io: SweepIo): Promise<n
     const missing = prerequisiteProblems(checks);
 
     if (options.dryRun) {
-        printStackConfig(plan, runId, options, io.say);
+        printStackConfig(plan, runId, options, targetName !== "kubeconfig", io.say);
         const then = [
             ...(missing.length > 0 ? ["would refuse to start until the MISSING prerequisites are there"] : []),
             ...(estimate.paid && !options.yes ? [`would ask before creating AWS resources on target ${config.cluster.target} (give --yes not to be asked; without a terminal, --yes is required)`] : []),

@@ -1,9 +1,11 @@
 // Checks made before the first stack is touched, so that a sweep of several hours does
 // not fail on its third setup for a reason that was knowable at the start.
 import { ConfigError, parseConfig } from "../config";
+import { MESHES } from "../meshes";
+import { clusterKind, clusterRawConfig, clusterStackName, onClusterRawConfig } from "./cluster-stacks";
 import type { RawConfig } from "../shared/fields";
 import type { LaneOptions } from "./lanes";
-import type { Plan } from "./plan";
+import type { Plan, PlannedSetup } from "./plan";
 import type { SweepRecord } from "./record";
 import { parserInput, setupRawConfig } from "./stack-config";
 import { sweepWording } from "./wording";
@@ -32,14 +34,25 @@ export function preflightProblems(input: PreflightInput): string[] {
     // Every stack's config, checked by the program's own parser: the same messages a
     // preview would print, but before anything is deployed, and worded as flags.
     const problems = new Set<string>();
-    let target: string | undefined;
-    for (const setup of plan.setups) {
+    const targetOf = (raw: RawConfig): string | undefined => {
         try {
-            const { meshbench, context } = parserInput(setupRawConfig(setup, input.settings, input.runId));
-            target = parseConfig(meshbench, context).cluster.target;
+            const { meshbench, context } = parserInput(raw);
+            return parseConfig(meshbench, context).cluster.target;
         } catch (e) {
             if (!(e instanceof ConfigError)) throw e;
             e.problems.forEach((p) => problems.add(sweepWording(p)));
+            return undefined;
+        }
+    };
+    let target: string | undefined;
+    for (const setup of plan.setups) target = targetOf(setupRawConfig(setup, input.settings, input.runId)) ?? target;
+    // On vms and eks the stacks are cluster stacks and setups on them: check the configs
+    // the sweep will write to those (cluster-stacks.ts), not only each setup's on its own.
+    if (problems.size === 0 && (target === "vms" || target === "eks")) {
+        const kindOf = (setup: PlannedSetup) => clusterKind(MESHES[setup.mesh].providesCni);
+        for (const kind of new Set(plan.setups.map(kindOf))) targetOf(clusterRawConfig(kind, input.settings));
+        for (const setup of plan.setups) {
+            targetOf(onClusterRawConfig(setupRawConfig(setup, input.settings, input.runId), clusterStackName(kindOf(setup), 1)));
         }
     }
 

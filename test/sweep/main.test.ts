@@ -125,6 +125,15 @@ describe("sweep command", () => {
             assert.ok(r.out.includes("  lane 1: cluster-lane1"));
             assert.ok(r.out.some((l) => l.startsWith("  state passphrase: MISSING: set PULUMI_CONFIG_PASSPHRASE")));
             assert.ok(r.out.includes("  meshbench:operatorCidr: 203.0.113.7/32"));
+            // What is written where: the cluster stack gets the cluster's keys, each setup the rest and its cluster stack.
+            const configOf = (stack: string) => {
+                const after = r.out.slice(r.out.indexOf(`\n${stack}:`) + 1);
+                return after.slice(0, after.findIndex((l) => !l.startsWith("  ")));
+            };
+            assert.ok(configOf("cluster-lane1").includes("  meshbench:role: cluster"), r.out.join("\n"));
+            assert.ok(!configOf("cluster-lane1").some((l) => l.startsWith("  meshbench:mesh:")));
+            assert.ok(configOf("istio-mtls-on").includes("  meshbench:clusterStack: cluster-lane1"));
+            assert.ok(configOf("istio-mtls-on").includes("  meshbench:role: setup"));
             assert.strictEqual(r.out.at(-1), "\ndry run: nothing was touched; a real run would refuse to start until the MISSING prerequisites are there, "
                 + "and would ask before creating AWS resources on target vms (give --yes not to be asked; without a terminal, --yes is required)");
         });

@@ -52,6 +52,12 @@ describe("sweep preflight", () => {
             { key: "aws:region", value: "us-east-1", secret: false, path: false }, "and into the stack, under its own namespace");
     });
 
+    it("on vms, checks the configs of the cluster stacks and of the setups on them, which split the keys by home", () => {
+        const plan: Plan = { setups: [BASELINE.setups[0], { mesh: "cilium", mtls: true, stack: "cilium-mtls-on" }], skipped: [] };
+        const settings = { "aws:region": "us-east-1", operatorCidr: "203.0.113.7/32", serverInstanceType: "c6i.8xlarge", clientNodeCount: "2", wrkThreads: "4" };
+        assert.deepStrictEqual(preflightProblems({ runId: "r1", plan, settings, keep: false }), []);
+    });
+
     it("says why there is nothing to run", () => {
         const plan: Plan = { setups: [], skipped: [{ mesh: "istio", reason: "the target already has a CNI" }, { mesh: "linkerd", mtls: false, reason: "no plaintext" }] };
         assert.deepStrictEqual(preflightProblems({ runId: "r1", plan, settings: {}, keep: false }),
