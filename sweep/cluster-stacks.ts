@@ -8,14 +8,20 @@
 // lane (or when the lane stops), unless --keep.
 import { CLUSTER_STACK_KEYS } from "../cluster/roles";
 import { CLUSTER_KEYS } from "../cluster/settings";
+import { MESHES, type MeshName } from "../meshes";
 import type { RawConfig } from "../shared/fields";
 import type { SweepStep } from "./lanes";
+import type { PlannedSetup } from "./plan";
+import { setupRawConfig } from "./stack-config";
 
 /** installed: the cluster brings its CNI; mesh: no CNI, for a mesh that is the CNI (cluster/roles.ts). */
 export type ClusterKind = "installed" | "mesh";
 
+/** Whether a mesh is the CNI, and so needs the cluster stack without one. */
+export const meshIsCni = (mesh: string): boolean => MESHES[mesh as MeshName]?.providesCni ?? false;
+
 /** The kind of cluster stack a setup runs on, by whether its mesh is the CNI. */
-export const clusterKind = (meshIsCni: boolean): ClusterKind => (meshIsCni ? "mesh" : "installed");
+export const clusterKind = (isCni: boolean): ClusterKind => (isCni ? "mesh" : "installed");
 
 /** One cluster stack of a lane. */
 export interface LaneClusterStack {
@@ -58,4 +64,27 @@ export function clusterRawConfig(kind: ClusterKind, shared: RawConfig): RawConfi
 export function onClusterRawConfig(setup: RawConfig, clusterStack: string): RawConfig {
     const kept = Object.fromEntries(Object.entries(setup).filter(([k]) => !SHAPED_BY_CLUSTER_STACK.has(k)));
     return { ...kept, role: "setup", clusterStack };
+}
+
+/** A stack's config as the sweep writes it; `cluster` says which kind of cluster stack it is, if it is one. */
+export interface WrittenConfig {
+    readonly stack: string;
+    readonly raw: RawConfig;
+    readonly cluster?: ClusterKind;
+}
+
+/**
+ * The config the sweep writes into each stack of lane 1 (other lanes' differ in stack names
+ * only). On cluster stacks: each cluster stack the plan needs, then each setup on its
+ * cluster stack; otherwise each setup on its own.
+ */
+export function writtenConfigs(setups: readonly PlannedSetup[], shared: RawConfig, runId: string, onClusterStacks: boolean): WrittenConfig[] {
+    if (!onClusterStacks) return setups.map((setup) => ({ stack: setup.stack, raw: setupRawConfig(setup, shared, runId) }));
+    const kindOf = (setup: PlannedSetup) => clusterKind(meshIsCni(setup.mesh));
+    return [
+        ...[...new Set(setups.map(kindOf))].map((kind) => ({ stack: clusterStackName(kind, 1), raw: clusterRawConfig(kind, shared), cluster: kind })),
+        ...setups.map((setup) => ({
+            stack: setup.stack, raw: onClusterRawConfig(setupRawConfig(setup, shared, runId), clusterStackName(kindOf(setup), 1)),
+        })),
+    ];
 }

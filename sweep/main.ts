@@ -11,15 +11,14 @@ import type { StackBackend, SweepControl } from "./backend";
 import { sweepEstimate } from "./estimate";
 import { newRunId, parseSweepArgs, SWEEP_USAGE, UsageError, type SweepOptions } from "./options";
 import { buildLanes, seedOf, withBaseline, type Lane, type LaneOptions } from "./lanes";
-import { clusterKind, clusterRawConfig, clusterStackName, laneClusterStacks, onClusterRawConfig } from "./cluster-stacks";
-import { buildPlan, withResponseSizes, type Plan, type PlannedSetup } from "./plan";
+import { clusterStackName, laneClusterStacks, meshIsCni, writtenConfigs } from "./cluster-stacks";
+import { buildPlan, withResponseSizes, type Plan } from "./plan";
 import { preflightProblems } from "./preflight";
 import { backendUrl, prerequisiteChecks, prerequisiteLines, prerequisiteProblems, type MachineFacts } from "./prerequisites";
 import type { ResidueLister } from "./residue-lister";
 import { RunDirectory } from "./run-directory";
 import { readKubeconfig, resolveKubeconfigPath } from "../cluster/kubeconfig-file";
 import { runSweep } from "./run";
-import type { RawConfig } from "../shared/fields";
 import { parserInput, setupRawConfig, stackConfigEntries } from "./stack-config";
 import { summaryLines, sweepSucceeded } from "./summary";
 import { sweepWording } from "./wording";
@@ -69,7 +68,7 @@ function printLanes(lanes: readonly Lane[], o: LaneOptions, parallel: boolean, a
 
 /** vms, eks: the cluster stacks each lane's setups run on. */
 function printClusterStacks(lanes: readonly Lane[], say: (s: string) => void): void {
-    const plan = laneClusterStacks(lanes.flatMap((l) => l.steps), (mesh) => MESHES[mesh as keyof typeof MESHES]?.providesCni ?? false);
+    const plan = laneClusterStacks(lanes.flatMap((l) => l.steps), meshIsCni);
     say("cluster stacks (each up before its lane's first setup on it, destroyed after the last unless --keep; every setup references one):");
     for (const l of lanes) {
         const own = plan.filter((c) => c.cluster.lane === l.lane).map((c) => `${c.cluster.stack}${c.cluster.kind === "mesh" ? " (no CNI: for the mesh that is the CNI)" : ""}`);
@@ -79,21 +78,12 @@ function printClusterStacks(lanes: readonly Lane[], say: (s: string) => void): v
 
 /** The config the sweep writes into each stack; on vms and eks, the cluster stacks' and that of the setups on them. */
 function printStackConfig(plan: Plan, runId: string, options: SweepOptions, onClusterStacks: boolean, say: (s: string) => void): void {
-    const print = (title: string, raw: RawConfig) => {
-        say(`\n${title}:`);
+    for (const { stack, raw, cluster } of writtenConfigs(plan.setups, options.config, runId, onClusterStacks)) {
+        const lanes = options.lanes <= 1 ? ""
+            : cluster !== undefined ? ` (and each lane's: to ${clusterStackName(cluster, options.lanes)})`
+            : ` (stacks ${stack}-lane1 to ${stack}-lane${options.lanes})`;
+        say(`\n${stack}${lanes}:`);
         for (const e of stackConfigEntries(raw)) say(`  ${e.key}: ${e.secret ? "[secret]" : e.value}`);
-    };
-    const lanes = (stack: string) => (options.lanes > 1 ? ` (stacks ${stack}-lane1 to ${stack}-lane${options.lanes})` : "");
-    const kindOf = (setup: PlannedSetup) => clusterKind(MESHES[setup.mesh].providesCni);
-    if (onClusterStacks) {
-        for (const kind of new Set(plan.setups.map(kindOf))) {
-            const stack = clusterStackName(kind, 1);
-            print(`${stack}${options.lanes > 1 ? ` (and each lane's: to ${clusterStackName(kind, options.lanes)})` : ""}`, clusterRawConfig(kind, options.config));
-        }
-    }
-    for (const setup of plan.setups) {
-        const raw = setupRawConfig(setup, options.config, runId);
-        print(`${setup.stack}${lanes(setup.stack)}`, onClusterStacks ? onClusterRawConfig(raw, clusterStackName(kindOf(setup), 1)) : raw);
     }
 }
 
@@ -197,7 +187,7 @@ async function sweep(options: SweepOptions, url: string, io: SweepIo): Promise<n
     const lister = io.residueLister;
     const record = await runSweep(
         { runId, plan, settings: options.config, keep: options.keep, lanes: { lanes, rounds: laneOptions.rounds, seed: laneOptions.seed, parallel },
-            ...(onStacks ? { clusterStacks: { isCni: (mesh: string) => MESHES[mesh as keyof typeof MESHES]?.providesCni ?? false } } : {}) },
+            ...(onStacks ? { clusterStacks: { isCni: meshIsCni } } : {}) },
         { backend, directory, control: io.control, log: io.say, now: io.now, spent: estimate.spent,
             ...(lister && onStacks ? { lister: (kubeconfig: string) => lister(kubeconfig, image) } : {}),
             ...(lister && !onStacks ? { inspect: () => lister(readKubeconfig(resolveKubeconfigPath(config.cluster.kubeconfig), config.cluster.kubeconfig),

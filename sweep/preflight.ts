@@ -1,13 +1,12 @@
 // Checks made before the first stack is touched, so that a sweep of several hours does
 // not fail on its third setup for a reason that was knowable at the start.
 import { ConfigError, parseConfig } from "../config";
-import { MESHES } from "../meshes";
-import { clusterKind, clusterRawConfig, clusterStackName, onClusterRawConfig } from "./cluster-stacks";
+import { writtenConfigs } from "./cluster-stacks";
 import type { RawConfig } from "../shared/fields";
 import type { LaneOptions } from "./lanes";
-import type { Plan, PlannedSetup } from "./plan";
+import type { Plan } from "./plan";
 import type { SweepRecord } from "./record";
-import { parserInput, setupRawConfig } from "./stack-config";
+import { parserInput } from "./stack-config";
 import { sweepWording } from "./wording";
 
 export interface PreflightInput {
@@ -45,15 +44,11 @@ export function preflightProblems(input: PreflightInput): string[] {
         }
     };
     let target: string | undefined;
-    for (const setup of plan.setups) target = targetOf(setupRawConfig(setup, input.settings, input.runId)) ?? target;
+    for (const { raw } of writtenConfigs(plan.setups, input.settings, input.runId, false)) target = targetOf(raw) ?? target;
     // On vms and eks the stacks are cluster stacks and setups on them: check the configs
-    // the sweep will write to those (cluster-stacks.ts), not only each setup's on its own.
+    // the sweep will write to those, not only each setup's on its own.
     if (problems.size === 0 && (target === "vms" || target === "eks")) {
-        const kindOf = (setup: PlannedSetup) => clusterKind(MESHES[setup.mesh].providesCni);
-        for (const kind of new Set(plan.setups.map(kindOf))) targetOf(clusterRawConfig(kind, input.settings));
-        for (const setup of plan.setups) {
-            targetOf(onClusterRawConfig(setupRawConfig(setup, input.settings, input.runId), clusterStackName(kindOf(setup), 1)));
-        }
+        writtenConfigs(plan.setups, input.settings, input.runId, true).forEach(({ raw }) => targetOf(raw));
     }
 
     // On an existing cluster, setups take turns on the same nodes; a kept stack would
